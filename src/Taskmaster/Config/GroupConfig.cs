@@ -1,0 +1,9 @@
+using System.Collections.Immutable;
+
+namespace Taskmaster.Config;
+
+/// <summary>
+/// A process group, as supervisord has them: each program is a group of its own instances unless
+/// a <c>[group:x] programs=a,b</c> section gathers several programs' instances under one name.
+/// </summary>
+public sealed record GroupConfig(string Name, int Priority, ImmutableArray<ProcessConfig> Processes);

@@ -1,0 +1,10 @@
+namespace Taskmaster.Spawning;
+
+/// <summary>Sends signals to children or their process groups. Returns 0 or the errno of the failure.</summary>
+public interface IProcessSignaller
+{
+    /// <param name="pid">The child's pid (also its process group id: every child leads its own session).</param>
+    /// <param name="signal">Signal number.</param>
+    /// <param name="toGroup">Signal the whole process group rather than the single process.</param>
+    int Signal(int pid, int signal, bool toGroup);
+}

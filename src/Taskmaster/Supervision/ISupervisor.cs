@@ -1,0 +1,31 @@
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// The engine as the control plane sees it. Every call becomes a message to the supervision loop
+/// and completes when the loop has answered; nothing here touches process state directly.
+/// Names follow supervisorctl: <c>name</c>, <c>group:name</c>, <c>group:*</c>, or <c>all</c>.
+/// </summary>
+public interface ISupervisor
+{
+    Task<IReadOnlyList<ProcessSnapshot>> GetProcessesAsync(CancellationToken ct = default);
+
+    /// <summary>Starts the named processes in priority order. With <paramref name="wait"/>, each result
+    /// arrives once the process is RUNNING or has failed (FATAL/BACKOFF give SpawnError or AbnormalTermination).</summary>
+    Task<IReadOnlyList<OperationResult>> StartAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default);
+
+    /// <summary>Stops in reverse priority order; with <paramref name="wait"/>, results arrive once STOPPED.</summary>
+    Task<IReadOnlyList<OperationResult>> StopAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default);
+
+    Task<IReadOnlyList<OperationResult>> RestartAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default);
+
+    Task<IReadOnlyList<OperationResult>> SignalAsync(IReadOnlyList<string> names, int signal, CancellationToken ct = default);
+
+    /// <summary>Truncates the named processes' log files.</summary>
+    Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default);
+
+    /// <summary>Stops everything (reverse priority) and completes when every child is reaped.</summary>
+    Task ShutdownAsync(CancellationToken ct = default);
+
+    /// <summary>A stream of every state transition from now on, until <paramref name="ct"/> is cancelled.</summary>
+    IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default);
+}

@@ -1,0 +1,33 @@
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>What the control plane may know of one process instance at one moment: a copy, never a live object.</summary>
+/// <param name="Name">Instance name.</param>
+/// <param name="Group">Group name.</param>
+/// <param name="State">Current state.</param>
+/// <param name="Pid">Pid while a child exists, else null.</param>
+/// <param name="StartedAt">When the current (or last) child was spawned.</param>
+/// <param name="StoppedAt">When the last child was reaped.</param>
+/// <param name="LastExit">How the last child ended.</param>
+/// <param name="ExitExpected">Whether that exit was expected (code in exitcodes, from RUNNING).</param>
+/// <param name="SpawnError">The last spawn failure's reason, if the last attempt failed.</param>
+/// <param name="Description">The text supervisorctl's status shows in its third column.</param>
+/// <param name="StdoutLogfile">Path of the stdout log, or null.</param>
+/// <param name="StderrLogfile">Path of the stderr log, or null.</param>
+public sealed record ProcessSnapshot(
+    string Name,
+    string Group,
+    ProcessState State,
+    int? Pid,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? StoppedAt,
+    ExitStatus? LastExit,
+    bool ExitExpected,
+    string? SpawnError,
+    string Description,
+    string? StdoutLogfile,
+    string? StderrLogfile)
+{
+    public string FullName => Group == Name ? Name : $"{Group}:{Name}";
+}
