@@ -29,3 +29,23 @@ public interface ISupervisor
     /// <summary>A stream of every state transition from now on, until <paramref name="ct"/> is cancelled.</summary>
     IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default);
 }
+
+/// <summary>
+/// Configuration changes at run time (supervisorctl's reread, update, add, remove, reload). The daemon
+/// re-reads its config file; the engine applies the difference, touching only what changed.
+/// </summary>
+public interface IConfigurationControl
+{
+    Task<RereadResult> RereadAsync(CancellationToken ct = default);
+
+    /// <summary>Applies the pending changes for <paramref name="groups"/> (empty: all). Errors of a broken
+    /// config come back as one result with <see cref="ErrorCode.CantReread"/> and nothing is touched.</summary>
+    Task<IReadOnlyList<GroupUpdateResult>> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default);
+
+    Task<GroupUpdateResult> AddGroupAsync(string group, CancellationToken ct = default);
+
+    Task<GroupUpdateResult> RemoveGroupAsync(string group, CancellationToken ct = default);
+
+    /// <summary>Stops everything and starts again from the config file (supervisorctl's <c>reload</c>).</summary>
+    Task ReloadAsync(CancellationToken ct = default);
+}

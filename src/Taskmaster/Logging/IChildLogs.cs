@@ -1,0 +1,22 @@
+using Microsoft.Win32.SafeHandles;
+using Taskmaster.Config;
+
+namespace Taskmaster.Logging;
+
+/// <summary>
+/// Captures children's output into their log files. The engine hands over the pipe read ends right
+/// after a spawn; from then on the capture owns them and reads until end of file, so everything a
+/// child wrote before it died reaches its file, whatever the engine does meanwhile.
+/// </summary>
+public interface IChildLogs : IDisposable
+{
+    /// <summary>Starts draining <paramref name="stdoutPipe"/> / <paramref name="stderrPipe"/> (either may be null)
+    /// into the targets of <paramref name="process"/>. Returns at once; never blocks the caller.</summary>
+    void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe);
+
+    /// <summary>Truncates the process's log files (and removes rotated backups), as supervisorctl's <c>clear</c>.</summary>
+    void Clear(ProcessConfig process);
+
+    /// <summary>Closes and reopens every open log file (SIGUSR2), so an external rotation takes effect.</summary>
+    void ReopenAll();
+}

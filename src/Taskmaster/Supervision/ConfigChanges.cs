@@ -1,0 +1,14 @@
+namespace Taskmaster.Supervision;
+
+/// <summary>What a reread found, per group, as supervisorctl's <c>reread</c> reports it.</summary>
+public sealed record ConfigChanges(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed)
+{
+    public bool IsEmpty => Added.Count == 0 && Changed.Count == 0 && Removed.Count == 0;
+}
+
+/// <summary>A reread: either the changes, or the configuration errors (file:line:col lines) that prevented it.</summary>
+public sealed record RereadResult(ConfigChanges? Changes, IReadOnlyList<string> Errors);
+
+/// <summary>What <c>update</c>/<c>add</c>/<c>remove</c> did to one group: e.g. "added process group", "stopped",
+/// "removed process group", "updated process group", or an error.</summary>
+public sealed record GroupUpdateResult(string Group, string Action, ErrorCode? Error = null, string? Message = null);
