@@ -2,9 +2,6 @@ namespace Taskmaster.Daemon;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Error.WriteLine("taskmasterd: not implemented yet");
-        return 1;
-    }
+    private static int Main(string[] args) =>
+        DaemonCommandLine.Build(DaemonProgram.Run).Parse(args).Invoke();
 }

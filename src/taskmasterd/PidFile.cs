@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Taskmaster.Daemon;
+
+/// <summary>
+/// The daemon's pid file. Claiming it refuses when a live taskmasterd already owns it, and replaces
+/// a stale one (its process gone, or the pid recycled by an unrelated program).
+/// </summary>
+internal sealed class PidFile(string path) : IDisposable
+{
+    private bool _owned;
+
+    public string Path { get; } = path;
+
+    /// <summary>Writes our pid; returns an error message instead when another live daemon holds the file.</summary>
+    public string? TryClaim()
+    {
+        if (ReadLivePid() is { } other && other != Environment.ProcessId)
+            return $"another taskmasterd is already running with pid {other} (pidfile {Path})";
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        var temp = Path + ".tmp";
+        File.WriteAllText(temp, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+        File.Move(temp, Path, overwrite: true); // atomic: a reader never sees a half-written pid
+        _owned = true;
+        return null;
+    }
+
+    /// <summary>The pid in the file when that process is alive and is a taskmasterd, else null.</summary>
+    public int? ReadLivePid()
+    {
+        try
+        {
+            var text = File.ReadAllText(Path).Trim();
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
+                return null;
+            // A recycled pid belongs to some other program: only a command line naming taskmasterd counts
+            // (the native binary, or `dotnet taskmasterd.dll` during development).
+            var argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            return argv.Take(2).Any(a => System.IO.Path.GetFileName(a).StartsWith("taskmasterd", StringComparison.Ordinal)) ? pid : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    public void Dispose()
+    {
+        if (!_owned) return;
+        _owned = false;
+        try
+        {
+            // Only remove the file if it still names us: a successor may have replaced it.
+            if (File.ReadAllText(Path).Trim() == Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+                File.Delete(Path);
+        }
+        catch (IOException) { }
+    }
+}
