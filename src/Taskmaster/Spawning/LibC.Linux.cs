@@ -123,6 +123,8 @@ internal static unsafe partial class LibC
     public struct StatxBuffer
     {
         [FieldOffset(0)] public uint Mask;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
     }
 
