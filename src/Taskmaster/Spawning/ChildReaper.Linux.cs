@@ -33,12 +33,6 @@ internal static unsafe class ChildReaper
     /// <summary>Called after each successful spawn: wakes a reaper that had no children to wait for.</summary>
     public static void NotifyChildSpawned() => Spawned.Set();
 
-    /// <summary>True while the reaper thread runs (for tests and diagnostics).</summary>
-    public static bool IsRunning
-    {
-        get { lock (Gate) return s_thread is not null; }
-    }
-
     public static void Subscribe(Action<int, ExitStatus> onExit)
     {
         lock (Gate)
@@ -68,6 +62,12 @@ internal static unsafe class ChildReaper
             // because the reaper never takes it.
             s_stopping = true;
             Spawned.Set();
+            if (Thread.CurrentThread == s_thread)
+            {
+                // Disposed from inside a callback: the reaper cannot join itself; it stops after this delivery.
+                s_thread = null;
+                return;
+            }
             var woken = SpawnWaker();
             if (s_thread.Join(woken ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(5)))
                 s_thread = null;

@@ -139,6 +139,12 @@ public sealed class PosixSpawner : ISpawner, IDisposable
                 outRead < 0 ? null : new SafeFileHandle(outRead, ownsHandle: true),
                 errRead < 0 ? null : new SafeFileHandle(errRead, ownsHandle: true));
         }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OutOfMemoryException)
+        {
+            // Out of descriptors or memory: a spawn error for this program, never a crash of the daemon.
+            return new SpawnResult.Failed(
+                $"unknown error making dispatchers for {CommandResolver.PythonRepr(request.Argv[0])}: {e.Message}");
+        }
         finally
         {
             // The child holds its own copies of the write ends; ours must go, or the reader never sees EOF.

@@ -112,7 +112,7 @@ internal sealed unsafe class SpawnInvocation : IDisposable
     private static byte* Put(ref byte* cursor, string s)
     {
         var start = cursor;
-        var n = Encoding.UTF8.GetBytes(s, new Span<byte>(cursor, int.MaxValue));
+        var n = Encoding.UTF8.GetBytes(s, new Span<byte>(cursor, Encoding.UTF8.GetByteCount(s)));
         cursor[n] = 0;
         cursor += n + 1;
         return start;
