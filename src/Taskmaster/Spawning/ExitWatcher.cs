@@ -1,0 +1,36 @@
+namespace Taskmaster.Spawning;
+
+/// <summary>
+/// Reports every reaped child of this process through a callback, from one dedicated thread blocked in
+/// waitpid(-1) (see <see cref="ChildReaper"/>): no polling, no missed exit, no spinning when there are no children.
+/// </summary>
+/// <remarks>
+/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> has returned that pid
+/// to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
+/// therefore not act on the callback directly; post to a queue that is drained after the Spawn call, as the
+/// supervision loop does with its channel. The callback also receives pids nobody registered (for instance a
+/// helper the reaper started to wake itself); ignore those. Several watchers may run at once: each gets every exit.
+/// Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited SIGCHLD=SIG_IGN loses every status.
+/// </remarks>
+public sealed class ExitWatcher : IExitWatcher
+{
+    private Action<int, ExitStatus>? _onExit;
+    private int _state; // 0 new, 1 started, 2 disposed
+
+    public void Start(Action<int, ExitStatus> onExit)
+    {
+        ArgumentNullException.ThrowIfNull(onExit);
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+            throw new InvalidOperationException("An ExitWatcher can be started once.");
+        // A private delegate instance, so Unsubscribe removes exactly this watcher even if the same method is reused.
+        _onExit = (pid, status) => onExit(pid, status);
+        ChildReaper.Subscribe(_onExit);
+    }
+
+    /// <summary>Stops reporting; when no other watcher runs, stops the reaper thread and waits for it.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _state, 2) == 1 && _onExit is { } subscriber)
+            ChildReaper.Unsubscribe(subscriber);
+    }
+}

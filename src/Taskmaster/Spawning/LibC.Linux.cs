@@ -1,0 +1,132 @@
+// glibc entry points the spawner, the reaper and the signaller need, declared once.
+// Only x86-64 / aarch64 glibc is supported: both use the same generic layouts for the few structs
+// touched here (struct passwd, struct statx, the first word of struct sigaction), and opaque spawn
+// objects are given generously sized native blocks instead of mirroring their private layouts.
+using System.Runtime.InteropServices;
+
+namespace Taskmaster.Spawning;
+
+internal static unsafe partial class LibC
+{
+    private const string Lib = "libc";
+
+    public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOENT = 2, ENOTDIR = 20,
+        ERANGE = 34, ESRCH = 3, EPERM = 1;
+
+    public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_CLOEXEC = 0x80000;
+    public const int F_SETPIPE_SZ = 1031;
+    public const int CLONE_FS = 0x200;
+    public const int X_OK = 1, F_OK = 0;
+    public const int AT_FDCWD = -100;
+    public const uint STATX_MODE = 0x2;
+    public const int SIGCHLD = 17;
+
+    /// <summary>Opaque glibc objects (posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80 on x86-64):
+    /// allocated with ample room so a future glibc growing them cannot overrun us.</summary>
+    public const int OpaqueObjectBytes = 1024;
+
+    /// <summary>sigset_t as glibc sees it (1024 bits).</summary>
+    public const int SigsetBytes = 128;
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn")]
+    public static partial int PosixSpawn(out int pid, byte* path, void* fileActions, void* attr, byte** argv, byte** envp);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_init")]
+    public static partial int PosixSpawnattrInit(void* attr);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_destroy")]
+    public static partial int PosixSpawnattrDestroy(void* attr);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setflags")]
+    public static partial int PosixSpawnattrSetflags(void* attr, short flags);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setsigmask")]
+    public static partial int PosixSpawnattrSetsigmask(void* attr, void* sigset);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawnattr_setsigdefault")]
+    public static partial int PosixSpawnattrSetsigdefault(void* attr, void* sigset);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_init")]
+    public static partial int FileActionsInit(void* fileActions);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static partial int FileActionsDestroy(void* fileActions);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addopen")]
+    public static partial int FileActionsAddOpen(void* fileActions, int fd, byte* path, int oflag, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int FileActionsAddDup2(void* fileActions, int fd, int newFd);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addchdir_np")]
+    public static partial int FileActionsAddChdir(void* fileActions, byte* path);
+
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    public static partial int FileActionsAddClosefrom(void* fileActions, int fromFd);
+
+    [LibraryImport(Lib, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    // fcntl is variadic; with one int argument the fixed-argument call is ABI-identical on x86-64 and aarch64 Linux.
+    [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Lib, EntryPoint = "close")]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "umask")]
+    public static partial uint Umask(uint mask);
+
+    [LibraryImport(Lib, EntryPoint = "unshare", SetLastError = true)]
+    public static partial int Unshare(int flags);
+
+    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
+
+    [LibraryImport(Lib, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Access(string path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, StatxBuffer* buffer);
+
+    [LibraryImport(Lib, EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int GetpwnamR(string name, Passwd* pwd, byte* buffer, nuint bufferLength, Passwd** result);
+
+    [LibraryImport(Lib, EntryPoint = "getpwuid_r")]
+    public static partial int GetpwuidR(uint uid, Passwd* pwd, byte* buffer, nuint bufferLength, Passwd** result);
+
+    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
+    public static partial int Sigaction(int signal, void* action, void* oldAction);
+
+    /// <summary>struct passwd (LP64).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Passwd
+    {
+        public byte* Name;
+        public byte* Password;
+        public uint Uid;
+        public uint Gid;
+        public byte* Gecos;
+        public byte* Dir;
+        public byte* Shell;
+    }
+
+    /// <summary>The head of struct statx (fixed layout on every architecture); the rest is padding.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct StatxBuffer
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
+        [FieldOffset(28)] public ushort Mode;
+    }
+
+    public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000;
+}

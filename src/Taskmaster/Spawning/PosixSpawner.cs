@@ -1,0 +1,239 @@
+// The real ISpawner: posix_spawn through glibc, never fork from managed code (a forked copy of the runtime
+// cannot safely run managed code before exec).
+//
+// umask is a per-process attribute (it lives in the fs_struct shared by all threads), yet every program
+// may want its own. So all spawns run on ONE dedicated thread that called unshare(CLONE_FS) first: it has
+// a private umask (and cwd) it can change per spawn without the daemon's other threads ever seeing it, and
+// posix_spawn's child inherits that thread's fs_struct. Such a thread must not create threads or start
+// tasks (they would inherit its umask), so it takes work through a blocking hand-off: the caller prepares
+// everything in native memory, hands it over, and waits synchronously for the pid (ISpawner.Spawn is
+// synchronous by contract). Everything that may load libraries or allocate much — user lookup (NSS),
+// PATH resolution, pipe creation — happens on the caller's thread.
+//
+// Running as another user: util-linux setpriv is used as an exec prefix
+// (setpriv --reuid=U --regid=G --init-groups -- /abs/cmd args). posix_spawn cannot change ids itself, and
+// the alternatives are worse: forking from managed code is unsafe; re-executing taskmasterd in a helper
+// mode costs a NativeAOT start-up (~10-20 ms and a few MB) per spawn instead of ~2 ms, and a separate C
+// helper would need its own build and install. setpriv execs in place, so the supervised pid is still the
+// program itself.
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Taskmaster.Spawning;
+
+/// <summary>Starts children with posix_spawn in a new session, with their own umask, cwd, environment,
+/// user, default signal dispositions, empty signal mask and only fds 0-2. Thread-safe; spawns are serialised.</summary>
+public sealed class PosixSpawner : ISpawner, IDisposable
+{
+    private readonly PosixSpawnerOptions _options;
+    private readonly Thread _thread;
+    private readonly Lock _callerGate = new();
+    private readonly SemaphoreSlim _workReady = new(0);
+    private readonly SemaphoreSlim _workDone = new(0);
+    private readonly ManualResetEventSlim _threadReady = new();
+    private SpawnInvocation? _pending;
+    private int _pendingResult, _pendingPid;
+    private volatile bool _disposed;
+    private uint _inheritedUmask;
+    private bool _privateFs;
+    private string _inheritedCwd = "/";
+
+    public PosixSpawner(PosixSpawnerOptions? options = null)
+    {
+        _options = options ?? new PosixSpawnerOptions();
+        _thread = new Thread(SpawnerLoop) { IsBackground = true, Name = "taskmaster-spawner" };
+        _thread.Start();
+        _threadReady.Wait();
+    }
+
+    /// <summary>False when unshare(CLONE_FS) was refused (e.g. by a seccomp filter): spawns then set the
+    /// process-wide umask for the instant of posix_spawn and restore it.</summary>
+    public bool HasPrivateUmask => _privateFs;
+
+    public SpawnResult Spawn(SpawnRequest request)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (request.Argv.IsDefaultOrEmpty)
+            return new SpawnResult.Failed("command is empty");
+
+        string? workingDirectory = null;
+        if (request.WorkingDirectory is { } wd)
+        {
+            workingDirectory = Path.GetFullPath(wd);
+            if (!Directory.Exists(workingDirectory))
+                return BadDirectory(wd);
+        }
+
+        var argv = new List<string>(request.Argv.Length + 5);
+        var environment = new List<KeyValuePair<string, string>>(request.Environment.IsDefault ? [] : request.Environment);
+        UserAccount? switchTo = null;
+        if (request.User is { } user)
+        {
+            var account = UserAccount.Find(user);
+            if (account is null)
+                return new SpawnResult.Failed($"unknown user {CommandResolver.PythonRepr(user)}");
+            var euid = _options.EffectiveUidOverride ?? LibC.GetEuid();
+            // Like supervisord: asking for the user we already are is not an error and needs no switch.
+            if (account.Uid != euid)
+            {
+                if (euid != 0)
+                    return new SpawnResult.Failed(
+                        $"cannot switch to user {CommandResolver.PythonRepr(user)}: taskmasterd is not running as root");
+                if (LibC.Access(_options.SetprivPath, LibC.X_OK) != 0)
+                    return new SpawnResult.Failed(
+                        $"cannot switch to user {CommandResolver.PythonRepr(user)}: {_options.SetprivPath} (util-linux) is missing");
+                switchTo = account;
+            }
+        }
+
+        if (!CommandResolver.TryResolve(request.Argv[0], CommandResolver.PathOf(environment),
+                workingDirectory ?? _inheritedCwd, out var executable, out var error))
+            return new SpawnResult.Failed(error!);
+
+        if (switchTo is { } u)
+        {
+            argv.AddRange([_options.SetprivPath, $"--reuid={u.Uid}", $"--regid={u.Gid}", "--init-groups", "--", executable]);
+            argv.AddRange(request.Argv.Skip(1));
+            // A login-like identity, as su and sudo give: programs find their own home and name.
+            environment.RemoveAll(kv => kv.Key is "HOME" or "USER" or "LOGNAME");
+            environment.AddRange([new("HOME", u.Home), new("USER", u.Name), new("LOGNAME", u.Name)]);
+            executable = _options.SetprivPath;
+        }
+        else
+        {
+            argv.AddRange(request.Argv);
+        }
+
+        return SpawnResolved(request, executable, argv, environment, workingDirectory);
+    }
+
+    private SpawnResult SpawnResolved(SpawnRequest request, string executable, List<string> argv,
+        List<KeyValuePair<string, string>> environment, string? workingDirectory)
+    {
+        int outRead = -1, outWrite = -1, errRead = -1, errWrite = -1;
+        var ok = false;
+        try
+        {
+            if (request.Stdout == OutputRouting.Pipe)
+                (outRead, outWrite) = CreatePipe();
+            if (request.Stderr == OutputRouting.Pipe)
+                (errRead, errWrite) = CreatePipe();
+            var stderrFd = request.Stderr switch
+            {
+                OutputRouting.Pipe => errWrite,
+                OutputRouting.SameAsStdout => -2,
+                _ => -1,
+            };
+            var env = environment.Select(kv => $"{kv.Key}={kv.Value}").ToArray();
+            var umask = (uint)(request.Umask ?? _options.DefaultUmask ?? (int)_inheritedUmask);
+            int rc, pid;
+            using (var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, outWrite, stderrFd))
+                (rc, pid) = RunOnSpawnerThread(invocation);
+            if (rc != 0)
+                return MapSpawnError(rc, request, executable, workingDirectory);
+
+            ChildReaper.NotifyChildSpawned();
+            ok = true;
+            return new SpawnResult.Started(pid,
+                outRead < 0 ? null : new SafeFileHandle(outRead, ownsHandle: true),
+                errRead < 0 ? null : new SafeFileHandle(errRead, ownsHandle: true));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or OutOfMemoryException)
+        {
+            // Out of descriptors or memory: a spawn error for this program, never a crash of the daemon.
+            return new SpawnResult.Failed(
+                $"unknown error making dispatchers for {CommandResolver.PythonRepr(request.Argv[0])}: {e.Message}");
+        }
+        finally
+        {
+            // The child holds its own copies of the write ends; ours must go, or the reader never sees EOF.
+            if (outWrite >= 0) LibC.Close(outWrite);
+            if (errWrite >= 0) LibC.Close(errWrite);
+            if (!ok)
+            {
+                if (outRead >= 0) LibC.Close(outRead);
+                if (errRead >= 0) LibC.Close(errRead);
+            }
+        }
+    }
+
+    private unsafe (int Read, int Write) CreatePipe()
+    {
+        var fds = stackalloc int[2];
+        if (LibC.Pipe2(fds, LibC.O_CLOEXEC) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"pipe2: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+        if (_options.PipeSize > 0)
+            _ = LibC.Fcntl(fds[0], LibC.F_SETPIPE_SZ, _options.PipeSize); // best effort: may exceed the user's quota
+        return (fds[0], fds[1]);
+    }
+
+    private static SpawnResult.Failed MapSpawnError(int errno, SpawnRequest request, string executable, string? workingDirectory)
+    {
+        // The pre-checks make these rare (a race with the file system); keep supervisord's words where they exist.
+        if (workingDirectory is not null && !Directory.Exists(workingDirectory))
+            return BadDirectory(request.WorkingDirectory!);
+        var shown = CommandResolver.PythonRepr(executable);
+        return errno switch
+        {
+            LibC.ENOENT => new($"can't find command {shown}"),
+            LibC.EACCES or LibC.EPERM => new($"no permission to run command {shown}"),
+            LibC.EAGAIN => new($"Too many processes in process table to spawn {CommandResolver.PythonRepr(request.Argv[0])}"),
+            _ => new($"spawn error: {Marshal.GetPInvokeErrorMessage(errno)}"),
+        };
+    }
+
+    private static SpawnResult.Failed BadDirectory(string directory) =>
+        new($"bad directory {CommandResolver.PythonRepr(directory)}");
+
+    private (int Rc, int Pid) RunOnSpawnerThread(SpawnInvocation invocation)
+    {
+        lock (_callerGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _pending = invocation;
+            _workReady.Release();
+            _workDone.Wait();
+            _pending = null;
+            return (_pendingResult, _pendingPid);
+        }
+    }
+
+    private void SpawnerLoop()
+    {
+        _privateFs = LibC.Unshare(LibC.CLONE_FS) == 0;
+        _inheritedUmask = LibC.Umask(0b000_010_010 /* 022 */);
+        LibC.Umask(_inheritedUmask);
+        _inheritedCwd = Directory.GetCurrentDirectory();
+        _threadReady.Set();
+
+        // From here on: no allocation-heavy work, no tasks, no threads; only umask and posix_spawn.
+        while (true)
+        {
+            _workReady.Wait();
+            if (_disposed)
+                return;
+            var invocation = _pending!;
+            var previous = LibC.Umask(invocation.Umask);
+            _pendingResult = invocation.Run(out _pendingPid);
+            if (!_privateFs)
+                LibC.Umask(previous);
+            _workDone.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_callerGate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            _workReady.Release();
+        }
+        _thread.Join();
+    }
+}

@@ -1,0 +1,18 @@
+namespace Taskmaster.Spawning;
+
+/// <summary>Tuning and environment of <see cref="PosixSpawner"/>; the defaults suit taskmasterd.</summary>
+public sealed record PosixSpawnerOptions
+{
+    /// <summary>Requested capacity of each output pipe (F_SETPIPE_SZ), best effort; 0 keeps the kernel's 64 KiB.
+    /// A large pipe lets a chatty child keep running while the daemon is briefly busy, instead of blocking in write.</summary>
+    public int PipeSize { get; init; } = 1 << 20;
+
+    /// <summary>util-linux setpriv, used as an exec prefix to run a child as another user.</summary>
+    public string SetprivPath { get; init; } = "/usr/bin/setpriv";
+
+    /// <summary>umask for requests without one. Null: the daemon's umask when the spawner was created.</summary>
+    public int? DefaultUmask { get; init; }
+
+    /// <summary>Test hook: pretend the daemon runs with this effective uid.</summary>
+    internal uint? EffectiveUidOverride { get; init; }
+}

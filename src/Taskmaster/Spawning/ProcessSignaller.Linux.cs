@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace Taskmaster.Spawning;
+
+/// <summary>kill(2) on a child or, with <c>toGroup</c>, on its whole process group (kill(-pgid)).</summary>
+public sealed class ProcessSignaller : IProcessSignaller
+{
+    public int Signal(int pid, int signal, bool toGroup)
+    {
+        // pid 0 or -1 would signal our own group or every process we may signal: never what the caller meant.
+        if (pid <= 1)
+            return LibC.ESRCH;
+        return LibC.Kill(toGroup ? -pid : pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+}

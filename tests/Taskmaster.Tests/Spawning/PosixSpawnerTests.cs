@@ -1,0 +1,151 @@
+using Taskmaster.Spawning;
+using static Taskmaster.Tests.Spawning.SpawnTestKit;
+
+namespace Taskmaster.Tests.Spawning;
+
+/// <summary>What a child started by <see cref="PosixSpawner"/> sees: session, signals, descriptors, cwd, env, umask.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class PosixSpawnerTests : IDisposable
+{
+    private readonly PosixSpawner _spawner = new();
+
+    public PosixSpawnerTests() => ChildExits.EnsureWatching();
+
+    public void Dispose() => _spawner.Dispose();
+
+    [Fact]
+    public async Task Spawn_Child_LeadsItsOwnSessionAndProcessGroup()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));
+        try
+        {
+            var stat = ProcFs.Stat(child.Pid);
+            Assert.NotNull(stat);
+            Assert.Equal(child.Pid.ToString(), stat[2]); // pgrp
+            Assert.Equal(child.Pid.ToString(), stat[3]); // session
+        }
+        finally { await KillAndReap(child.Pid); }
+    }
+
+    [Fact]
+    public async Task Spawn_Child_HasDefaultSignalDispositionsAndEmptyMask()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));
+        try
+        {
+            // Read once the script has exec'd into sleep: what posix_spawn set survives exec.
+            Assert.True(await ProcFs.Until(() => ProcFs.Comm(child.Pid) == "sleep"));
+            Assert.Equal("0000000000000000", ProcFs.Status(child.Pid, "SigIgn"));
+            Assert.Equal("0000000000000000", ProcFs.Status(child.Pid, "SigBlk"));
+        }
+        finally { await KillAndReap(child.Pid); }
+    }
+
+    [Fact]
+    public async Task Spawn_Child_SeesOnlyDescriptors0To2_EvenWhenTheDaemonHasInheritableOnes()
+    {
+        // .NET opens everything O_CLOEXEC, so make a descriptor without it: only closefrom(3) keeps it out.
+        var fds = new int[2];
+        unsafe
+        {
+            fixed (int* p = fds)
+                Assert.Equal(0, LibC.Pipe2(p, 0));
+        }
+        try
+        {
+            var child = Started(_spawner.Spawn(Request([Fixture("list_fds.sh")], stderr: OutputRouting.Discard)));
+            var output = await ReadToEnd(child.StdoutPipe);
+            Assert.Equal(["0", "1", "2"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+        }
+        finally
+        {
+            LibC.Close(fds[0]);
+            LibC.Close(fds[1]);
+        }
+    }
+
+    [Fact]
+    public async Task Spawn_AppliesWorkingDirectoryEnvironmentAndUmask_WithStdinOnDevNull()
+    {
+        var dir = TempDir();
+        try
+        {
+            var child = Started(_spawner.Spawn(Request([Fixture("report_child_env.sh")],
+                env: Env(("TASKMASTER_TEST_VAR", "hello world")), cwd: dir, umask: 0b000_010_111 /* 027 */)));
+            var stderr = ReadToEnd(child.StderrPipe);
+            var lines = (await ReadToEnd(child.StdoutPipe)).Split('\n');
+            Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+
+            Assert.Contains($"cwd={dir}", lines);
+            Assert.Contains("umask=0027", lines);
+            Assert.Contains("var=hello world", lines);
+            Assert.Contains("stdin=/dev/null", lines);
+            Assert.Equal("to-stderr\n", await stderr);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
+                File.GetUnixFileMode(Path.Combine(dir, "created.txt")));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Spawn_PerSpawnUmask_DoesNotChangeTheDaemonsUmask()
+    {
+        var before = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Umask:"));
+        var child = Started(_spawner.Spawn(Request([Fixture("exit_with.sh"), "0"], umask: 0b000_111_111,
+            stdout: OutputRouting.Discard, stderr: OutputRouting.Discard)));
+        Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+        Assert.True(_spawner.HasPrivateUmask);
+        Assert.Equal(before, File.ReadLines("/proc/self/status").First(l => l.StartsWith("Umask:")));
+    }
+
+    [Fact]
+    public async Task Spawn_StderrSameAsStdout_SharesOnePipe()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("report_child_env.sh")], cwd: Path.GetTempPath(),
+            stderr: OutputRouting.SameAsStdout)));
+        Assert.Null(child.StderrPipe);
+        var output = await ReadToEnd(child.StdoutPipe);
+        Assert.Contains("to-stderr\n", output);
+        Assert.Contains("done\n", output);
+        Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+    }
+
+    [Fact]
+    public async Task Spawn_Discard_GivesNoPipes()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("report_child_env.sh")], cwd: Path.GetTempPath(),
+            stdout: OutputRouting.Discard, stderr: OutputRouting.Discard)));
+        Assert.Null(child.StdoutPipe);
+        Assert.Null(child.StderrPipe);
+        Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+    }
+
+    [Fact]
+    public async Task Spawn_LooksCommandUpOnTheChildsPath_NotTheDaemons()
+    {
+        var dir = TempDir();
+        try
+        {
+            var tool = Path.Combine(dir, "tm_only_here");
+            File.WriteAllText(tool, "#!/bin/sh\necho found-it\n");
+            File.SetUnixFileMode(tool, (UnixFileMode)0b111_101_101);
+
+            var child = Started(_spawner.Spawn(Request(["tm_only_here"], env: [new("PATH", $"/nonexistent:{dir}")])));
+            Assert.Equal("found-it\n", await ReadToEnd(child.StdoutPipe));
+            Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+
+            // And the daemon's PATH is not consulted: sleep exists there, not on the child's PATH.
+            var failed = Assert.IsType<SpawnResult.Failed>(_spawner.Spawn(Request(["sleep", "1"], env: [new("PATH", dir)])));
+            Assert.Equal("can't find command 'sleep'", failed.Reason);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Spawn_WithoutPathInEnvironment_UsesDefaultPath()
+    {
+        var child = Started(_spawner.Spawn(Request(["true"], env: [], stdout: OutputRouting.Discard, stderr: OutputRouting.Discard)));
+        Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+    }
+}

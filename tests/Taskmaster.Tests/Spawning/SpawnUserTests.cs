@@ -1,0 +1,43 @@
+using Taskmaster.Spawning;
+using static Taskmaster.Tests.Spawning.SpawnTestKit;
+
+namespace Taskmaster.Tests.Spawning;
+
+/// <summary><c>user=</c>: as root, the child runs with the user's uid, gid, groups and login environment.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SpawnUserTests
+{
+    [Fact]
+    public async Task Spawn_AsRoot_WithUser_RunsChildAsThatUser()
+    {
+        if (LibC.GetEuid() != 0 || UserAccount.Find("nobody") is not { } nobody)
+            return; // needs root and a 'nobody' account; the not-root path is covered in SpawnFailureTests
+
+        ChildExits.EnsureWatching();
+        var dir = TempDir();
+        try
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
+            using var spawner = new PosixSpawner();
+            var child = Started(spawner.Spawn(Request([Fixture("report_child_env.sh")], cwd: dir, user: "nobody",
+                env: Env(("HOME", "/root"), ("USER", "root")))));
+            var stderr = ReadToEnd(child.StderrPipe);
+            var lines = (await ReadToEnd(child.StdoutPipe)).Split('\n');
+            Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+
+            Assert.Contains($"uid={nobody.Uid} gid={nobody.Gid} groups={nobody.Gid}", lines);
+            Assert.Contains($"home={nobody.Home} user=nobody logname=nobody", lines);
+            Assert.Equal("to-stderr\n", await stderr);
+            var created = Path.Combine(dir, "created.txt");
+            Assert.Equal(nobody.Uid, OwnerOf(created));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    private static unsafe uint OwnerOf(string file)
+    {
+        LibC.StatxBuffer st;
+        Assert.Equal(0, LibC.Statx(LibC.AT_FDCWD, file, 0, 0x8 /* STATX_UID */, &st));
+        return st.Uid;
+    }
+}
