@@ -104,7 +104,7 @@ internal static class IniReader
             var keyLocation = new SourceLocation(file, lineNo, indent + 1);
             if (section is null)
             {
-                diagnostics.Error(keyLocation, null, null, "key outside of any [section]", line);
+                diagnostics.Error(keyLocation, null, null, "expected a [section] header before any key", line);
                 continue;
             }
             if (key.Length == 0)
