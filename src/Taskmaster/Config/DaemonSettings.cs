@@ -22,4 +22,14 @@ public sealed record DaemonSettings
     public int MinFds { get; init; } = 1024;
     public int MinProcs { get; init; } = 200;
     public string Identifier { get; init; } = "taskmaster";
+
+    /// <summary>By content (records alone would compare <see cref="Environment"/> by reference).</summary>
+    public bool Equals(DaemonSettings? other) =>
+        other is not null && Logfile == other.Logfile && LogfileMaxBytes == other.LogfileMaxBytes
+        && LogfileBackups == other.LogfileBackups && LogLevel == other.LogLevel && Pidfile == other.Pidfile
+        && Nodaemon == other.Nodaemon && Umask == other.Umask && User == other.User && Directory == other.Directory
+        && ChildLogDir == other.ChildLogDir && Environment.SequenceEqual(other.Environment) && MinFds == other.MinFds
+        && MinProcs == other.MinProcs && Identifier == other.Identifier;
+
+    public override int GetHashCode() => HashCode.Combine(Logfile, Pidfile, ChildLogDir, LogLevel);
 }

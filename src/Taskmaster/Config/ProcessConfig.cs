@@ -47,6 +47,23 @@ public sealed record ProcessConfig
     public ImmutableDictionary<string, SourceLocation> Origins { get; init; } =
         ImmutableDictionary<string, SourceLocation>.Empty;
 
+    /// <summary>
+    /// Structural equality over every resolved value, so reload can tell what changed. Lists compare
+    /// by content; <see cref="Origins"/> is left out on purpose: moving a section in the file, or
+    /// adding a comment above it, must not restart its processes.
+    /// </summary>
+    public bool Equals(ProcessConfig? other) =>
+        other is not null && Name == other.Name && GroupName == other.GroupName && ProgramName == other.ProgramName
+        && ProcessNum == other.ProcessNum && Command.Equals(other.Command) && Directory == other.Directory
+        && Umask == other.Umask && User == other.User && Environment.SequenceEqual(other.Environment)
+        && Priority == other.Priority && Autostart == other.Autostart && AutoRestart == other.AutoRestart
+        && ExitCodes.SequenceEqual(other.ExitCodes) && StartRetries == other.StartRetries && StartSecs == other.StartSecs
+        && StopSignal == other.StopSignal && StopWaitSecs == other.StopWaitSecs && StopAsGroup == other.StopAsGroup
+        && KillAsGroup == other.KillAsGroup && RedirectStderr == other.RedirectStderr
+        && Stdout.Equals(other.Stdout) && Stderr.Equals(other.Stderr);
+
+    public override int GetHashCode() => HashCode.Combine(Name, GroupName, ProcessNum, Command, Priority);
+
     /// <summary><c>group:name</c>, the form supervisorctl prints and accepts.</summary>
     public string FullName => GroupName == Name ? Name : $"{GroupName}:{Name}";
 }

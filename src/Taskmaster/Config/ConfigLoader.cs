@@ -1,0 +1,94 @@
+namespace Taskmaster.Config;
+
+/// <summary>
+/// Entry point of the configuration: reads a file and everything it includes, binds both dialects
+/// onto <see cref="SupervisorConfig"/>, and either returns it (with warnings) or throws one
+/// <see cref="ConfigException"/> carrying every error found.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>Loads <paramref name="path"/> and its includes.</summary>
+    /// <param name="environment">Variables for <c>%(ENV_X)s</c>; the daemon's environment when null.</param>
+    /// <param name="hostName">Value of <c>%(host_node_name)s</c>; this machine's name when null.</param>
+    public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
+    {
+        var full = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
+                $"cannot read the configuration file: {e.Message}", null)]);
+        }
+        return LoadText(text, full, environment, hostName);
+    }
+
+    /// <summary>Loads configuration <paramref name="text"/> as if it were the file <paramref name="path"/> (includes resolve from its directory).</summary>
+    public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
+    {
+        var full = Path.GetFullPath(path);
+        environment ??= CurrentEnvironment();
+        hostName ??= System.Net.Dns.GetHostName();
+        var diagnostics = new DiagnosticBag();
+        var sections = new List<IniSection>();
+        var envNames = new Dictionary<string, ExpansionValue>(StringComparer.Ordinal);
+        foreach (var (k, v) in environment) envNames["ENV_" + k] = v;
+
+        ReadWithIncludes(full, text, sections, [full], new HashSet<string>(StringComparer.Ordinal) { full }, envNames, diagnostics);
+        var config = new ConfigBinder(sections, full, envNames, hostName, diagnostics).Bind();
+        if (diagnostics.HasErrors) throw new ConfigException(diagnostics.Errors);
+        return config with { Warnings = diagnostics.Warnings };
+    }
+
+    private static void ReadWithIncludes(string file, string text, List<IniSection> into, List<string> chain,
+        HashSet<string> loaded, Dictionary<string, ExpansionValue> envNames, DiagnosticBag diagnostics)
+    {
+        var sections = IniReader.Read(text, file, diagnostics);
+        foreach (var section in sections)
+        {
+            if (section.Name != "include") { into.Add(section); continue; }
+            var reader = new SectionReader(section, SectionKind.Include, diagnostics, "include");
+            reader.Names = new Dictionary<string, ExpansionValue>(envNames) { ["here"] = section.Here };
+            var entry = reader.Entry("files");
+            if (entry is null) { reader.ErrorAtHeader("[include] needs a 'files' key (space-separated globs)"); continue; }
+            var patterns = reader.Text("files");
+            if (patterns is null) continue;
+            foreach (var pattern in patterns.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                var matches = IncludeGlob.Expand(pattern, section.Here);
+                if (matches.Count == 0)
+                    reader.Warning(entry, $"'{pattern}' matches no file");
+                foreach (var match in matches)
+                {
+                    if (chain.Contains(match))
+                    {
+                        reader.Error(entry, $"include cycle: {string.Join(" -> ", chain.Append(match))}");
+                        continue;
+                    }
+                    if (!loaded.Add(match)) continue; // already included through another path
+                    string included;
+                    try { included = File.ReadAllText(match); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        reader.Error(entry, $"cannot read included file {match}: {e.Message}");
+                        continue;
+                    }
+                    chain.Add(match);
+                    ReadWithIncludes(match, included, into, chain, loaded, envNames, diagnostics);
+                    chain.RemoveAt(chain.Count - 1);
+                }
+            }
+        }
+    }
+
+    private static Dictionary<string, string> CurrentEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+            result[(string)e.Key] = (string?)e.Value ?? "";
+        return result;
+    }
+}

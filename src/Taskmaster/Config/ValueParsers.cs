@@ -1,0 +1,187 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Config;
+
+/// <summary>Turns an expanded value into a typed one, or says what is wrong and where.</summary>
+internal delegate bool ValueParser<T>(string text, out T value, out ValueError error);
+
+/// <summary>
+/// The value forms supervisord accepts (booleans, sizes, octal umasks, exit-code lists, signals,
+/// autorestart policies), each with a message that says what would have been accepted.
+/// </summary>
+internal static class ValueParsers
+{
+    public static bool Boolean(string text, out bool value, out ValueError error)
+    {
+        error = default;
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "true" or "yes" or "on" or "1": value = true; return true;
+            case "false" or "no" or "off" or "0": value = false; return true;
+            default:
+                value = false;
+                error = new ValueError($"'{text}' is not a boolean (true/false, yes/no, on/off, 1/0)");
+                return false;
+        }
+    }
+
+    public static ValueParser<int> Integer(int min, int max = int.MaxValue) =>
+        (string text, out int value, out ValueError error) =>
+        {
+            error = default;
+            if (!int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value))
+            {
+                error = new ValueError($"'{text}' is not a whole number");
+                return false;
+            }
+            if (value < min || value > max)
+            {
+                error = new ValueError(max == int.MaxValue
+                    ? $"{value} is out of range (must be {min} or more)"
+                    : $"{value} is out of range ({min}..{max})");
+                return false;
+            }
+            return true;
+        };
+
+    public static bool ByteSize(string text, out long value, out ValueError error)
+    {
+        error = default;
+        value = 0;
+        var t = text.Trim();
+        long multiplier = 1;
+        var lower = t.ToLowerInvariant();
+        if (lower.EndsWith("kb", StringComparison.Ordinal)) multiplier = 1024;
+        else if (lower.EndsWith("mb", StringComparison.Ordinal)) multiplier = 1024 * 1024;
+        else if (lower.EndsWith("gb", StringComparison.Ordinal)) multiplier = 1024L * 1024 * 1024;
+        var digits = multiplier == 1 ? t : t[..^2];
+        if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > long.MaxValue / multiplier)
+        {
+            error = new ValueError($"'{text}' is not a size (bytes, or a number followed by KB, MB or GB)");
+            return false;
+        }
+        value = n * multiplier;
+        return true;
+    }
+
+    public static bool Octal(string text, out int value, out ValueError error)
+    {
+        error = default;
+        value = 0;
+        var t = text.Trim();
+        if (t.StartsWith("0o", StringComparison.OrdinalIgnoreCase)) t = t[2..];
+        if (t.Length == 0 || t.Length > 11 || !t.All(c => c is >= '0' and <= '7'))
+        {
+            error = new ValueError($"'{text}' is not an octal number such as 022");
+            return false;
+        }
+        foreach (var c in t) value = value * 8 + (c - '0');
+        if (value > 0x1FF)
+        {
+            error = new ValueError($"'{text}' is out of range (at most 777)");
+            return false;
+        }
+        return true;
+    }
+
+    public static bool ExitCodes(string text, out ImmutableArray<int> value, out ValueError error)
+    {
+        error = default;
+        value = [];
+        var codes = ImmutableArray.CreateBuilder<int>();
+        var offset = 0;
+        foreach (var part in text.Split(','))
+        {
+            var item = part.Trim();
+            var at = offset + (part.Length - part.TrimStart().Length);
+            if (!int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code > 255)
+            {
+                error = new ValueError(item.Length == 0
+                    ? "empty exit code in the list (expected e.g. 0,2)"
+                    : $"'{item}' is not an exit code (0..255)", at);
+                return false;
+            }
+            codes.Add(code);
+            offset += part.Length + 1;
+        }
+        value = codes.ToImmutable();
+        return true;
+    }
+
+    public static bool Signal(string text, out int value, out ValueError error)
+    {
+        error = default;
+        if (Signals.TryParse(text, out value)) return true;
+        error = new ValueError($"'{text}' is not a signal (a name such as TERM or SIGTERM, or a number 1..{Signals.Max})");
+        return false;
+    }
+
+    public static bool AutoRestart(string text, out AutoRestartPolicy value, out ValueError error)
+    {
+        error = default;
+        value = AutoRestartPolicy.Unexpected;
+        if (text.Trim().Equals("unexpected", StringComparison.OrdinalIgnoreCase)) return true;
+        if (Boolean(text, out var b, out _))
+        {
+            value = b ? AutoRestartPolicy.Always : AutoRestartPolicy.Never;
+            return true;
+        }
+        error = new ValueError($"'{text}' is not an autorestart policy (true, false or unexpected)");
+        return false;
+    }
+
+    private static readonly string[] LogLevels = ["critical", "error", "warn", "info", "debug", "trace", "blather"];
+
+    public static bool LogLevel(string text, out string value, out ValueError error)
+    {
+        error = default;
+        value = text.Trim().ToLowerInvariant();
+        if (value == "warning") value = "warn";
+        if (LogLevels.Contains(value)) return true;
+        error = new ValueError($"'{text}' is not a log level ({string.Join(", ", LogLevels)})");
+        return false;
+    }
+
+    /// <summary>A non-empty string, trimmed.</summary>
+    public static bool NonEmpty(string text, out string value, out ValueError error)
+    {
+        error = default;
+        value = text.Trim();
+        if (value.Length > 0) return true;
+        error = new ValueError("must not be empty");
+        return false;
+    }
+
+    /// <summary><c>port=</c> of <c>[inet_http_server]</c>: <c>host:port</c> or a bare port.</summary>
+    public static bool HostPort(string text, out (string Host, int Port) value, out ValueError error)
+    {
+        error = default;
+        value = ("", 0);
+        var t = text.Trim();
+        var colon = t.LastIndexOf(':');
+        var host = colon < 0 ? "" : t[..colon];
+        var portText = colon < 0 ? t : t[(colon + 1)..];
+        if (host.StartsWith('[') && host.EndsWith(']')) host = host[1..^1];
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            error = new ValueError($"'{text}' is not a port (host:port or port, port 1..65535)", colon < 0 ? 0 : colon + 1);
+            return false;
+        }
+        value = (host, port);
+        return true;
+    }
+
+    /// <summary>A process or group name: no spaces, ':' or '/' (they would break names such as group:name).</summary>
+    public static bool Name(string text, out string value, out ValueError error)
+    {
+        error = default;
+        value = text.Trim();
+        if (value.Length == 0) { error = new ValueError("name must not be empty"); return false; }
+        var bad = value.IndexOfAny([' ', '\t', '\n', ':', '/']);
+        if (bad < 0) return true;
+        error = new ValueError($"invalid name '{value}': it must not contain '{(value[bad] == '\n' ? "\\n" : value[bad].ToString())}'", bad);
+        return false;
+    }
+}
