@@ -345,10 +345,10 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
         foreach (var (name, _) in targets.Where(t => t.Process is null))
             results.Add(new OperationResult(name, ErrorCode.BadName));
 
-        // Reverse start order, cut into batches of equal priority.
+        // Batches of equal priority, highest priority first; inside a batch, start order.
         var batches = new Queue<List<(int, ManagedProcess)>>();
         foreach (var batch in _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!))
-                     .Reverse().GroupBy(p => p.Config.Priority))
+                     .GroupBy(p => p.Config.Priority).Reverse())
         {
             var entries = new List<(int, ManagedProcess)>();
             foreach (var p in batch)
