@@ -10,6 +10,10 @@ internal sealed class ProcessDirectory
 {
     private readonly Dictionary<string, List<ManagedProcess>> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupPriority = new(StringComparer.Ordinal);
+    private readonly List<ManagedProcess> _unordered = [];
+
+    /// <summary>Every process, in no particular order: for the loop's scans after each message, which must stay cheap.</summary>
+    public IReadOnlyList<ManagedProcess> Unordered => _unordered;
 
     /// <summary>Every process, in lexical order of group then name (supervisord's getAllProcessInfo order).</summary>
     public IEnumerable<ManagedProcess> All => _groups
@@ -24,6 +28,7 @@ internal sealed class ProcessDirectory
         var processes = group.Processes.Select(c => new ManagedProcess(c)).ToList();
         _groups[group.Name] = processes;
         _groupPriority[group.Name] = group.Priority;
+        _unordered.AddRange(processes);
         return processes;
     }
 
@@ -31,7 +36,9 @@ internal sealed class ProcessDirectory
     public bool RemoveGroup(string name)
     {
         _groupPriority.Remove(name);
-        return _groups.Remove(name);
+        if (!_groups.Remove(name, out var processes)) return false;
+        _unordered.RemoveAll(processes.Contains);
+        return true;
     }
 
     /// <summary>Start order: ascending priority (process priority, then group priority, then name).</summary>

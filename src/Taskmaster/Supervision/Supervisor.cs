@@ -218,7 +218,7 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var fired = false;
-        foreach (var p in _directory.All)
+        foreach (var p in _directory.Unordered)
         {
             while (p.NextDeadline is { } due && due.At <= now)
             {
@@ -243,7 +243,7 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
     private void ArmTimer()
     {
         DateTimeOffset? earliest = null;
-        foreach (var p in _directory.All)
+        foreach (var p in _directory.Unordered)
             if (p.NextDeadline is { } d && (earliest is null || d.At < earliest)) earliest = d.At;
 
         if (earliest == _timerArmedFor) return;
