@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+using Taskmaster.Config;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// A child's complete environment, layered as supervisord does: the daemon's own environment, then
+/// <c>[supervisord] environment</c>, then <c>SUPERVISOR_ENABLED</c>, <c>SUPERVISOR_PROCESS_NAME</c> and
+/// <c>SUPERVISOR_GROUP_NAME</c>, then the program's <c>environment</c> (which therefore may override them,
+/// as in supervisord's <c>_spawn_as_child</c>). Later layers replace earlier values of the same key.
+/// </summary>
+internal static class ChildEnvironment
+{
+    public static ImmutableArray<KeyValuePair<string, string>> Build(
+        IReadOnlyDictionary<string, string> baseEnvironment,
+        ImmutableArray<KeyValuePair<string, string>> daemonEnvironment,
+        ProcessConfig process)
+    {
+        // Insertion order is kept so the child sees a stable, readable environment.
+        var order = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in baseEnvironment) Set(key, value);
+        foreach (var (key, value) in daemonEnvironment) Set(key, value);
+        Set("SUPERVISOR_ENABLED", "1");
+        Set("SUPERVISOR_PROCESS_NAME", process.Name);
+        Set("SUPERVISOR_GROUP_NAME", process.GroupName);
+        foreach (var (key, value) in process.Environment) Set(key, value);
+        return [.. order.Select(k => KeyValuePair.Create(k, values[k]))];
+
+        void Set(string key, string value)
+        {
+            if (!values.ContainsKey(key)) order.Add(key);
+            values[key] = value;
+        }
+    }
+}

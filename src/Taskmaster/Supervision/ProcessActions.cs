@@ -1,0 +1,262 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Taskmaster.Config;
+using Taskmaster.Logging;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// The side effects named in <see cref="TransitionTable"/>, one small method each. They run on the
+/// supervision loop after the state has changed; one may return a follow-up event (a spawn's outcome,
+/// a give-up, an autorestart) that the loop feeds straight back through the table.
+/// </summary>
+internal sealed class ProcessActions(
+    ISpawner spawner,
+    IProcessSignaller signaller,
+    IChildLogs childLogs,
+    TimeProvider time,
+    ILogger logger,
+    IReadOnlyDictionary<string, string> baseEnvironment,
+    Func<ImmutableArray<KeyValuePair<string, string>>> daemonEnvironment,
+    Func<bool> shuttingDown)
+{
+    private const int ESRCH = 3;
+    private const string ExitedTooQuickly = "Exited too quickly (process log may have details)";
+
+    /// <summary>Children by pid, so a reaped pid finds its process.</summary>
+    public Dictionary<int, ManagedProcess> ByPid { get; } = [];
+
+    public ProcessInput? Run(ProcessAction action, ManagedProcess p, ProcessInput input) => action switch
+    {
+        ProcessAction.None => null,
+        ProcessAction.ResetRetriesAndSpawn => ResetRetriesAndSpawn(p),
+        ProcessAction.Spawn => Spawn(p),
+        ProcessAction.ArmStartDeadline => ArmStartDeadline(p),
+        ProcessAction.ConfirmRunning => ConfirmRunning(p),
+        ProcessAction.EnterBackoff => EnterBackoff(p),
+        ProcessAction.RecordEarlyExitAndBackoff => RecordEarlyExitAndBackoff(p, input.Exit),
+        ProcessAction.RecordExitAndMaybeRestart => RecordExitAndMaybeRestart(p, input.Exit),
+        ProcessAction.RecordStop => RecordStop(p, input.Exit),
+        ProcessAction.RecordExitWithoutRestart => RecordExitWithoutRestart(p, input.Exit),
+        ProcessAction.GiveUp => GiveUp(p),
+        ProcessAction.SendStopSignal => SendStopSignal(p),
+        ProcessAction.Kill => Kill(p),
+        ProcessAction.CancelRetry => CancelRetry(p),
+        ProcessAction.SendSignal => SendSignal(p, input.Signal),
+        ProcessAction.ClearDeadlines => ClearDeadlines(p),
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    private ProcessInput? ResetRetriesAndSpawn(ManagedProcess p)
+    {
+        p.Retries = 0;
+        return Spawn(p);
+    }
+
+    private ProcessInput? Spawn(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        p.StartedAt = time.GetUtcNow();
+        p.SpawnError = null;
+        p.LastSpawnFailed = false;
+        SpawnResult result;
+        try
+        {
+            result = spawner.Spawn(BuildRequest(p.Config));
+        }
+        catch (Exception e)
+        {
+            // A spawner bug must not take the loop down; it becomes an ordinary spawn error.
+            result = new SpawnResult.Failed($"unknown error during spawn of '{p.Name}': {e.Message}");
+        }
+
+        switch (result)
+        {
+            case SpawnResult.Started started:
+                p.Pid = started.Pid;
+                ByPid[started.Pid] = p;
+                Attach(p, started);
+                SupervisorLog.Spawned(logger, p.Name, started.Pid);
+                return ProcessEvent.Spawned;
+            case SpawnResult.Failed failed:
+                p.SpawnError = failed.Reason;
+                p.LastSpawnFailed = true;
+                SupervisorLog.SpawnError(logger, failed.Reason);
+                return ProcessEvent.SpawnFailed;
+            default:
+                throw new InvalidOperationException($"unexpected spawn result {result}");
+        }
+    }
+
+    private void Attach(ManagedProcess p, SpawnResult.Started started)
+    {
+        try
+        {
+            childLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe);
+        }
+        catch (Exception e)
+        {
+            // The child runs regardless; losing its output is bad but not a reason to stop supervising it.
+            started.StdoutPipe?.Dispose();
+            started.StderrPipe?.Dispose();
+            SupervisorLog.AttachFailed(logger, e, p.Name);
+        }
+    }
+
+    public SpawnRequest BuildRequest(ProcessConfig c) => new(
+        c.Command.Argv,
+        ChildEnvironment.Build(baseEnvironment, daemonEnvironment(), c),
+        c.Directory,
+        c.Umask,
+        c.User,
+        c.Stdout.Discards ? OutputRouting.Discard : OutputRouting.Pipe,
+        c.RedirectStderr ? OutputRouting.SameAsStdout
+            : c.Stderr.Discards ? OutputRouting.Discard : OutputRouting.Pipe);
+
+    private ProcessInput? ArmStartDeadline(ManagedProcess p)
+    {
+        if (p.Config.StartSecs <= 0) return ProcessEvent.StartSecsElapsed;
+        p.StartDeadline = time.GetUtcNow().AddSeconds(p.Config.StartSecs);
+        return null;
+    }
+
+    private ProcessInput? ConfirmRunning(ManagedProcess p)
+    {
+        p.StartDeadline = null;
+        p.Retries = 0;
+        SupervisorLog.Success(logger, p.Name, p.Config.StartSecs);
+        return null;
+    }
+
+    private ProcessInput? EnterBackoff(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        p.Retries++;
+        if (p.Retries > p.Config.StartRetries) return ProcessEvent.GiveUp;
+        if (shuttingDown()) return null; // no new attempts while everything is being stopped
+        p.RetryAt = time.GetUtcNow().AddSeconds(p.Retries);
+        return null;
+    }
+
+    private ProcessInput? RecordEarlyExitAndBackoff(ManagedProcess p, ExitStatus exit)
+    {
+        Reap(p, exit);
+        p.ExitExpected = false;
+        p.SpawnError = ExitedTooQuickly;
+        SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        return EnterBackoff(p);
+    }
+
+    private ProcessInput? RecordExitAndMaybeRestart(ManagedProcess p, ExitStatus exit)
+    {
+        Reap(p, exit);
+        p.Retries = 0;
+        var expected = IsExpected(p.Config, exit);
+        p.ExitExpected = expected;
+        if (expected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
+        else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+
+        var restart = p.Config.AutoRestart switch
+        {
+            AutoRestartPolicy.Always => true,
+            AutoRestartPolicy.Unexpected => !expected,
+            _ => false,
+        };
+        return restart && !shuttingDown() ? ProcessEvent.Start : null;
+    }
+
+    private ProcessInput? RecordStop(ManagedProcess p, ExitStatus exit)
+    {
+        Reap(p, exit);
+        p.ExitExpected = IsExpected(p.Config, exit);
+        if (p.ExitExpected) SupervisorLog.Stopped(logger, p.Name, exit.ToString());
+        else SupervisorLog.StoppedUnexpected(logger, p.Name, exit.ToString());
+        return null;
+    }
+
+    private ProcessInput? RecordExitWithoutRestart(ManagedProcess p, ExitStatus exit)
+    {
+        Reap(p, exit);
+        p.ExitExpected = IsExpected(p.Config, exit);
+        if (p.ExitExpected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
+        else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        return null;
+    }
+
+    private ProcessInput? GiveUp(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        p.Retries = 0;
+        SupervisorLog.GaveUp(logger, p.Name);
+        return null;
+    }
+
+    private ProcessInput? SendStopSignal(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        p.StopDeadline = time.GetUtcNow().AddSeconds(p.Config.StopWaitSecs);
+        var c = p.Config;
+        SupervisorLog.SendingStopSignal(logger, p.Name, p.Pid ?? 0, c.StopAsGroup ? "process group " : "",
+            Signals.Name(c.StopSignal));
+        return Deliver(p, c.StopSignal, c.StopAsGroup);
+    }
+
+    private ProcessInput? Kill(ManagedProcess p)
+    {
+        // One SIGKILL only: it cannot be caught, so repeating it would not help a child stuck in the kernel.
+        p.StopDeadline = null;
+        SupervisorLog.Killing(logger, p.Name, p.Pid ?? 0);
+        return Deliver(p, Signals.SIGKILL, p.Config.KillAsGroup);
+    }
+
+    private ProcessInput? CancelRetry(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        SupervisorLog.StopInBackoff(logger, p.Name);
+        return null;
+    }
+
+    private ProcessInput? SendSignal(ManagedProcess p, int signal)
+    {
+        SupervisorLog.SendingSignal(logger, p.Name, p.Pid ?? 0, Signals.Name(signal));
+        return Deliver(p, signal, toGroup: false);
+    }
+
+    private static ProcessInput? ClearDeadlines(ManagedProcess p)
+    {
+        p.ClearDeadlines();
+        return null;
+    }
+
+    /// <summary>
+    /// Sends a signal. ESRCH means the child died and is about to be reaped: not a failure, the exit
+    /// will move the state (supervisord's rule: only a reaped exit ends a process). Any other errno
+    /// (EPERM after a setuid child, EINVAL) means we lost control of it: UNKNOWN.
+    /// </summary>
+    private ProcessInput? Deliver(ManagedProcess p, int signal, bool toGroup)
+    {
+        if (p.Pid is not { } pid) return null;
+        var errno = signaller.Signal(pid, signal, toGroup);
+        if (errno == 0) return null;
+        if (errno == ESRCH)
+        {
+            SupervisorLog.SignalRaced(logger, p.Name, pid);
+            return null;
+        }
+        SupervisorLog.SignalFailed(logger, p.Name, pid, errno);
+        return ProcessEvent.SignalFailed;
+    }
+
+    private void Reap(ManagedProcess p, ExitStatus exit)
+    {
+        if (p.Pid is { } pid) ByPid.Remove(pid);
+        p.Pid = null;
+        p.ClearDeadlines();
+        p.LastExit = exit;
+        p.StoppedAt = time.GetUtcNow();
+    }
+
+    private static bool IsExpected(ProcessConfig c, ExitStatus exit) =>
+        exit.Code is { } code && c.ExitCodes.Contains(code);
+}

@@ -1,0 +1,105 @@
+using Taskmaster.Config;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// The groups and processes the loop supervises, and supervisorctl's name resolution over them.
+/// Loop-thread only. Groups can be added and removed one at a time, which is what reload needs.
+/// </summary>
+internal sealed class ProcessDirectory
+{
+    private readonly Dictionary<string, List<ManagedProcess>> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groupPriority = new(StringComparer.Ordinal);
+    private readonly List<ManagedProcess> _unordered = [];
+
+    /// <summary>Every process, in no particular order: for the loop's scans after each message, which must stay cheap.</summary>
+    public IReadOnlyList<ManagedProcess> Unordered => _unordered;
+
+    /// <summary>Every process, in lexical order of group then name (supervisord's getAllProcessInfo order).</summary>
+    public IEnumerable<ManagedProcess> All => _groups
+        .OrderBy(g => g.Key, StringComparer.Ordinal)
+        .SelectMany(g => g.Value.OrderBy(p => p.Name, StringComparer.Ordinal));
+
+    public bool HasGroup(string name) => _groups.ContainsKey(name);
+
+    public IReadOnlyList<ManagedProcess> AddGroup(GroupConfig group)
+    {
+        if (_groups.ContainsKey(group.Name)) throw new InvalidOperationException($"group '{group.Name}' already exists");
+        var processes = group.Processes.Select(c => new ManagedProcess(c)).ToList();
+        _groups[group.Name] = processes;
+        _groupPriority[group.Name] = group.Priority;
+        _unordered.AddRange(processes);
+        return processes;
+    }
+
+    /// <summary>Removes a group; the caller makes sure none of its processes has a child.</summary>
+    public bool RemoveGroup(string name)
+    {
+        _groupPriority.Remove(name);
+        if (!_groups.Remove(name, out var processes)) return false;
+        _unordered.RemoveAll(processes.Contains);
+        return true;
+    }
+
+    /// <summary>Start order: ascending priority (process priority, then group priority, then name).</summary>
+    public IEnumerable<ManagedProcess> InStartOrder(IEnumerable<ManagedProcess> processes) => processes
+        .OrderBy(p => p.Config.Priority)
+        .ThenBy(p => _groupPriority.GetValueOrDefault(p.Group, 999))
+        .ThenBy(p => p.FullName, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Resolves supervisorctl names: <c>all</c>, <c>group:*</c>, <c>group:name</c>, <c>name</c> (a group
+    /// whose single process has the group's name is that process; any other group name means all of its
+    /// processes). Wildcards and group names only select processes accepted by <paramref name="include"/>,
+    /// as supervisord's <c>startAllProcesses</c> skips running ones; an explicit process is always
+    /// returned so the state machine can say why it refuses. A name matching nothing comes back with a
+    /// null process (BadName). Each process appears once, in the order first named.
+    /// </summary>
+    public List<(string Name, ManagedProcess? Process)> Resolve(IEnumerable<string> names, Func<ManagedProcess, bool> include)
+    {
+        var result = new List<(string, ManagedProcess?)>();
+        var seen = new HashSet<ManagedProcess>();
+        foreach (var raw in names)
+        {
+            var name = raw.Trim();
+            if (name == "all")
+            {
+                AddMany(All);
+                continue;
+            }
+
+            var colon = name.IndexOf(':');
+            var groupName = colon < 0 ? name : name[..colon];
+            var processName = colon < 0 ? null : name[(colon + 1)..];
+            if (!_groups.TryGetValue(groupName, out var members))
+            {
+                result.Add((name, null));
+                continue;
+            }
+
+            if (processName is null or "*" or "")
+            {
+                // A bare name that is also its group's only process (the usual one-program group) is that process.
+                if (processName is null && members is [{ } only] && only.Name == groupName) AddOne(only);
+                else AddMany(members);
+                continue;
+            }
+
+            var match = members.FirstOrDefault(p => p.Name == processName);
+            if (match is null) result.Add((name, null));
+            else AddOne(match);
+        }
+        return result;
+
+        void AddOne(ManagedProcess p)
+        {
+            if (seen.Add(p)) result.Add((p.FullName, p));
+        }
+
+        void AddMany(IEnumerable<ManagedProcess> processes)
+        {
+            foreach (var p in processes)
+                if (include(p)) AddOne(p);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// <c>start</c> with wait: each process's result arrives once it is RUNNING, or once it left STARTING any
+/// other way: a spawn error gives SpawnError with the reason, anything else AbnormalTermination
+/// (supervisord's <c>startProcess</c> onwait; its first BACKOFF already counts as a failure).
+/// </summary>
+internal sealed class StartOperation(
+    TaskCompletionSource<IReadOnlyList<OperationResult>> reply,
+    List<OperationResult?> results,
+    List<(int Index, ManagedProcess Process)> waiting) : PendingOperation
+{
+    public override bool TryAdvance()
+    {
+        waiting.RemoveAll(w =>
+        {
+            if (Outcome(w.Process) is not { } result) return false;
+            results[w.Index] = result;
+            return true;
+        });
+        if (waiting.Count > 0) return false;
+        reply.TrySetResult([.. results.Select(r => r!)]);
+        return true;
+    }
+
+    public override void Abandon() => reply.TrySetException(new ObjectDisposedException(nameof(Supervisor)));
+
+    /// <summary>The result for a process that was just started, or null while it is still STARTING.</summary>
+    public static OperationResult? Outcome(ManagedProcess p) => p.State switch
+    {
+        ProcessState.Starting => null,
+        ProcessState.Running => new OperationResult(p.FullName),
+        _ when p.LastSpawnFailed => new OperationResult(p.FullName, ErrorCode.SpawnError, p.SpawnError),
+        _ => new OperationResult(p.FullName, ErrorCode.AbnormalTermination, p.SpawnError),
+    };
+}

@@ -1,0 +1,72 @@
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// <c>stop</c> and shutdown: processes are stopped in batches of equal priority, highest first; a
+/// batch is signalled all at once and the next one begins only when every process of the batch is
+/// down. Without wait, "down" is not awaited (every batch is signalled at once, still in order).
+/// </summary>
+internal sealed class StopOperation(
+    TaskCompletionSource<IReadOnlyList<OperationResult>> reply,
+    List<OperationResult?> results,
+    Queue<List<(int Index, ManagedProcess Process)>> batches,
+    Func<ManagedProcess, ProcessInput, Transition> dispatch,
+    Action<ManagedProcess> reportWaiting,
+    StopOperation.Until until) : PendingOperation
+{
+    /// <summary>When a process of a batch counts as down.</summary>
+    public enum Until
+    {
+        /// <summary>Do not wait (stop without wait).</summary>
+        Signalled,
+        /// <summary>In a stopped state (supervisord's STOPPED_STATES, UNKNOWN included: it cannot move on its own).</summary>
+        Stopped,
+        /// <summary>Its child has been reaped (shutdown); a child we lost control of (UNKNOWN) is given up on.</summary>
+        Reaped,
+    }
+
+    private List<(int Index, ManagedProcess Process)> _current = [];
+
+    public override bool TryAdvance()
+    {
+        while (true)
+        {
+            if (_current.Exists(x => !IsDown(x.Process))) return false;
+            if (batches.Count == 0)
+            {
+                reply.TrySetResult([.. results.Select(r => r!)]);
+                return true;
+            }
+            Begin(batches.Dequeue());
+        }
+    }
+
+    public override void Abandon() => reply.TrySetException(new ObjectDisposedException(nameof(Supervisor)));
+
+    private void Begin(List<(int Index, ManagedProcess Process)> batch)
+    {
+        _current = [];
+        foreach (var (index, p) in batch)
+        {
+            var t = dispatch(p, ProcessEvent.Stop);
+            if (t.Kind == TransitionKind.Reject)
+            {
+                results[index] = new OperationResult(p.FullName, t.Error);
+                continue;
+            }
+            results[index] = p.State == ProcessState.Unknown
+                ? new OperationResult(p.FullName, ErrorCode.Failed, $"could not signal {p.Name}")
+                : new OperationResult(p.FullName);
+            _current.Add((index, p));
+        }
+        if (until == Until.Signalled) return;
+        foreach (var (_, p) in _current)
+            if (p.State == ProcessState.Stopping) reportWaiting(p);
+    }
+
+    private bool IsDown(ManagedProcess p) => until switch
+    {
+        Until.Signalled => true,
+        Until.Stopped => p.State is ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal or ProcessState.Unknown,
+        _ => !p.HasChild || p.State == ProcessState.Unknown,
+    };
+}

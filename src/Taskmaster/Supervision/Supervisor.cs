@@ -1,0 +1,410 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Taskmaster.Config;
+using Taskmaster.Logging;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// The supervision engine. One loop on one dedicated thread owns every process; everything else
+/// (exit watcher, deadline timer, control calls) only posts messages to its channel. After each
+/// message the loop fires the deadlines that are due, advances pending operations, and re-arms a
+/// single one-shot timer for the earliest deadline left, or disarms it: with nothing due the loop
+/// sleeps until the next message, it never polls.
+/// </summary>
+public sealed class Supervisor : ISupervisor, IAsyncDisposable
+{
+    private readonly SupervisorConfig _config;
+    private readonly IExitWatcher _exitWatcher;
+    private readonly IChildLogs _childLogs;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ProcessActions _actions;
+    private readonly ProcessDirectory _directory = new();
+    private readonly StateWatchers _watchers = new();
+    private readonly List<PendingOperation> _operations = [];
+    private readonly Channel<LoopMessage> _inbox =
+        Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _thread;
+    private ITimer? _timer;
+    private DateTimeOffset? _timerArmedFor;
+    private bool _shuttingDown;
+    private int _running;
+
+    /// <summary>Creates the engine for <paramref name="config"/>; nothing runs before <see cref="Run"/>.</summary>
+    /// <param name="baseEnvironment">The daemon's own environment, the first layer of every child's.</param>
+    public Supervisor(
+        SupervisorConfig config,
+        ISpawner spawner,
+        IProcessSignaller signaller,
+        IExitWatcher exitWatcher,
+        IChildLogs childLogs,
+        TimeProvider time,
+        ILogger logger,
+        IReadOnlyDictionary<string, string> baseEnvironment)
+    {
+        _config = config;
+        _exitWatcher = exitWatcher;
+        _childLogs = childLogs;
+        _time = time;
+        _logger = logger;
+        _actions = new ProcessActions(spawner, signaller, childLogs, time, logger, baseEnvironment,
+            () => _config.Daemon.Environment, () => _shuttingDown);
+        foreach (var group in config.Groups) _directory.AddGroup(group);
+        _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
+    }
+
+    /// <summary>Times the deadline timer fired (for tests: proves the loop does not poll).</summary>
+    internal int WakeUps { get; private set; }
+
+    /// <summary>Times the deadline timer was armed for a new deadline.</summary>
+    internal int TimerArmings { get; private set; }
+
+    /// <summary>Starts the loop and the exit watcher, then autostarts programs in ascending priority.</summary>
+    public void Run()
+    {
+        if (Interlocked.Exchange(ref _running, 1) != 0) throw new InvalidOperationException("already running");
+        _timer = _time.CreateTimer(static s => ((Supervisor)s!).Post(LoopMessage.Wake.Instance), this,
+            Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _thread.Start();
+        _exitWatcher.Start((pid, status) => Post(new LoopMessage.ChildExited(pid, status)));
+        Post(new LoopMessage.Command("autostart", Autostart));
+    }
+
+    // ---- ISupervisor: each call is a command message; the loop completes the reply. ----
+
+    public Task<IReadOnlyList<ProcessSnapshot>> GetProcessesAsync(CancellationToken ct = default) =>
+        Ask<IReadOnlyList<ProcessSnapshot>>("status", reply =>
+            reply.TrySetResult([.. _directory.All.Select(p => p.Snapshot(_time))]), ct);
+
+    public Task<IReadOnlyList<OperationResult>> StartAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default) =>
+        Ask<IReadOnlyList<OperationResult>>("start", reply => BeginStart(names, wait, reply), ct);
+
+    public Task<IReadOnlyList<OperationResult>> StopAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default) =>
+        Ask<IReadOnlyList<OperationResult>>("stop", reply => BeginStop(names, wait, reply), ct);
+
+    /// <summary>supervisorctl's restart: stop (waiting), then start the same names.</summary>
+    public async Task<IReadOnlyList<OperationResult>> RestartAsync(IReadOnlyList<string> names, bool wait, CancellationToken ct = default)
+    {
+        await StopAsync(names, wait: true, ct).ConfigureAwait(false);
+        return await StartAsync(names, wait, ct).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<OperationResult>> SignalAsync(IReadOnlyList<string> names, int signal, CancellationToken ct = default) =>
+        Ask<IReadOnlyList<OperationResult>>("signal", reply => reply.TrySetResult(SendSignal(names, signal)), ct);
+
+    public Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
+        Ask<IReadOnlyList<OperationResult>>("clear", reply => reply.TrySetResult(ClearLogs(names)), ct);
+
+    public Task ShutdownAsync(CancellationToken ct = default) =>
+        Ask<IReadOnlyList<OperationResult>>("shutdown", BeginShutdown, ct);
+
+    public IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default) => _watchers.Subscribe(ct);
+
+    /// <summary>Stops the loop (without stopping children: call <see cref="ShutdownAsync"/> first).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _inbox.Writer.TryComplete();
+        if (_thread.IsAlive) await Task.Run(_thread.Join).ConfigureAwait(false);
+        _timer?.Dispose();
+        foreach (var op in _operations) op.Abandon();
+        _operations.Clear();
+        _watchers.CompleteAll();
+    }
+
+    // ---- Test hooks ----
+
+    /// <summary>Completes once every message posted before this call has been fully handled.</summary>
+    internal Task WhenIdleAsync() => Ask<bool>("idle", reply => reply.TrySetResult(true), default);
+
+    /// <summary>Feeds one raw event to one process, as the loop would, and returns the cell used.</summary>
+    internal Task<Transition> InjectAsync(string fullName, ProcessInput input) =>
+        Ask<Transition>("inject", reply =>
+        {
+            var p = _directory.All.First(x => x.FullName == fullName);
+            reply.TrySetResult(Dispatch(p, input));
+        }, default);
+
+    internal Task<int> RetriesAsync(string fullName) =>
+        Ask<int>("retries", reply => reply.TrySetResult(_directory.All.First(x => x.FullName == fullName).Retries), default);
+
+    // ---- The loop ----
+
+    private void Post(LoopMessage message) => _inbox.Writer.TryWrite(message);
+
+    private Task<T> Ask<T>(string what, Action<TaskCompletionSource<T>> work, CancellationToken ct)
+    {
+        // Continuations must not run on the loop thread: a caller awaiting us would then block the loop.
+        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new LoopMessage.Command(what, () =>
+        {
+            try
+            {
+                work(reply);
+            }
+            catch (Exception e)
+            {
+                reply.TrySetException(e);
+                throw;
+            }
+        });
+        if (!_inbox.Writer.TryWrite(message)) reply.TrySetException(new ObjectDisposedException(nameof(Supervisor)));
+        return ct.CanBeCanceled ? reply.Task.WaitAsync(ct) : reply.Task;
+    }
+
+    private void LoopMain()
+    {
+        var reader = _inbox.Reader;
+        while (true)
+        {
+            LoopMessage? message;
+            while (!reader.TryRead(out message))
+            {
+                // This thread exists only to run the loop, so blocking it while idle is the point.
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) return;
+            }
+
+            try
+            {
+                Handle(message);
+                Settle();
+            }
+            catch (Exception e)
+            {
+                SupervisorLog.LoopError(_logger, e, message.ToString());
+            }
+        }
+    }
+
+    private void Handle(LoopMessage message)
+    {
+        switch (message)
+        {
+            case LoopMessage.ChildExited exited:
+                if (_actions.ByPid.TryGetValue(exited.Pid, out var p))
+                    Dispatch(p, new ProcessInput(ProcessEvent.Exited, exited.Status));
+                else
+                    SupervisorLog.UnknownPidReaped(_logger, exited.Pid, exited.Status.ToString());
+                break;
+            case LoopMessage.Wake:
+                WakeUps++;
+                _timerArmedFor = null; // a timer may fire a hair early: always re-arm after a wake-up
+                break;
+            case LoopMessage.Command command:
+                command.Work();
+                break;
+        }
+    }
+
+    /// <summary>Fires due deadlines and advances operations until nothing moves, then re-arms the timer.</summary>
+    private void Settle()
+    {
+        bool moved;
+        do
+        {
+            moved = FireDueDeadlines();
+            for (var i = _operations.Count - 1; i >= 0; i--)
+            {
+                if (!_operations[i].TryAdvance()) continue;
+                _operations.RemoveAt(i);
+                moved = true;
+            }
+        } while (moved);
+        ArmTimer();
+    }
+
+    private bool FireDueDeadlines()
+    {
+        var now = _time.GetUtcNow();
+        var fired = false;
+        foreach (var p in _directory.Unordered)
+        {
+            while (p.NextDeadline is { } due && due.At <= now)
+            {
+                ClearDeadline(p, due.Event);
+                Dispatch(p, due.Event);
+                fired = true;
+            }
+        }
+        return fired;
+    }
+
+    private static void ClearDeadline(ManagedProcess p, ProcessEvent e)
+    {
+        switch (e)
+        {
+            case ProcessEvent.StartSecsElapsed: p.StartDeadline = null; break;
+            case ProcessEvent.StopTimeout: p.StopDeadline = null; break;
+            case ProcessEvent.RetryDue: p.RetryAt = null; break;
+        }
+    }
+
+    private void ArmTimer()
+    {
+        DateTimeOffset? earliest = null;
+        foreach (var p in _directory.Unordered)
+            if (p.NextDeadline is { } d && (earliest is null || d.At < earliest)) earliest = d.At;
+
+        if (earliest == _timerArmedFor) return;
+        _timerArmedFor = earliest;
+        if (earliest is not { } at)
+        {
+            _timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var delay = at - _time.GetUtcNow();
+        _timer!.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        TimerArmings++;
+    }
+
+    /// <summary>Runs one event through the transition table, then any follow-up event its action returns.</summary>
+    private Transition Dispatch(ManagedProcess p, ProcessInput input)
+    {
+        var transition = TransitionTable.Lookup(p.State, input.Event);
+        if (transition.Kind != TransitionKind.Move) return transition;
+        ChangeState(p, transition.Next);
+        if (_actions.Run(transition.Action, p, input) is { } followUp) Dispatch(p, followUp);
+        return transition;
+    }
+
+    private void ChangeState(ManagedProcess p, ProcessState next)
+    {
+        var from = p.State;
+        if (from == next) return;
+        p.State = next;
+        if (_logger.IsEnabled(LogLevel.Debug))
+            SupervisorLog.StateChanged(_logger, p.Name, from.ToString().ToUpperInvariant(), next.ToString().ToUpperInvariant());
+        _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
+    }
+
+    // ---- Commands (loop thread) ----
+
+    private void Autostart()
+    {
+        foreach (var p in _directory.InStartOrder(_directory.All))
+            if (p.Config.Autostart && p.State == ProcessState.Stopped && !_shuttingDown)
+                Dispatch(p, ProcessEvent.Start);
+    }
+
+    private static bool IsRunningState(ProcessState s) =>
+        s is ProcessState.Running or ProcessState.Starting or ProcessState.Backoff;
+
+    private void BeginStart(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
+    {
+        var targets = _directory.Resolve(names, p => !IsRunningState(p.State));
+        var results = new List<OperationResult?>();
+        var waiting = new List<(int, ManagedProcess)>();
+        foreach (var (name, _) in targets.Where(t => t.Process is null))
+            results.Add(new OperationResult(name, ErrorCode.BadName));
+
+        // Spawned in ascending priority; one priority does not wait for the previous (as supervisord).
+        foreach (var p in _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!)))
+        {
+            if (_shuttingDown)
+            {
+                results.Add(new OperationResult(p.FullName, ErrorCode.ShutdownState));
+                continue;
+            }
+            var t = Dispatch(p, ProcessEvent.Start);
+            if (t.Kind == TransitionKind.Reject)
+            {
+                results.Add(new OperationResult(p.FullName, t.Error,
+                    t.Error == ErrorCode.Failed ? $"{p.FullName} is in an unknown process state" : null));
+                continue;
+            }
+            var outcome = StartOperation.Outcome(p);
+            if (!wait && (outcome is null || !p.LastSpawnFailed)) outcome = new OperationResult(p.FullName);
+            if (outcome is null) waiting.Add((results.Count, p));
+            results.Add(outcome);
+        }
+
+        var op = new StartOperation(reply, results, waiting);
+        if (!op.TryAdvance()) _operations.Add(op);
+    }
+
+    private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
+    {
+        var targets = _directory.Resolve(names, p => IsRunningState(p.State));
+        StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
+    }
+
+    private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
+    {
+        _shuttingDown = true;
+        var targets = _directory.All
+            .Where(p => p.HasChild || p.State == ProcessState.Backoff)
+            .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
+        StartStopOperation(targets, StopOperation.Until.Reaped, reply);
+    }
+
+    private void StartStopOperation(List<(string Name, ManagedProcess? Process)> targets, StopOperation.Until until,
+        TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
+    {
+        var results = new List<OperationResult?>();
+        foreach (var (name, _) in targets.Where(t => t.Process is null))
+            results.Add(new OperationResult(name, ErrorCode.BadName));
+
+        // Batches of equal priority, highest priority first; inside a batch, start order.
+        var batches = new Queue<List<(int, ManagedProcess)>>();
+        foreach (var batch in _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!))
+                     .GroupBy(p => p.Config.Priority).Reverse())
+        {
+            var entries = new List<(int, ManagedProcess)>();
+            foreach (var p in batch)
+            {
+                entries.Add((results.Count, p));
+                results.Add(null);
+            }
+            batches.Enqueue(entries);
+        }
+
+        var op = new StopOperation(reply, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name), until);
+        if (!op.TryAdvance()) _operations.Add(op);
+    }
+
+    private List<OperationResult> SendSignal(IReadOnlyList<string> names, int signal)
+    {
+        var targets = _directory.Resolve(names, p => p.State is ProcessState.Running or ProcessState.Starting or ProcessState.Stopping);
+        if (signal is < 1 or > Signals.Max)
+            return [.. targets.Select(t => new OperationResult(t.Name, ErrorCode.BadSignal, signal.ToString()))];
+
+        var results = new List<OperationResult>();
+        foreach (var (name, p) in targets)
+        {
+            if (p is null)
+            {
+                results.Add(new OperationResult(name, ErrorCode.BadName));
+                continue;
+            }
+            var t = Dispatch(p, new ProcessInput(ProcessEvent.Signal, Signal: signal));
+            results.Add(t.Kind == TransitionKind.Reject ? new OperationResult(name, t.Error)
+                : p.State == ProcessState.Unknown ? new OperationResult(name, ErrorCode.Failed, $"could not signal {p.Name}")
+                : new OperationResult(name));
+        }
+        return results;
+    }
+
+    private List<OperationResult> ClearLogs(IReadOnlyList<string> names)
+    {
+        var results = new List<OperationResult>();
+        foreach (var (name, p) in _directory.Resolve(names, _ => true))
+        {
+            if (p is null)
+            {
+                results.Add(new OperationResult(name, ErrorCode.BadName));
+                continue;
+            }
+            try
+            {
+                _childLogs.Clear(p.Config);
+                results.Add(new OperationResult(name));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                results.Add(new OperationResult(name, ErrorCode.Failed, e.Message));
+            }
+        }
+        return results;
+    }
+}

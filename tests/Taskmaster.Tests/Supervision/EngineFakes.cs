@@ -1,0 +1,85 @@
+// Fakes for the engine's collaborators (tier a): a spawner that hands out pids, a signaller that records,
+// an exit watcher the test drives, a child-log sink, and a logger that keeps the formatted lines.
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using Taskmaster.Config;
+using Taskmaster.Logging;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Tests.Supervision;
+
+internal sealed class FakeSpawner : ISpawner
+{
+    private int _nextPid = 1000;
+    public ConcurrentQueue<SpawnRequest> Requests { get; } = new();
+    /// <summary>Process names whose spawns fail with "can't find command".</summary>
+    public ConcurrentDictionary<string, string> FailWith { get; } = new();
+
+    public SpawnResult Spawn(SpawnRequest request)
+    {
+        Requests.Enqueue(request);
+        var name = NameOf(request);
+        if (FailWith.TryGetValue(name, out var reason)) return new SpawnResult.Failed(reason);
+        return new SpawnResult.Started(Interlocked.Increment(ref _nextPid), null, null);
+    }
+
+    public static string NameOf(SpawnRequest r) => r.Environment.First(kv => kv.Key == "SUPERVISOR_PROCESS_NAME").Value;
+
+    public List<string> SpawnedNames => [.. Requests.Select(NameOf)];
+    public int CountFor(string name) => Requests.Count(r => NameOf(r) == name);
+}
+
+internal sealed class FakeSignaller : IProcessSignaller
+{
+    public ConcurrentQueue<(int Pid, int Signal, bool ToGroup)> Sent { get; } = new();
+    /// <summary>errno to return; 0 = success.</summary>
+    public volatile int Errno;
+
+    public int Signal(int pid, int signal, bool toGroup)
+    {
+        Sent.Enqueue((pid, signal, toGroup));
+        return Errno;
+    }
+}
+
+internal sealed class FakeExitWatcher : IExitWatcher
+{
+    private Action<int, ExitStatus>? _onExit;
+    public void Start(Action<int, ExitStatus> onExit) => _onExit = onExit;
+    public void Exit(int pid, ExitStatus status) => _onExit!(pid, status);
+    public void Dispose() { }
+}
+
+internal sealed class FakeChildLogs : IChildLogs
+{
+    public ConcurrentQueue<string> Attached { get; } = new();
+    public ConcurrentQueue<string> Cleared { get; } = new();
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe) => Attached.Enqueue(process.Name);
+    public void Clear(ProcessConfig process) => Cleared.Enqueue(process.Name);
+    public void ReopenAll() { }
+    public void Dispose() { }
+}
+
+internal sealed class CapturingLogger : ILogger
+{
+    private readonly List<(LogLevel Level, int EventId, string Text)> _entries = [];
+
+    public IReadOnlyList<(LogLevel Level, int EventId, string Text)> Entries
+    {
+        get { lock (_entries) return [.. _entries]; }
+    }
+
+    /// <summary>Lines at Information or above: the activity log as an operator reads it.</summary>
+    public List<string> Activity => [.. Entries.Where(e => e.Level >= LogLevel.Information).Select(e => e.Text)];
+    public List<string> All => [.. Entries.Select(e => e.Text)];
+    public int Count { get { lock (_entries) return _entries.Count; } }
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (_entries) _entries.Add((logLevel, eventId.Id, formatter(state, exception)));
+    }
+}
