@@ -1,0 +1,25 @@
+using System.Runtime.InteropServices;
+
+namespace Taskmaster.Bench;
+
+/// <summary>The few libc calls the bench needs: signals for daemons and children, and the clock tick rate.</summary>
+internal static partial class Posix
+{
+    public const int SigKill = 9;
+    public const int SigTerm = 15;
+    private const int ScClkTck = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
+
+    /// <summary>Sends a signal; false when the target is already gone (ESRCH) or not ours.</summary>
+    public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
+
+    public static bool IsAlive(int pid) => KillNative(pid, 0) == 0;
+
+    /// <summary>Units of /proc/PID/stat utime and stime.</summary>
+    public static long ClockTicksPerSecond { get; } = SysConf(ScClkTck) is > 0 and var t ? t : 100;
+}
