@@ -26,8 +26,9 @@ internal static class MarkdownReport
         if (options.Quick) sb.AppendLine($"- Quick run: bars stated for N = 1000 are judged at N = {options.BarSize}.");
         sb.AppendLine();
 
-        foreach (var section in book.Rows.Select(r => r.Section).Distinct())
+        foreach (var section in book.Sections)
         {
+            if (!book.Rows.Any(r => r.Section == section)) continue;
             sb.AppendLine($"## {section}");
             sb.AppendLine();
             if (book.MethodOf(section) is { } method) { sb.AppendLine(method); sb.AppendLine(); }

@@ -9,7 +9,16 @@ internal sealed class ResultBook
     public IReadOnlyList<ResultRow> Rows => _rows;
     public List<string> RunNotes { get; } = [];
 
-    public void DescribeSection(string section, string method) => _sectionMethods[section] = method;
+    private readonly List<string> _sectionOrder = [];
+
+    /// <summary>Sections in the order scenarios described them, then any described by no one.</summary>
+    public IEnumerable<string> Sections => _sectionOrder.Concat(_rows.Select(r => r.Section)).Distinct(StringComparer.Ordinal);
+
+    public void DescribeSection(string section, string method)
+    {
+        _sectionMethods[section] = method;
+        if (!_sectionOrder.Contains(section)) _sectionOrder.Add(section);
+    }
     public string? MethodOf(string section) => _sectionMethods.GetValueOrDefault(section);
 
     /// <summary>Finds or adds the row, keeping the first unit/decimals given.</summary>

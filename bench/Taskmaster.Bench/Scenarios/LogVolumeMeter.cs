@@ -2,34 +2,45 @@ namespace Taskmaster.Bench.Scenarios;
 
 /// <summary>
 /// Counts bytes that landed in a rotated log (<c>file</c>, <c>file.1</c>, <c>file.2</c>) although
-/// rotation renames and deletes files under us: when the live file shrinks, a rotation happened and
-/// the just-closed generation is now <c>file.1</c>, whose size is final. Polled every few ms, far
-/// more often than a 50 MB generation fills.
+/// rotation renames and deletes files under us. Each generation is followed by inode (a rename
+/// keeps it), so its final size is seen while it sits as <c>.1</c> or <c>.2</c>; an inode whose
+/// size shrinks was freed and reused by a new generation. Polled every few ms, far more often than
+/// a 50 MB generation fills and ages out.
 /// </summary>
 internal sealed class LogVolumeMeter(string path)
 {
-    private long _rotatedBytes;
-    private long _lastLive;
+    private readonly Dictionary<ulong, (long Last, long Max)> _generations = [];
+    private readonly string[] _paths = [path, path + ".1", path + ".2"];
+    private long _reusedBytes;
+    private int _generationCount;
 
-    public int Rotations { get; private set; }
+    /// <summary>Generations seen minus the first.</summary>
+    public int Rotations => Math.Max(0, _generationCount - 1);
 
     /// <summary>Bytes written so far, rotated generations included.</summary>
     public long Poll()
     {
-        var live = SizeOf(path);
-        if (live < _lastLive)
+        foreach (var p in _paths)
         {
-            Rotations++;
-            _rotatedBytes += Math.Max(SizeOf(path + ".1"), _lastLive);
+            var stat = Posix.Stat(p);
+            if (stat is null) continue;
+            var (inode, size) = stat.Value;
+            if (_generations.TryGetValue(inode, out var g))
+            {
+                if (size < g.Last)
+                {
+                    _reusedBytes += g.Max;
+                    _generationCount++;
+                    g = (0, 0);
+                }
+                _generations[inode] = (size, Math.Max(g.Max, size));
+            }
+            else
+            {
+                _generationCount++;
+                _generations[inode] = (size, size);
+            }
         }
-        _lastLive = live;
-        return _rotatedBytes + live;
-    }
-
-    private static long SizeOf(string file)
-    {
-        try { return new FileInfo(file).Length; }
-        catch (IOException) { return 0; }
-        catch (UnauthorizedAccessException) { return 0; }
+        return _reusedBytes + _generations.Values.Sum(g => g.Max);
     }
 }
