@@ -48,17 +48,9 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
     /// </summary>
     public void WithSession(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs, Action<DaemonSession> body)
     {
-        var session = DaemonSession.Launch(sup, Root, label, programs);
+        var session = LaunchReady(sup, label, programs);
         try
         {
-            try
-            {
-                session.WaitSocket(TimeSpan.FromSeconds(60));
-            }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-            {
-                throw new DaemonUnavailableException(e.Message);
-            }
             body(session);
             if (!session.HasExited) session.TerminateAndWait(TimeSpan.FromSeconds(120));
             if (sup.Side == Side.Taskmaster) StraysTaskmaster += session.StraysAfterExit; else StraysSupervisord += session.StraysAfterExit;
@@ -67,6 +59,31 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
         {
             session.Dispose();
             TryDelete(session.Dir);
+        }
+    }
+
+    /// <summary>
+    /// Launches and waits for the socket, trying twice: a shared machine has transient failures
+    /// (a full disk for a moment) that should not strike a supervisor off the whole run.
+    /// </summary>
+    private DaemonSession LaunchReady(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var session = DaemonSession.Launch(sup, Root, label, programs);
+            try
+            {
+                session.WaitSocket(TimeSpan.FromSeconds(60));
+                return session;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                var log = session.DaemonLogTail();
+                session.Dispose();
+                TryDelete(session.Dir);
+                if (attempt == 2) throw new DaemonUnavailableException($"{e.Message} {log}".Trim());
+                Console.WriteLine($"  .. {sup.Name} did not come up ({e.Message}); retrying once");
+            }
         }
     }
 

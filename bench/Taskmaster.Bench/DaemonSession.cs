@@ -162,6 +162,17 @@ internal sealed class DaemonSession : IDisposable
         catch (IOException) { return ""; }
     }
 
+    /// <summary>The end of the daemon's own activity log (the config's logfile).</summary>
+    public string DaemonLogTail()
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(Dir, "daemon.log")).Trim();
+            return text.Length > 300 ? text[^300..] : text;
+        }
+        catch (IOException) { return ""; }
+    }
+
     /// <summary>Graceful stop when possible (counting strays), then a hard sweep of anything left.</summary>
     public void Dispose()
     {
