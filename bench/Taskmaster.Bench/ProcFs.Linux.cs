@@ -1,0 +1,108 @@
+namespace Taskmaster.Bench;
+
+/// <summary>
+/// Reads per-process figures from /proc. Processes and threads come and go while we read, so every
+/// read tolerates a vanished entry instead of failing the measurement.
+/// </summary>
+internal static class ProcFs
+{
+    /// <summary>utime + stime of the whole process (all threads), in seconds.</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var fields = StatFields(pid);
+        if (fields is null) return double.NaN;
+        // After the ")" that closes comm, index 0 is field 3 (state); utime and stime are fields 14 and 15.
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / (double)Posix.ClockTicksPerSecond;
+    }
+
+    /// <summary>Resident set size in kilobytes (VmRSS).</summary>
+    public static long RssKb(int pid) => StatusValue($"/proc/{pid}/status", "VmRSS:");
+
+    /// <summary>Voluntary context switches summed over every thread of the process.</summary>
+    public static long VoluntaryContextSwitches(int pid)
+    {
+        long total = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                var v = StatusValue(Path.Combine(task, "status"), "voluntary_ctxt_switches:");
+                if (v > 0) total += v;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return total;
+    }
+
+    /// <summary>Children of <paramref name="parentPid"/> that have exited but were not reaped.</summary>
+    public static int ZombieChildren(int parentPid)
+    {
+        var count = 0;
+        foreach (var pid in AllPids())
+        {
+            var f = StatFields(pid);
+            if (f is not null && f[0] == "Z" && f[1] == parentPid.ToString()) count++;
+        }
+        return count;
+    }
+
+    /// <summary>Processes whose environment holds <paramref name="entryPrefix"/> (e.g. "TMBENCH_RUN=").</summary>
+    public static List<int> ProcessesWithEnvironment(string entryPrefix)
+    {
+        var found = new List<int>();
+        var self = Environment.ProcessId;
+        foreach (var pid in AllPids())
+        {
+            if (pid == self) continue;
+            try
+            {
+                var environ = File.ReadAllText($"/proc/{pid}/environ");
+                foreach (var entry in environ.Split('\0'))
+                {
+                    if (entry.StartsWith(entryPrefix, StringComparison.Ordinal)) { found.Add(pid); break; }
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
+    public static IEnumerable<int> AllPids()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid)) yield return pid;
+        }
+    }
+
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var close = stat.LastIndexOf(')');
+            return close < 0 ? null : stat[(close + 2)..].Split(' ');
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    private static long StatusValue(string path, string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(path))
+            {
+                if (!line.StartsWith(key, StringComparison.Ordinal)) continue;
+                var value = line[key.Length..].Trim();
+                var space = value.IndexOf(' ');
+                return long.Parse(space < 0 ? value : value[..space]);
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return -1;
+    }
+}
