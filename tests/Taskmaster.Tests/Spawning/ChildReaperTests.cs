@@ -22,16 +22,22 @@ public sealed class ChildReaperTests : IDisposable
         using var watcher = new ExitWatcher();
         watcher.Start((pid, _) => seenByWatcher.Add(pid));
 
-        var ourPids = new ConcurrentBag<int>();
+        // A live child of ours for the whole test keeps the reaper waiting the entire time (a waitpid(-1)
+        // reaper would then snatch every Process child), and a churn of short ones keeps it busy reaping.
+        var sleeper = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")],
+            stdout: OutputRouting.Discard, stderr: OutputRouting.Discard))).Pid;
+        var ourPids = new ConcurrentBag<int>([sleeper]);
+        using var churned = new SemaphoreSlim(0);
         using var stop = new CancellationTokenSource();
         var churn = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                var pid = Started(_spawner.Spawn(Request(["/bin/true"],
+                var pid = Started(_spawner.Spawn(Request(["/bin/sh", "-c", "exit 0"],
                     stdout: OutputRouting.Discard, stderr: OutputRouting.Discard))).Pid;
                 ourPids.Add(pid);
                 await ChildExits.Of(pid);
+                churned.Release();
             }
         });
 
@@ -40,6 +46,8 @@ public sealed class ChildReaperTests : IDisposable
         {
             for (var i = 0; i < 20; i++)
             {
+                // One more child of ours spawned and reaped per run: the churn really overlaps the Process runs.
+                Assert.True(await churned.WaitAsync(ChildExits.Deadline), "the spawner stopped churning");
                 using var process = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exit 7"]))!;
                 foreignPids.Add(process.Id);
                 Assert.True(process.WaitForExit(ChildExits.Deadline), $"run {i}: Process never saw its child exit");
@@ -50,9 +58,9 @@ public sealed class ChildReaperTests : IDisposable
         {
             await stop.CancelAsync();
             await churn.WaitAsync(ChildExits.Deadline);
+            await KillAndReap(sleeper);
         }
 
-        Assert.NotEmpty(ourPids);
         // A pid can only show up if it was recycled for one of our own children.
         Assert.DoesNotContain(foreignPids, pid => seenByWatcher.Contains(pid) && !ourPids.Contains(pid));
     }
