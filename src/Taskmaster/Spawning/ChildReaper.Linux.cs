@@ -1,119 +1,183 @@
-// The process's one reaper: a dedicated thread blocked in waitpid(-1, &status, 0), i.e. waitid(P_ALL, WEXITED).
+// The process's one reaper: it reaps ONLY the children PosixSpawner created, never anyone else's.
 //
-// Children are a per-process resource, so the reaper is too: every started ExitWatcher subscribes to it and
-// receives every exit (subscribers ignore pids they do not know). This keeps two watchers in one process
-// (e.g. test classes running in parallel) from stealing each other's children.
+// Why not waitpid(-1): it reaps every child of the process, including those of System.Diagnostics.Process
+// (or any library), which then never learn their child's exit. Instead every spawned child is named by a
+// pidfd: PosixSpawner calls Register(pid) right after posix_spawn and before returning the pid, which opens
+// pidfd_open(pid) (the child cannot have been reaped yet, a zombie is fine) and adds it to one epoll set.
+// data.u64 carries (pid << 32 | fd), so the loop needs no table.
 //
-// No exit is ever missed and nothing spins:
-//   - with children, waitpid blocks until one exits;
-//   - with none, waitpid fails with ECHILD at once, and the thread blocks on an event that PosixSpawner
-//     sets after every successful spawn. The event is reset BEFORE each waitpid, so a spawn that happens
-//     between ECHILD and the wait has set it again: the thread re-checks instead of sleeping forever.
-//   - between subscribers (all watchers disposed), the thread stops; children that exit meanwhile stay
-//     zombies holding their status until the next reaper collects them.
+// One thread, "taskmaster-reaper", sits in epoll_wait(-1): no timeout, no polling, no waker process. A
+// pidfd becomes readable when its process has exited; the thread then calls waitid(P_PIDFD, fd, WEXITED |
+// WNOHANG), which reaps exactly that child, decodes the siginfo into an ExitStatus, removes the fd from the
+// set and closes it. While the pidfd is open the pid cannot be recycled, so the pid we report is the child
+// that exited. Registering from the spawner thread while the reaper waits is safe: epoll_ctl(ADD) on a set
+// another thread is waiting on takes effect at once, and an already-exited child is reported immediately
+// (level-triggered).
 //
-// Stopping: a thread in waitpid wakes only when a child exits, so the last Dispose spawns a trivial
-// child (/bin/true) to wake it. Exits reaped while stopping have no subscriber left to tell.
+// Lifetime guarantee: the thread starts on the first Register or Subscribe and then runs for the life of the
+// process (a background thread; it costs one blocked thread and two descriptors). So every spawned child is
+// always reaped, never left a zombie. Its exit is delivered to the subscribers present at that moment
+// (every started ExitWatcher gets every exit; each ignores pids it does not know). With no subscriber the
+// exit is reaped and told to nobody: start the watcher before spawning children whose exits matter.
+// Unsubscribe waits out a delivery in progress, so a disposed watcher's callback never runs afterwards.
 //
-// Caveat: waitpid(-1) reaps every child of the process, including ones started by
-// System.Diagnostics.Process, which then never sees its exit. taskmasterd bans Process; in tests, do not
-// mix the two while a watcher runs.
+// Left out on purpose: there is no stop, hence no eventfd to wake the thread; a stop/restart cycle would only
+// add a window where two threads could race on the same pidfd, for no benefit.
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Taskmaster.Spawning;
 
 internal static unsafe class ChildReaper
 {
-    private static readonly ManualResetEventSlim Spawned = new();
-    private static readonly Lock Gate = new();
-    private static Action<int, ExitStatus>[] s_subscribers = [];
-    private static Thread? s_thread;
-    private static volatile bool s_stopping;
+    private const int MaxEventsPerWait = 64;
 
-    /// <summary>Called after each successful spawn: wakes a reaper that had no children to wait for.</summary>
-    public static void NotifyChildSpawned() => Spawned.Set();
+    private static readonly Lock StartGate = new();
+    // Held while exits are delivered; Lock is re-entrant, so a callback may dispose (unsubscribe) its own watcher.
+    private static readonly Lock DeliveryGate = new();
+    private static Action<int, ExitStatus>[] s_subscribers = [];
+    private static volatile int s_epollFd = -1;
+
+    /// <summary>Starts watching <paramref name="pid"/>, a child just returned by posix_spawn and not yet
+    /// waited for. Returns 0, or the errno that prevented it (the child is then NOT watched: the caller
+    /// must kill and reap it itself).</summary>
+    public static int Register(int pid)
+    {
+        var errno = EnsureRunning(out var epollFd);
+        if (errno != 0)
+            return errno;
+        var pidFd = LibC.PidfdOpen(pid, 0);
+        if (pidFd < 0)
+            return Marshal.GetLastPInvokeError();
+        var ev = stackalloc byte[16];
+        new Span<byte>(ev, 16).Clear();
+        *(uint*)ev = LibC.EPOLLIN;
+        Unsafe.WriteUnaligned(ev + LibC.EpollDataOffset, ((ulong)(uint)pid << 32) | (uint)pidFd);
+        if (LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_ADD, pidFd, ev) != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            LibC.Close(pidFd);
+            return errno;
+        }
+        return 0;
+    }
 
     public static void Subscribe(Action<int, ExitStatus> onExit)
     {
-        lock (Gate)
-        {
+        var errno = EnsureRunning(out _);
+        if (errno != 0)
+            throw new IOException($"cannot start the child reaper: epoll_create1: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        lock (DeliveryGate)
             s_subscribers = [.. s_subscribers, onExit];
-            if (s_thread is null)
-            {
-                s_stopping = false;
-                s_thread = new Thread(ReapLoop) { IsBackground = true, Name = "taskmaster-reaper" };
-                s_thread.Start();
-            }
-        }
     }
 
+    /// <summary>Removes the subscriber; when it returns, a delivery in progress on another thread is over.</summary>
     public static void Unsubscribe(Action<int, ExitStatus> onExit)
     {
-        lock (Gate)
-        {
-            var remaining = s_subscribers.Where(s => !ReferenceEquals(s, onExit)).ToArray();
-            if (remaining.Length == s_subscribers.Length)
-                return;
-            s_subscribers = remaining;
-            if (remaining.Length > 0 || s_thread is null)
-                return;
+        lock (DeliveryGate)
+            s_subscribers = [.. s_subscribers.Where(s => !ReferenceEquals(s, onExit))];
+    }
 
-            // Last subscriber gone: stop the thread, wherever it is blocked. Joining under the lock is safe
-            // because the reaper never takes it.
-            s_stopping = true;
-            Spawned.Set();
-            if (Thread.CurrentThread == s_thread)
-            {
-                // Disposed from inside a callback: the reaper cannot join itself; it stops after this delivery.
-                s_thread = null;
-                return;
-            }
-            var woken = SpawnWaker();
-            if (s_thread.Join(woken ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(5)))
-                s_thread = null;
-            else
-                s_stopping = false; // could not wake it: let it keep reaping (for nobody) rather than leave two reapers
+    private static int EnsureRunning(out int epollFd)
+    {
+        epollFd = s_epollFd;
+        if (epollFd >= 0)
+            return 0;
+        lock (StartGate)
+        {
+            epollFd = s_epollFd;
+            if (epollFd >= 0)
+                return 0;
+            var fd = LibC.EpollCreate1(LibC.EPOLL_CLOEXEC);
+            if (fd < 0)
+                return Marshal.GetLastPInvokeError();
+            new Thread(() => ReapLoop(fd)) { IsBackground = true, Name = "taskmaster-reaper" }.Start();
+            s_epollFd = epollFd = fd;
+            return 0;
         }
     }
 
-    private static void ReapLoop()
+    private static void ReapLoop(int epollFd)
     {
+        var stride = LibC.EpollEventBytes;
+        var events = stackalloc byte[MaxEventsPerWait * 16];
+        var siginfo = stackalloc byte[LibC.SiginfoBytes];
         while (true)
         {
-            Spawned.Reset();
-            if (s_stopping)
-                return;
-            int status;
-            var pid = LibC.WaitPid(-1, &status, 0);
-            if (pid > 0)
+            var ready = LibC.EpollWait(epollFd, events, MaxEventsPerWait, -1);
+            if (ready < 0)
             {
-                foreach (var subscriber in Volatile.Read(ref s_subscribers))
-                {
-                    try { subscriber(pid, ExitStatus.FromWaitStatus(status)); }
-                    catch { /* a subscriber must only post; one that throws must not stop exits reaching the others */ }
-                }
-                continue;
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.EINTR)
+                    continue;
+                // EBADF/EFAULT/EINVAL: a bug here. A reaper that quietly stopped would leave every program
+                // looking alive forever; failing loudly is the lesser harm.
+                Environment.FailFast($"taskmaster-reaper: epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno == LibC.EINTR)
-                continue;
-            // ECHILD (no children) — or anything unexpected, where retrying at once would spin: sleep until the
-            // next spawn or the stop request.
-            Spawned.Wait();
+            for (var i = 0; i < ready; i++)
+            {
+                var data = Unsafe.ReadUnaligned<ulong>(events + i * stride + LibC.EpollDataOffset);
+                var pid = (int)(data >> 32);
+                var pidFd = (int)(uint)data;
+                if (TryReap(epollFd, pidFd, siginfo, out var status))
+                    Deliver(pid, status);
+            }
         }
     }
 
-    /// <summary>Starts /bin/true, whose exit wakes a reaper blocked in waitpid.</summary>
-    private static bool SpawnWaker()
+    /// <summary>Reaps the child behind <paramref name="pidFd"/> and forgets the fd; false if there is
+    /// nothing (yet) to report.</summary>
+    private static bool TryReap(int epollFd, int pidFd, byte* siginfo, out ExitStatus status)
     {
-        foreach (var candidate in (ReadOnlySpan<string>)["/bin/true", "/usr/bin/true"])
+        status = default;
+        new Span<byte>(siginfo, LibC.SiginfoBytes).Clear();
+        int rc;
+        do rc = LibC.WaitId(LibC.P_PIDFD, pidFd, siginfo, LibC.WEXITED | LibC.WNOHANG);
+        while (rc != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
+
+        // Readable yet not waitable (only conceivable while a tracer holds the zombie): keep the fd;
+        // epoll reports it again once it can be reaped.
+        if (rc == 0 && *(int*)(siginfo + LibC.SiPidOffset) == 0)
+            return false;
+
+        // Remove before closing: a fork in progress on another thread (Process.Start) may hold a copy of the
+        // fd, which would keep the registration alive after close and report a stale, reused fd number.
+        LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_DEL, pidFd, null);
+        LibC.Close(pidFd);
+
+        // Failure (ECHILD) means someone reaped our child behind our back: a waitpid(-1) elsewhere in the
+        // process, or SIGCHLD set to SIG_IGN (see ChildSignals). Its status is gone; there is nothing true to say.
+        if (rc != 0)
+            return false;
+        status = Decode(siginfo);
+        return true;
+    }
+
+    private static ExitStatus Decode(byte* siginfo)
+    {
+        var code = *(int*)(siginfo + LibC.SiCodeOffset);
+        var value = *(int*)(siginfo + LibC.SiStatusOffset);
+        switch (code)
         {
-            if (LibC.Access(candidate, LibC.X_OK) != 0)
-                continue;
-            using var invocation = new SpawnInvocation(candidate, [candidate], [], null, 0b000_010_010 /* 022 */, -1, -1);
-            if (invocation.Run(out _) == 0)
-                return true;
+            case LibC.CLD_KILLED: return ExitStatus.Killed(value);
+            case LibC.CLD_DUMPED: return ExitStatus.Killed(value, coreDumped: true);
+            default:
+                Debug.Assert(code == LibC.CLD_EXITED, $"waitid(WEXITED) gave si_code {code}");
+                return ExitStatus.Exited(value & 0xff);
         }
-        return false;
+    }
+
+    private static void Deliver(int pid, ExitStatus status)
+    {
+        lock (DeliveryGate)
+        {
+            // The array is replaced, never mutated, so a callback that unsubscribes does not disturb this loop.
+            foreach (var subscriber in s_subscribers)
+            {
+                try { subscriber(pid, status); }
+                catch { /* a subscriber must only post; one that throws must not stop exits reaching the others */ }
+            }
+        }
     }
 }

@@ -1,16 +1,19 @@
 namespace Taskmaster.Spawning;
 
 /// <summary>
-/// Reports every reaped child of this process through a callback, from one dedicated thread blocked in
-/// waitpid(-1) (see <see cref="ChildReaper"/>): no polling, no missed exit, no spinning when there are no children.
+/// Reports the exits of the children <see cref="PosixSpawner"/> started in this process, through a callback, from
+/// one dedicated thread blocked in epoll_wait on their pidfds (see <see cref="ChildReaper"/>): no polling, no
+/// missed exit, and children started any other way (System.Diagnostics.Process, libraries) are left alone.
 /// </summary>
 /// <remarks>
 /// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> has returned that pid
 /// to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
 /// therefore not act on the callback directly; post to a queue that is drained after the Spawn call, as the
-/// supervision loop does with its channel. The callback also receives pids nobody registered (for instance a
-/// helper the reaper started to wake itself); ignore those. Several watchers may run at once: each gets every exit.
-/// Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited SIGCHLD=SIG_IGN loses every status.
+/// supervision loop does with its channel. Several watchers may run at once: each gets every exit, including
+/// pids it never registered (another watcher's children); ignore those. Start the watcher BEFORE spawning:
+/// an exit reaped while no watcher runs is told to nobody. After <see cref="Dispose"/> returns the callback
+/// never runs again. Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited
+/// SIGCHLD=SIG_IGN lets the kernel discard every status.
 /// </remarks>
 public sealed class ExitWatcher : IExitWatcher
 {
@@ -27,7 +30,8 @@ public sealed class ExitWatcher : IExitWatcher
         ChildReaper.Subscribe(_onExit);
     }
 
-    /// <summary>Stops reporting; when no other watcher runs, stops the reaper thread and waits for it.</summary>
+    /// <summary>Stops reporting, waiting out a callback in progress on the reaper thread. The reaper itself keeps
+    /// running, so children still get reaped.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _state, 2) == 1 && _onExit is { } subscriber)

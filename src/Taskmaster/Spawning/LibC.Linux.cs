@@ -11,7 +11,7 @@ internal static unsafe partial class LibC
     private const string Lib = "libc";
 
     public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOENT = 2, ENOTDIR = 20,
-        ERANGE = 34, ESRCH = 3, EPERM = 1;
+        ERANGE = 34, ESRCH = 3, EPERM = 1, EMFILE = 24, ENFILE = 23;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CLOEXEC = 0x80000;
@@ -21,6 +21,18 @@ internal static unsafe partial class LibC
     public const int AT_FDCWD = -100;
     public const uint STATX_MODE = 0x2;
     public const int SIGCHLD = 17;
+    public const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
+    public const uint EPOLLIN = 0x1;
+    public const int P_PIDFD = 3, WEXITED = 4, WNOHANG = 1;
+    public const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+
+    /// <summary>siginfo_t is 128 bytes; for SIGCHLD-style infos si_code is at 8, si_pid at 16, si_status at 24.</summary>
+    public const int SiginfoBytes = 128, SiCodeOffset = 8, SiPidOffset = 16, SiStatusOffset = 24;
+
+    /// <summary>struct epoll_event is packed on x86-64 (12 bytes, data at 4) and naturally aligned elsewhere
+    /// (16 bytes, data at 8), so it is read and written by hand rather than mirrored as a struct.</summary>
+    public static readonly int EpollEventBytes = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    public static readonly int EpollDataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 
     /// <summary>Opaque glibc objects (posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80 on x86-64):
     /// allocated with ample room so a future glibc growing them cannot overrun us.</summary>
@@ -86,6 +98,23 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport(Lib, EntryPoint = "waitid", SetLastError = true)]
+    public static partial int WaitId(int idType, int id, void* siginfo, int options);
+
+    /// <summary>A descriptor that refers to this very process (not to whatever later reuses its pid) and
+    /// becomes readable when it exits; glibc 2.36+ (the kernel call is 5.3+). Always close-on-exec.</summary>
+    [LibraryImport(Lib, EntryPoint = "pidfd_open", SetLastError = true)]
+    public static partial int PidfdOpen(int pid, uint flags);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epfd, int op, int fd, void* ev);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, void* events, int maxEvents, int timeoutMs);
 
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint GetEuid();

@@ -133,7 +133,11 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             if (rc != 0)
                 return MapSpawnError(rc, request, executable, workingDirectory);
 
-            ChildReaper.NotifyChildSpawned();
+            // Watched before anyone learns the pid, so no exit can go unreported; a child we cannot watch is
+            // not left running unsupervised.
+            var watchErrno = ChildReaper.Register(pid);
+            if (watchErrno != 0)
+                return KillUnwatched(pid, watchErrno, request);
             ok = true;
             return new SpawnResult.Started(pid,
                 outRead < 0 ? null : new SafeFileHandle(outRead, ownsHandle: true),
@@ -184,6 +188,22 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             LibC.EAGAIN => new($"Too many processes in process table to spawn {CommandResolver.PythonRepr(request.Argv[0])}"),
             _ => new($"spawn error: {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
+    }
+
+    /// <summary>Undoes a spawn whose child could not be registered with the reaper (pidfd_open or epoll_ctl
+    /// failed, typically EMFILE): kills it and reaps it here, since no one else will.</summary>
+    internal static unsafe SpawnResult.Failed KillUnwatched(int pid, int errno, SpawnRequest request)
+    {
+        LibC.Kill(-pid, Signals.SIGKILL); // its group, in case it already started a helper
+        LibC.Kill(pid, Signals.SIGKILL);
+        int status;
+        while (LibC.WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+        {
+        }
+        var name = CommandResolver.PythonRepr(request.Argv[0]);
+        return errno is LibC.EMFILE or LibC.ENFILE
+            ? new($"too many open files to spawn {name}")
+            : new($"unknown error watching {name}: {Marshal.GetPInvokeErrorMessage(errno)}");
     }
 
     private static SpawnResult.Failed BadDirectory(string directory) =>
