@@ -110,6 +110,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
         _timer?.Dispose();
         foreach (var op in _operations) op.Abandon();
         _operations.Clear();
+        AbandonQueuedApplies();
         _watchers.CompleteAll();
     }
 
@@ -210,6 +211,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
                 _operations.RemoveAt(i);
                 moved = true;
             }
+            moved |= BeginQueuedApply();
         } while (moved);
         ArmTimer();
     }

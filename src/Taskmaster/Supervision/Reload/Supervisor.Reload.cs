@@ -14,6 +14,8 @@ public sealed partial class Supervisor
     /// children included) stay in force for the engine's lifetime; only groups and programs change.</summary>
     public SupervisorConfig InitialConfig => _config;
 
+    private readonly Queue<(TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> Reply, Action Begin)> _queuedApplies = new();
+
     /// <summary>The activity log, for the reload controller's own lines.</summary>
     internal ILogger Logger => _logger;
 
@@ -30,13 +32,13 @@ public sealed partial class Supervisor
     public Task<IReadOnlyList<GroupUpdateResult>> ApplyAsync(SupervisorConfig next, IReadOnlyCollection<string> groups,
         CancellationToken ct = default) =>
         Ask<IReadOnlyList<GroupUpdateResult>>("update", reply =>
-            BeginApply(reply, ConfigDiff.Compute(_directory.ActiveGroups(), next.Groups), groups), ct);
+            BeginApply(reply, () => ConfigDiff.Compute(_directory.ActiveGroups(), next.Groups), groups), ct);
 
     /// <summary>supervisorctl's <c>reload</c> without the file reading: stops every process (reverse priority),
     /// forgets them all, and starts <paramref name="next"/>'s programs fresh per autostart.</summary>
     public Task<IReadOnlyList<GroupUpdateResult>> ReplaceAllAsync(SupervisorConfig next, CancellationToken ct = default) =>
         Ask<IReadOnlyList<GroupUpdateResult>>("reload", reply =>
-            BeginApply(reply, ConfigDiff.Replacing(_directory.ActiveGroups(), next.Groups), []), ct);
+            BeginApply(reply, () => ConfigDiff.Replacing(_directory.ActiveGroups(), next.Groups), []), ct);
 
     /// <summary>supervisorctl's <c>add</c>: activates <paramref name="group"/> and autostarts its programs.</summary>
     public Task<GroupUpdateResult> AddGroupAsync(GroupConfig group, CancellationToken ct = default) =>
@@ -46,17 +48,41 @@ public sealed partial class Supervisor
     public Task<GroupUpdateResult> RemoveGroupAsync(string group, CancellationToken ct = default) =>
         Ask<GroupUpdateResult>("remove", reply => reply.TrySetResult(RemoveGroup(group)), ct);
 
-    private void BeginApply(TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply, ConfigDiff diff,
+    /// <summary>
+    /// Starts an update, or queues it behind the one in flight: two updates working on the same processes at once
+    /// could stop one twice or add one twice. The diff is computed when it begins, against what runs then.
+    /// </summary>
+    private void BeginApply(TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply, Func<ConfigDiff> diff,
         IReadOnlyCollection<string> groups)
     {
+        if (_operations.Exists(o => o is ApplyOperation))
+        {
+            _queuedApplies.Enqueue((reply, () => BeginApply(reply, diff, groups)));
+            return;
+        }
         if (_shuttingDown)
         {
             reply.TrySetResult([new GroupUpdateResult("", "ERROR (shutting down)", ErrorCode.ShutdownState)]);
             return;
         }
         var loop = new ApplyOperation.Loop(_directory, Dispatch, CreateReapingStop, () => _shuttingDown, _childLogs, _logger);
-        var op = ApplyOperation.Begin(loop, reply, diff, groups);
+        var op = ApplyOperation.Begin(loop, reply, diff(), groups);
         if (!op.TryAdvance()) _operations.Add(op);
+    }
+
+    /// <summary>Begins the next queued update once none is in flight; true when one was begun.</summary>
+    private bool BeginQueuedApply()
+    {
+        if (_queuedApplies.Count == 0 || _operations.Exists(o => o is ApplyOperation)) return false;
+        _queuedApplies.Dequeue().Begin();
+        return true;
+    }
+
+    /// <summary>The loop is going away: fail the callers of queued updates instead of leaving them waiting.</summary>
+    private void AbandonQueuedApplies()
+    {
+        while (_queuedApplies.TryDequeue(out var queued))
+            queued.Reply.TrySetException(new ObjectDisposedException(nameof(Supervisor)));
     }
 
     private GroupUpdateResult AddGroup(GroupConfig group)

@@ -207,4 +207,21 @@ public class ReloadDuringTransitionsTests
         Assert.Equal(1, k.H.Spawner.CountFor("web"));
         Assert.Equal(ProcessState.Stopped, await k.H.State("web"));
     }
+
+    [Fact]
+    public async Task Engine_TwoUpdatesAtOnce_RunOneAfterTheOther_TheSecondDiffingAgainstTheFirst()
+    {
+        await using var k = await RunningAsync(Web);
+        var first = k.H.Engine.ApplyAsync(EngineHarness.Config([Web with { Command = NewCommand }]), []);
+        var second = k.H.Engine.ApplyAsync(EngineHarness.Config([Web with { Command = NewCommand }, Other]), []);
+        await k.H.Idle();
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+        await k.H.Exit("web", ExitStatus.Killed(Signals.SIGTERM));
+        Assert.Equal(["web: stopped", "web: updated process group"], Lines(await first.WaitAsync(TimeSpan.FromSeconds(30))));
+        // The second sees web already updated: it only adds "other", and web is spawned exactly twice in all.
+        Assert.Equal(["other: added process group"], Lines(await second.WaitAsync(TimeSpan.FromSeconds(30))));
+        Assert.Equal(2, k.H.Spawner.CountFor("web"));
+        await AssertNoDuplicate(k);
+    }
 }
