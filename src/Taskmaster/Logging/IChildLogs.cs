@@ -19,4 +19,11 @@ public interface IChildLogs : IDisposable
 
     /// <summary>Closes and reopens every open log file (SIGUSR2), so an external rotation takes effect.</summary>
     void ReopenAll();
+
+    /// <summary>
+    /// A reload changed settings of a running process that do not need a new child (log <c>maxbytes</c> and
+    /// <c>backups</c>): from now on, rotate its files by <paramref name="process"/>'s targets. The paths are the
+    /// same (a new path restarts the process). The default does nothing: the new limits apply at the next spawn.
+    /// </summary>
+    void Retarget(ProcessConfig process) { }
 }

@@ -7,7 +7,13 @@ public sealed record ConfigChanges(IReadOnlyList<string> Added, IReadOnlyList<st
 }
 
 /// <summary>A reread: either the changes, or the configuration errors (file:line:col lines) that prevented it.</summary>
-public sealed record RereadResult(ConfigChanges? Changes, IReadOnlyList<string> Errors);
+public sealed record RereadResult(ConfigChanges? Changes, IReadOnlyList<string> Errors)
+{
+    /// <summary>Daemon-level settings that changed in the file but only apply when taskmasterd itself restarts
+    /// (its own section, the control servers), one sentence each: "[unix_http_server] file changed; needs a
+    /// restart of taskmasterd".</summary>
+    public IReadOnlyList<string> RestartRequired { get; init; } = [];
+}
 
 /// <summary>What <c>update</c>/<c>add</c>/<c>remove</c> did to one group: e.g. "added process group", "stopped",
 /// "removed process group", "updated process group", or an error.</summary>

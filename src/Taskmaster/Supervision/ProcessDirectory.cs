@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Taskmaster.Config;
 
 namespace Taskmaster.Supervision;
@@ -40,6 +41,62 @@ internal sealed class ProcessDirectory
         _unordered.RemoveAll(processes.Contains);
         return true;
     }
+
+    /// <summary>The groups as they run now, each with the configs its processes run with (reload diffs against this).</summary>
+    public ImmutableArray<GroupConfig> ActiveGroups() =>
+    [
+        .. _groups.OrderBy(g => _groupPriority.GetValueOrDefault(g.Key, 999)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new GroupConfig(g.Key, _groupPriority.GetValueOrDefault(g.Key, 999), [.. g.Value.Select(p => p.Config)])),
+    ];
+
+    public int ActivePriority(string group) => _groupPriority.GetValueOrDefault(group, 999);
+
+    public IReadOnlyList<ManagedProcess> Members(string group) =>
+        _groups.TryGetValue(group, out var members) ? members : [];
+
+    /// <summary>Creates an empty group, or sets the priority of an existing one.</summary>
+    public void EnsureGroup(string name, int priority)
+    {
+        _groups.TryAdd(name, []);
+        _groupPriority[name] = priority;
+    }
+
+    /// <summary>Adds one instance to its group (created with the default priority if missing).</summary>
+    public ManagedProcess AddProcess(ProcessConfig config)
+    {
+        if (!_groups.TryGetValue(config.GroupName, out var members))
+        {
+            EnsureGroup(config.GroupName, 999);
+            members = _groups[config.GroupName];
+        }
+        var p = new ManagedProcess(config);
+        members.Add(p);
+        _unordered.Add(p);
+        return p;
+    }
+
+    /// <summary>Forgets one instance; the caller makes sure it has no child. Its group stays, even empty.</summary>
+    public void RemoveProcess(ManagedProcess p)
+    {
+        if (_groups.TryGetValue(p.Group, out var members)) members.Remove(p);
+        _unordered.Remove(p);
+    }
+
+    /// <summary>Gives a live instance new settings in place, moving it to its new group if that changed.</summary>
+    public void Reconfigure(ManagedProcess p, ProcessConfig next)
+    {
+        if (p.Group != next.GroupName)
+        {
+            if (_groups.TryGetValue(p.Group, out var from)) from.Remove(p);
+            if (!_groups.ContainsKey(next.GroupName)) EnsureGroup(next.GroupName, 999);
+            _groups[next.GroupName].Add(p);
+        }
+        p.Config = next;
+    }
+
+    /// <summary>Removes a group that has no process left; false when it is missing or still has some.</summary>
+    public bool RemoveGroupIfEmpty(string name) =>
+        _groups.TryGetValue(name, out var members) && members.Count == 0 && RemoveGroup(name);
 
     /// <summary>Start order: ascending priority (process priority, then group priority, then name).</summary>
     public IEnumerable<ManagedProcess> InStartOrder(IEnumerable<ManagedProcess> processes) => processes

@@ -13,7 +13,7 @@ namespace Taskmaster.Supervision;
 /// single one-shot timer for the earliest deadline left, or disarms it: with nothing due the loop
 /// sleeps until the next message, it never polls.
 /// </summary>
-public sealed class Supervisor : ISupervisor, IAsyncDisposable
+public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
 {
     private readonly SupervisorConfig _config;
     private readonly IExitWatcher _exitWatcher;
@@ -110,6 +110,7 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
         _timer?.Dispose();
         foreach (var op in _operations) op.Abandon();
         _operations.Clear();
+        AbandonQueuedApplies();
         _watchers.CompleteAll();
     }
 
@@ -210,6 +211,7 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
                 _operations.RemoveAt(i);
                 moved = true;
             }
+            moved |= BeginQueuedApply();
         } while (moved);
         ArmTimer();
     }
@@ -345,10 +347,28 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
         foreach (var (name, _) in targets.Where(t => t.Process is null))
             results.Add(new OperationResult(name, ErrorCode.BadName));
 
-        // Batches of equal priority, highest priority first; inside a batch, start order.
+        var batches = StopBatches(targets.Where(t => t.Process is not null).Select(t => t.Process!), results);
+        var op = new StopOperation(reply, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name), until);
+        if (!op.TryAdvance()) _operations.Add(op);
+    }
+
+    /// <summary>A stop in reverse priority batches that someone else drives (a reload); it completes once every
+    /// child is reaped. Not registered: the caller advances it.</summary>
+    private StopOperation CreateReapingStop(IReadOnlyList<ManagedProcess> processes)
+    {
+        var results = new List<OperationResult?>();
+        var batches = StopBatches(processes, results);
+        var ignored = new TaskCompletionSource<IReadOnlyList<OperationResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return new StopOperation(ignored, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name),
+            StopOperation.Until.Reaped);
+    }
+
+    /// <summary>Batches of equal priority, highest priority first; inside a batch, start order. Each process gets
+    /// a result slot appended to <paramref name="results"/>.</summary>
+    private Queue<List<(int, ManagedProcess)>> StopBatches(IEnumerable<ManagedProcess> processes, List<OperationResult?> results)
+    {
         var batches = new Queue<List<(int, ManagedProcess)>>();
-        foreach (var batch in _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!))
-                     .GroupBy(p => p.Config.Priority).Reverse())
+        foreach (var batch in _directory.InStartOrder(processes).GroupBy(p => p.Config.Priority).Reverse())
         {
             var entries = new List<(int, ManagedProcess)>();
             foreach (var p in batch)
@@ -358,9 +378,7 @@ public sealed class Supervisor : ISupervisor, IAsyncDisposable
             }
             batches.Enqueue(entries);
         }
-
-        var op = new StopOperation(reply, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name), until);
-        if (!op.TryAdvance()) _operations.Add(op);
+        return batches;
     }
 
     private List<OperationResult> SendSignal(IReadOnlyList<string> names, int signal)
