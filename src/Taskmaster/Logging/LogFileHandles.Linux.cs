@@ -51,6 +51,31 @@ internal static partial class LogFileHandles
         return handle;
     }
 
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint Write(SafeFileHandle fd, byte* buffer, nint count);
+
+    /// <summary>Writes all of <paramref name="data"/> with write(2): appends to a file (O_APPEND), and works
+    /// on pipes, FIFOs and terminals, where the runtime's positional writes refuse to go.</summary>
+    public static unsafe void WriteAll(SafeFileHandle handle, ReadOnlySpan<byte> data, string path)
+    {
+        const int EINTR = 4;
+        fixed (byte* start = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint written = Write(handle, start + done, data.Length - done);
+                if (written < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == EINTR)
+                        continue;
+                    throw LastError(path);
+                }
+                done += (int)written;
+            }
+        }
+    }
+
     /// <summary>False for pipes, FIFOs, sockets and terminals, which must be written without seeking.</summary>
     public static bool IsSeekable(SafeFileHandle handle) => Lseek(handle, 0, SEEK_CUR) >= 0;
 

@@ -25,6 +25,7 @@ internal static class OutputPump
         pipe.SetHandleAsInvalid();
         byte[] small = new byte[SmallBuffer];
         byte[]? large = null;
+        int pending = 0; // bytes of an unfinished line kept at the start of the buffer
         int quietReads = 0;
         try
         {
@@ -32,25 +33,46 @@ internal static class OutputPump
             while (true)
             {
                 byte[] buffer = large ?? small;
-                int read = await stream.ReadAsync(buffer).ConfigureAwait(false);
+                int read = await stream.ReadAsync(buffer.AsMemory(pending)).ConfigureAwait(false);
                 if (read == 0)
+                {
+                    file?.Write(buffer.AsSpan(0, pending));
                     return;
-                file?.Write(buffer.AsSpan(0, read));
+                }
+                int total = pending + read;
+                bool full = total == buffer.Length;
+                pending = 0;
+                // A full buffer means the child is ahead of us and the rest of a cut line is already in
+                // the pipe: hold the unfinished line back so that it reaches the file whole, rather
+                // than with the other stream's output (or a rotation) in its middle.
+                int lastNewline = full ? buffer.AsSpan(0, total).LastIndexOf((byte)'\n') : -1;
+                int ready = lastNewline >= 0 ? lastNewline + 1 : total;
+                file?.Write(buffer.AsSpan(0, ready));
+                pending = total - ready;
+
                 if (large is null)
                 {
-                    if (read == buffer.Length)
+                    if (full)
+                    {
                         large = ArrayPool<byte>.Shared.Rent(LargeBuffer);
+                        small.AsSpan(ready, pending).CopyTo(large);
+                        continue;
+                    }
                 }
-                else if (read < LargeBuffer / 8 && ++quietReads >= QuietReadsBeforeShrinking)
+                else if (read < LargeBuffer / 8 && pending <= SmallBuffer / 2 && ++quietReads >= QuietReadsBeforeShrinking)
                 {
+                    large.AsSpan(ready, pending).CopyTo(small);
                     ArrayPool<byte>.Shared.Return(large);
                     large = null;
                     quietReads = 0;
+                    continue;
                 }
                 else if (read >= LargeBuffer / 8)
                 {
                     quietReads = 0;
                 }
+                if (pending > 0)
+                    buffer.AsSpan(ready, pending).CopyTo(buffer);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)

@@ -80,7 +80,7 @@ internal sealed class RotatingLogFile : IDisposable
                     int cut = _seekable && MaxBytes > 0 ? CutBeforeRotation(rest) : rest.Length;
                     if (cut > 0)
                     {
-                        RandomAccess.Write(_handle!, rest[..cut], _size);
+                        LogFileHandles.WriteAll(_handle!, rest[..cut], Path);
                         _size += cut;
                         _atLineStart = rest[cut - 1] == (byte)'\n';
                         done += cut;
@@ -90,7 +90,8 @@ internal sealed class RotatingLogFile : IDisposable
                 }
                 EndEpisode();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OutOfMemoryException)
+            // Whatever a file does wrong, the pump that feeds it must survive and keep draining the pipe.
             {
                 Fail(e);
                 Drop(data.Length - done);

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Taskmaster.Tests.Logging;
+
+/// <summary>A real kernel pipe made in-process: the read end goes to the capture under test, the
+/// test writes into <see cref="Writer"/> as a child would.</summary>
+internal sealed partial class TestPipe : IDisposable
+{
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    private static unsafe partial int Pipe2(int* fds, int flags);
+
+    private const int O_CLOEXEC = 0x80000;
+
+    public TestPipe()
+    {
+        var fds = new int[2];
+        unsafe
+        {
+            fixed (int* p = fds)
+            {
+                if (Pipe2(p, O_CLOEXEC) != 0)
+                    throw new IOException($"pipe2 failed: {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        ReadEnd = new SafeFileHandle(fds[0], ownsHandle: true);
+        Writer = new FileStream(new SafeFileHandle(fds[1], ownsHandle: true), FileAccess.Write, bufferSize: 0);
+    }
+
+    /// <summary>Hand this to the capture; it takes ownership.</summary>
+    public SafeFileHandle ReadEnd { get; }
+
+    public FileStream Writer { get; }
+
+    public void Write(string text) => Writer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Closing the write end is the child's exit as far as the capture is concerned.</summary>
+    public void CloseWriter() => Writer.Dispose();
+
+    public void Dispose()
+    {
+        Writer.Dispose();
+        ReadEnd.Dispose();
+    }
+}
