@@ -91,8 +91,8 @@ internal sealed class RotatingLogFile : IDisposable
                 EndEpisode();
             }
             catch (Exception e) when (e is not OutOfMemoryException)
-            // Whatever a file does wrong, the pump that feeds it must survive and keep draining the pipe.
             {
+                // Whatever a file does wrong, the pump that feeds it must survive and keep draining the pipe.
                 Fail(e);
                 Drop(data.Length - done);
             }

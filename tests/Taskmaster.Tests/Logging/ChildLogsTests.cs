@@ -303,6 +303,33 @@ public sealed class ChildLogsTests : IDisposable
         Assert.Equal("web", await drained.Task.WaitAsync(Deadline));
     }
 
+    [Fact]
+    public async Task ManyIdleChildren_DoNotStarveThePool_EveryLineArrives()
+    {
+        // Hundreds of idle pipes must not each hold a pool thread; with blocking reads this stalls.
+        const int children = 300;
+        using var logs = new ChildLogs();
+        var pipes = Enumerable.Range(0, children).Select(_ => new TestPipe()).ToList();
+        try
+        {
+            for (int i = 0; i < children; i++)
+                logs.Attach(Process($"p{i}", File(Path.Combine(_dir, $"p{i}.log"))), pipes[i].ReadEnd, null);
+            for (int i = 0; i < children; i++)
+                pipes[i].Write($"hello {i}\n");
+            await WaitUntil(() => Enumerable.Range(0, children).All(i =>
+                System.IO.File.Exists(Path.Combine(_dir, $"p{i}.log")) &&
+                ReadShared(Path.Combine(_dir, $"p{i}.log")) == $"hello {i}\n"), "a line in every file");
+            foreach (var pipe in pipes)
+                pipe.CloseWriter();
+            await logs.WhenAllDrained().WaitAsync(Deadline);
+        }
+        finally
+        {
+            foreach (var pipe in pipes)
+                pipe.Dispose();
+        }
+    }
+
     private static void WriteNumberedLines(TestPipe pipe, int count, int blockSize)
     {
         var text = new StringBuilder();

@@ -10,9 +10,14 @@ internal sealed partial class TestPipe : IDisposable
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static unsafe partial int Pipe2(int* fds, int flags);
 
-    private const int O_CLOEXEC = 0x80000;
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int cmd, int arg);
 
-    public TestPipe()
+    private const int O_CLOEXEC = 0x80000;
+    private const int F_SETPIPE_SZ = 1031;
+
+    /// <param name="capacity">Pipe buffer size to ask for (the spawner enlarges children's pipes the same way); 0 keeps the default.</param>
+    public TestPipe(int capacity = 0)
     {
         var fds = new int[2];
         unsafe
@@ -23,6 +28,8 @@ internal sealed partial class TestPipe : IDisposable
                     throw new IOException($"pipe2 failed: {Marshal.GetLastPInvokeError()}");
             }
         }
+        if (capacity > 0)
+            Fcntl(fds[0], F_SETPIPE_SZ, capacity);
         ReadEnd = new SafeFileHandle(fds[0], ownsHandle: true);
         Writer = new FileStream(new SafeFileHandle(fds[1], ownsHandle: true), FileAccess.Write, bufferSize: 0);
     }
