@@ -90,12 +90,14 @@ public sealed class ActivityLogTests : IDisposable
     public void Rotation_KeepsBackupsOfWholeLines()
     {
         string path = Path.Combine(_dir, "taskmasterd.log");
-        using (var provider = new ActivityLogProvider(new ActivityLogOptions { Path = path, Time = Clock(), MaxBytes = 2000, Backups = 2 }))
+        var problems = new StringWriter();
+        using (var provider = new ActivityLogProvider(new ActivityLogOptions { Path = path, Time = Clock(), MaxBytes = 2000, Backups = 2, Echo = problems }))
         {
             var logger = provider.CreateLogger("engine");
             for (int i = 0; i < 500; i++)
                 logger.LogInformation("spawned: 'web' with pid {Pid}", 1000 + i);
         }
+        Assert.DoesNotContain("cannot write", problems.ToString());
         Assert.True(System.IO.File.Exists(path + ".1"));
         Assert.True(System.IO.File.Exists(path + ".2"));
         Assert.False(System.IO.File.Exists(path + ".3"));

@@ -308,7 +308,8 @@ public sealed class ChildLogsTests : IDisposable
     {
         // Hundreds of idle pipes must not each hold a pool thread; with blocking reads this stalls.
         const int children = 300;
-        using var logs = new ChildLogs();
+        var logger = new RecordingLogger();
+        using var logs = new ChildLogs(logger);
         var pipes = Enumerable.Range(0, children).Select(_ => new TestPipe()).ToList();
         try
         {
@@ -318,7 +319,8 @@ public sealed class ChildLogsTests : IDisposable
                 pipes[i].Write($"hello {i}\n");
             await WaitUntil(() => Enumerable.Range(0, children).All(i =>
                 System.IO.File.Exists(Path.Combine(_dir, $"p{i}.log")) &&
-                ReadShared(Path.Combine(_dir, $"p{i}.log")) == $"hello {i}\n"), "a line in every file");
+                ReadShared(Path.Combine(_dir, $"p{i}.log")) == $"hello {i}\n"),
+                () => "a line in every file; reported: " + string.Join(" | ", logger.Entries.Select(e => e.Message)));
             foreach (var pipe in pipes)
                 pipe.CloseWriter();
             await logs.WhenAllDrained().WaitAsync(Deadline);

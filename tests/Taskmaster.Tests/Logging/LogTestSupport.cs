@@ -42,13 +42,15 @@ internal static class LogTestSupport
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (no fixed sleeps:
     /// the wait ends as soon as the condition is true).</summary>
-    public static async Task WaitUntil(Func<bool> condition, string what)
+    public static Task WaitUntil(Func<bool> condition, string what) => WaitUntil(condition, () => what);
+
+    public static async Task WaitUntil(Func<bool> condition, Func<string> what)
     {
         var until = DateTime.UtcNow + Deadline;
         while (!condition())
         {
             if (DateTime.UtcNow > until)
-                throw new TimeoutException("timed out waiting for " + what);
+                throw new TimeoutException("timed out waiting for " + what());
             await Task.Delay(10);
         }
     }
