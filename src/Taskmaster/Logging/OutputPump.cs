@@ -20,7 +20,9 @@ internal static class OutputPump
     /// <summary>Takes ownership of <paramref name="pipe"/> and reads it to EOF.</summary>
     public static async Task RunAsync(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger)
     {
-        // Hand the descriptor over to a SafePipeHandle; the SafeFileHandle must then forget it.
+        // Hand the descriptor over to a SafePipeHandle; the SafeFileHandle must then forget it. Ownership
+        // matters: with ownsHandle: false the stream fell back to blocking reads (300 idle pipes starved
+        // the pool in a test), so the epoll path needs the pipe handle to own its descriptor.
         var fd = pipe.DangerousGetHandle();
         pipe.SetHandleAsInvalid();
         byte[] small = new byte[SmallBuffer];
