@@ -1,0 +1,123 @@
+// Reading log files for the control API, with supervisorctl's semantics: a negative offset counts
+// from the end (`tail -1600 web`), Tail mirrors supervisord's tailFile (the window that `tail -f`
+// polls with), and FollowAsync streams new bytes as the writer announces them. Files are opened
+// shared for each call, so rotation, clear and reopen never see a reader holding them.
+using System.Runtime.CompilerServices;
+
+namespace Taskmaster.Logging;
+
+/// <summary>Reads log files by offset: plain reads, supervisord-style tails, and follow.</summary>
+public static class ChildLogReader
+{
+    /// <summary>The most a single read returns; larger requests are cut (the caller continues at NextOffset).</summary>
+    public const int MaxReadLength = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes from <paramref name="offset"/> (0: to the end). A negative
+    /// offset returns the last <c>-offset</c> bytes. An offset past the end returns nothing and a
+    /// NextOffset at the current end. Throws <see cref="FileNotFoundException"/> for a missing file.
+    /// </summary>
+    public static LogChunk Read(string path, long offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        using var handle = OpenShared(path);
+        long size = RandomAccess.GetLength(handle);
+        long start;
+        long count;
+        if (offset < 0)
+        {
+            start = Math.Max(0, size + offset);
+            count = size - start;
+        }
+        else
+        {
+            start = Math.Min(offset, size);
+            count = length == 0 ? size - start : Math.Min(length, size - start);
+        }
+        count = Math.Min(count, MaxReadLength);
+        var data = ReadExactly(handle, start, (int)count);
+        return new LogChunk(data, start + data.Length);
+    }
+
+    /// <summary>
+    /// supervisord's tailFile: returns at most <paramref name="length"/> bytes ending at the end of the
+    /// file when the file grew past <c>offset + length</c> (Overflow = true), else the bytes from
+    /// <paramref name="offset"/>. NextOffset is always the file size. A missing file yields nothing.
+    /// </summary>
+    public static LogChunk Tail(string path, long offset, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        length = Math.Min(length, MaxReadLength);
+        try
+        {
+            using var handle = OpenShared(path);
+            long size = RandomAccess.GetLength(handle);
+            bool overflow = size > offset + length;
+            long start = overflow ? size - length : Math.Max(0, Math.Min(offset, size));
+            var data = ReadExactly(handle, start, (int)Math.Min(length, size - start));
+            return new LogChunk(data, size, overflow);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new LogChunk([], offset);
+        }
+    }
+
+    /// <summary>
+    /// Yields what is appended to <paramref name="path"/> from <paramref name="offset"/> on (negative:
+    /// that many bytes before the current end), waking on the writer's notification. When the file
+    /// shrinks below the offset (rotated or cleared), following restarts at the new file's start.
+    /// Runs until <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public static async IAsyncEnumerable<byte[]> FollowAsync(string path, long offset, ILogWriteNotifier notifier,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(notifier);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var written = notifier.WhenWritten(path); // before reading: no write can slip between
+            byte[] data = [];
+            try
+            {
+                using var handle = OpenShared(path);
+                long size = RandomAccess.GetLength(handle);
+                if (offset < 0)
+                    offset = Math.Max(0, size + offset);
+                else if (size < offset)
+                    offset = 0;
+                data = ReadExactly(handle, offset, (int)Math.Min(size - offset, MaxReadLength));
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Not created yet, or moved away before a reopen: wait for the writer.
+            }
+            if (data.Length > 0)
+            {
+                offset += data.Length;
+                yield return data;
+                continue;
+            }
+            await written.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenShared(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    private static byte[] ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long start, int count)
+    {
+        if (count <= 0)
+            return [];
+        var data = new byte[count];
+        int total = 0;
+        while (total < count)
+        {
+            int read = RandomAccess.Read(handle, data.AsSpan(total), start + total);
+            if (read == 0)
+                break; // truncated under us
+            total += read;
+        }
+        return total == count ? data : data[..total];
+    }
+}

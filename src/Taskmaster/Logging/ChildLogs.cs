@@ -1,0 +1,188 @@
+// Output capture for all children. Attach hands each pipe to a pump on the thread pool and returns;
+// pumps share one RotatingLogFile per path (reference-counted: the file closes when its last stream
+// reaches EOF), so stdout and stderr of one process can name the same file without two writers
+// fighting over its offset or its rotation.
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Win32.SafeHandles;
+using Taskmaster.Config;
+
+namespace Taskmaster.Logging;
+
+/// <summary>
+/// Captures children's output into rotated log files (<see cref="IChildLogs"/>), and tells log
+/// followers when a file changes (<see cref="ILogWriteNotifier"/>).
+/// </summary>
+public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
+{
+    private readonly ILogger _logger;
+    private readonly Action<ProcessConfig>? _onDrained;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, SharedFile> _files = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, LogWriteSignal> _signals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _pumps = new();
+    private long _droppedByClosedFiles;
+    private bool _disposed;
+
+    /// <param name="logger">Where write errors are reported (once per episode).</param>
+    /// <param name="onDrained">Called on a pool thread when every stream of an attached process reached
+    /// end of file, e.g. to post a "log EOF" message to the supervision loop.</param>
+    public ChildLogs(ILogger? logger = null, Action<ProcessConfig>? onDrained = null)
+    {
+        _logger = logger ?? NullLogger.Instance;
+        _onDrained = onDrained;
+    }
+
+    /// <summary>How long a failing file waits before it is tried again.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Bytes dropped so far because a log file could not be written.</summary>
+    public long DroppedBytes
+    {
+        get
+        {
+            lock (_gate)
+                return _droppedByClosedFiles + _files.Values.Sum(f => f.File.DroppedBytes);
+        }
+    }
+
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var streams = new List<Task>(2);
+        if (stdoutPipe is not null)
+            streams.Add(StartPump(process, stdoutPipe, process.Stdout));
+        if (stderrPipe is not null)
+            streams.Add(StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr));
+        if (_onDrained is not null && streams.Count > 0)
+            Task.WhenAll(streams).ContinueWith(_ => _onDrained(process), TaskScheduler.Default);
+    }
+
+    public void Clear(ProcessConfig process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        foreach (var target in new[] { process.Stdout, process.Stderr }.DistinctBy(t => t.Path))
+        {
+            if (target.Path is null)
+                continue;
+            RotatingLogFile? open;
+            lock (_gate)
+                open = _files.TryGetValue(target.Path, out var shared) ? shared.File : null;
+            if (open is not null)
+                open.Clear();
+            else
+                ClearOnDisk(target);
+        }
+    }
+
+    public void ReopenAll()
+    {
+        RotatingLogFile[] open;
+        lock (_gate)
+            open = _files.Values.Select(f => f.File).ToArray();
+        foreach (var file in open)
+            file.Reopen();
+    }
+
+    public Task WhenWritten(string path) => SignalFor(path).Next();
+
+    /// <summary>Completes when every pump started so far has reached end of file (shutdown, tests).</summary>
+    public Task WhenAllDrained() => Task.WhenAll(_pumps.Keys.ToArray());
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            foreach (var shared in _files.Values)
+                shared.File.Dispose();
+            _files.Clear();
+        }
+    }
+
+    private Task StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target)
+    {
+        var file = target.Path is null ? null : Acquire(target);
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await OutputPump.RunAsync(pipe, file, process.FullName, _logger).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (file is not null)
+                    Release(file);
+            }
+        });
+        _pumps.TryAdd(pump, true);
+        pump.ContinueWith(t => _pumps.TryRemove(t, out _), TaskScheduler.Default);
+        return pump;
+    }
+
+    private RotatingLogFile Acquire(LogTarget target)
+    {
+        string path = target.Path!;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_files.TryGetValue(path, out var shared))
+            {
+                // The first stream to open a path sets its rotation; a second one with other limits
+                // (a config mistake) must not make two writers race on one file.
+                var file = new RotatingLogFile(path, target.MaxBytes, target.Backups, _logger, SignalFor(path))
+                {
+                    RetryInterval = RetryInterval,
+                };
+                shared = new SharedFile(file);
+                _files.Add(path, shared);
+            }
+            shared.References++;
+            return shared.File;
+        }
+    }
+
+    private void Release(RotatingLogFile file)
+    {
+        lock (_gate)
+        {
+            if (!_files.TryGetValue(file.Path, out var shared) || shared.File != file)
+                return; // disposed meanwhile
+            if (--shared.References > 0)
+                return;
+            _files.Remove(file.Path);
+            _droppedByClosedFiles += file.DroppedBytes;
+            file.Dispose();
+        }
+    }
+
+    private LogWriteSignal SignalFor(string path) => _signals.GetOrAdd(path, static _ => new LogWriteSignal());
+
+    private void ClearOnDisk(LogTarget target)
+    {
+        try
+        {
+            if (File.Exists(target.Path))
+            {
+                using var handle = LogFileHandles.OpenForAppend(target.Path!, create: false);
+                if (LogFileHandles.IsSeekable(handle))
+                    RandomAccess.SetLength(handle, 0);
+            }
+            RotatingLogFile.DeleteBackups(target.Path!, target.Backups);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.WriteFailed(target.Path!, e.Message);
+        }
+        SignalFor(target.Path!).Set();
+    }
+
+    private sealed class SharedFile(RotatingLogFile file)
+    {
+        public RotatingLogFile File { get; } = file;
+        public int References { get; set; }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using Taskmaster.Logging;
+using static Taskmaster.Tests.Logging.LogTestSupport;
+
+namespace Taskmaster.Tests.Logging;
+
+public sealed class ChildLogReaderTests : IDisposable
+{
+    private readonly string _dir = NewTempDir();
+
+    public void Dispose() => DeleteDir(_dir);
+
+    private string FileWith(string text)
+    {
+        string path = Path.Combine(_dir, "out.log");
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Read_PositiveOffset_ReturnsBytesAndNextOffset()
+    {
+        string path = FileWith("0123456789");
+        var chunk = ChildLogReader.Read(path, 2, 5);
+        Assert.Equal("23456", Encoding.UTF8.GetString(chunk.Data));
+        Assert.Equal(7, chunk.NextOffset);
+        Assert.Equal("789", Encoding.UTF8.GetString(ChildLogReader.Read(path, chunk.NextOffset, 0).Data));
+    }
+
+    [Fact]
+    public void Read_NegativeOffset_ReturnsTailOfFile()
+    {
+        string path = FileWith("0123456789");
+        var chunk = ChildLogReader.Read(path, -4, 0);
+        Assert.Equal("6789", Encoding.UTF8.GetString(chunk.Data));
+        Assert.Equal(10, chunk.NextOffset);
+        Assert.Equal("0123456789", Encoding.UTF8.GetString(ChildLogReader.Read(path, -100, 0).Data));
+    }
+
+    [Fact]
+    public void Read_BeyondEnd_ReturnsNothingAndCurrentEnd()
+    {
+        string path = FileWith("0123456789");
+        var chunk = ChildLogReader.Read(path, 50, 10);
+        Assert.Empty(chunk.Data);
+        Assert.Equal(10, chunk.NextOffset);
+    }
+
+    [Fact]
+    public void Read_MissingFile_Throws()
+    {
+        Assert.Throws<FileNotFoundException>(() => ChildLogReader.Read(Path.Combine(_dir, "none"), 0, 0));
+    }
+
+    [Fact]
+    public void Tail_FileGrewPastWindow_ReturnsLastBytesWithOverflow()
+    {
+        string path = FileWith("0123456789");
+        var chunk = ChildLogReader.Tail(path, 0, 4);
+        Assert.Equal("6789", Encoding.UTF8.GetString(chunk.Data));
+        Assert.True(chunk.Overflow);
+        Assert.Equal(10, chunk.NextOffset);
+
+        var within = ChildLogReader.Tail(path, 8, 100);
+        Assert.Equal("89", Encoding.UTF8.GetString(within.Data));
+        Assert.False(within.Overflow);
+    }
+
+    [Fact]
+    public async Task Follow_WakesOnNewDataFromWriter()
+    {
+        string log = Path.Combine(_dir, "out.log");
+        using var logs = new ChildLogs();
+        using var pipe = new TestPipe();
+        logs.Attach(Process("web", File(log)), pipe.ReadEnd, null);
+        pipe.Write("first\n");
+        await WaitUntil(() => System.IO.File.Exists(log) && ReadShared(log) == "first\n", "first line");
+
+        using var cts = new CancellationTokenSource(Deadline);
+        var received = new StringBuilder();
+        await using var follow = ChildLogReader.FollowAsync(log, -6, logs, cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await follow.MoveNextAsync());
+        received.Append(Encoding.UTF8.GetString(follow.Current));
+        Assert.Equal("first\n", received.ToString());
+
+        var next = follow.MoveNextAsync().AsTask();
+        Assert.False(next.IsCompleted);
+        pipe.Write("second\n");
+        Assert.True(await next.WaitAsync(Deadline));
+        Assert.Equal("second\n", Encoding.UTF8.GetString(follow.Current));
+        pipe.CloseWriter();
+    }
+
+    [Fact]
+    public async Task Follow_AfterRotation_RestartsAtStartOfNewFile()
+    {
+        string log = Path.Combine(_dir, "out.log");
+        using var logs = new ChildLogs();
+        using var pipe = new TestPipe();
+        logs.Attach(Process("web", File(log, maxBytes: 20, backups: 1)), pipe.ReadEnd, null);
+        pipe.Write("0123456789abcdef\n");
+        await WaitUntil(() => System.IO.File.Exists(log) && ReadShared(log).Length == 17, "first line");
+
+        using var cts = new CancellationTokenSource(Deadline);
+        await using var follow = ChildLogReader.FollowAsync(log, 17, logs, cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = follow.MoveNextAsync().AsTask();
+        pipe.Write("rotated\n"); // does not fit: opens a new file
+        Assert.True(await next.WaitAsync(Deadline));
+        Assert.Equal("rotated\n", Encoding.UTF8.GetString(follow.Current));
+        pipe.CloseWriter();
+    }
+}
