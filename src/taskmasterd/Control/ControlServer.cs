@@ -109,7 +109,7 @@ public sealed class ControlServer : IAsyncDisposable
     private static int? FindBoundPort(WebApplication app)
     {
         foreach (var url in app.Urls)
-            if (url.StartsWith("http://", StringComparison.Ordinal) && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Port > 0)
+            if (url.StartsWith("http://", StringComparison.Ordinal) && !url.Contains("unix:", StringComparison.Ordinal) && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Port > 0)
                 return u.Port;
         return null;
     }

@@ -61,7 +61,7 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     [InlineData(new[] { "stop", "nosuch" }, 1, "nosuch: ERROR (no such process)")]
     [InlineData(new[] { "stop" }, 2, "Error: stop requires a process name")]
     [InlineData(new[] { "restart", "web" }, 0, "web: stopped")]
-    [InlineData(new[] { "restart", "idle" }, 7, "idle: ERROR (not running)")]
+    [InlineData(new[] { "restart", "idle" }, 0, "idle: started")]
     [InlineData(new[] { "restart" }, 2, "Error: restart requires a process name")]
     [InlineData(new[] { "signal", "HUP", "web" }, 0, "web: signalled")]
     [InlineData(new[] { "signal", "HUP", "idle" }, 7, "idle: ERROR (not running)")]
