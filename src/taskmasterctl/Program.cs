@@ -1,10 +1,53 @@
+using Taskmaster.Ctl.Commands;
+using Taskmaster.Ctl.Shell;
+
 namespace Taskmaster.Ctl;
 
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("taskmasterctl: not implemented yet");
-        return 1;
+        var parsed = CtlArguments.Parse(args, out var error);
+        if (parsed is null)
+        {
+            Console.Error.WriteLine($"Error: {error}");
+            Console.Error.WriteLine("For help, use taskmasterctl -h");
+            return ExitCodes.BadArguments;
+        }
+        if (parsed.Help)
+        {
+            Console.WriteLine(CtlArguments.Usage);
+            return ExitCodes.Success;
+        }
+        ServerSettings settings;
+        try
+        {
+            settings = ServerLocator.Resolve(parsed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"Error: {e.Message}");
+            return ExitCodes.BadArguments;
+        }
+        if (!Taskmaster.Control.ServerAddress.TryParse(settings.ServerUrl, out _))
+        {
+            Console.Error.WriteLine($"Error: bad server url {settings.ServerUrl}: use unix:///path or http://host:port");
+            return ExitCodes.BadArguments;
+        }
+
+        var interactive = parsed.Command.Count == 0 || parsed.Interactive;
+        using var processor = new CommandProcessor(settings, parsed.Json, Console.Out, TerminalStyle.Detect())
+        {
+            Interactive = interactive,
+        };
+        if (!interactive)
+        {
+            await processor.ExecuteAsync(string.Join(' ', parsed.Command));
+            return processor.ExitStatus;
+        }
+        using var shell = new InteractiveShell(processor);
+        if (parsed.Command.Count > 0) await processor.ExecuteAsync(string.Join(' ', parsed.Command));
+        await shell.RunAsync(showStatus: parsed.Command.Count == 0);
+        return ExitCodes.Success; // supervisorctl's shell always exits 0
     }
 }

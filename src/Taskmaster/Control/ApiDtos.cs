@@ -1,0 +1,76 @@
+namespace Taskmaster.Control;
+
+// The JSON shapes of /api/v1. Plain records, camelCase on the wire (see ControlJsonContext); the
+// server maps engine records onto them so the engine's types can evolve without breaking clients.
+
+/// <summary>One process as <c>GET /processes</c> returns it (supervisord's getProcessInfo, JSON-shaped).</summary>
+public sealed record ProcessInfo(
+    string Name,
+    string Group,
+    string FullName,
+    string State,
+    int StateCode,
+    int? Pid,
+    DateTimeOffset? Start,
+    DateTimeOffset? Stop,
+    DateTimeOffset Now,
+    int? ExitStatus,
+    int? ExitSignal,
+    bool ExitExpected,
+    string? SpawnError,
+    string Description,
+    string? StdoutLogfile,
+    string? StderrLogfile);
+
+/// <summary>The body of start/stop/restart/clear (<c>wait</c> ignored by clear) and signal (<c>signal</c>).</summary>
+public sealed record ProcessActionRequest
+{
+    public IReadOnlyList<string>? Names { get; init; }
+    public bool? Wait { get; init; }
+    /// <summary>For signal: a name (<c>HUP</c>, <c>SIGHUP</c>) or a number as text.</summary>
+    public string? Signal { get; init; }
+}
+
+/// <summary>What happened to one name; <c>code</c>/<c>error</c> are null on success.</summary>
+public sealed record ProcessActionResult(string Name, bool Ok, int? Code, string? Error, string? Message);
+
+/// <summary>Results of a per-process operation, one per process matched (or per name that matched nothing).</summary>
+public sealed record ProcessActionResponse(IReadOnlyList<ProcessActionResult> Results);
+
+/// <summary>What a reread found, by group name.</summary>
+public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed);
+
+/// <summary>The body of update (groups; empty or absent means all) and add/remove (the same list).</summary>
+public sealed record GroupsRequest
+{
+    public IReadOnlyList<string>? Groups { get; init; }
+}
+
+/// <summary>What update/add/remove did to one group.</summary>
+public sealed record GroupActionResult(string Group, string Action, bool Ok, int? Code, string? Error, string? Message);
+
+/// <summary>Results of update/add/remove.</summary>
+public sealed record GroupActionResponse(IReadOnlyList<GroupActionResult> Results);
+
+/// <summary>A slice of a log file. <c>offset</c> is where the next read should start; <c>overflow</c> says
+/// bytes were skipped because the requested range was larger than what remains.</summary>
+public sealed record LogSliceResponse(string Name, string Stream, long Offset, bool Overflow, string Data);
+
+/// <summary><c>GET /version</c>: the daemon's version, API level and pid (supervisorctl's <c>pid</c> without names).</summary>
+public sealed record VersionResponse(string Version, int ApiVersion, int Pid);
+
+/// <summary>An acknowledgement for requests that only start something (reload, shutdown).</summary>
+public sealed record AcceptedResponse(string Status);
+
+/// <summary>One configured process for avail/list.</summary>
+public sealed record ProgramInfo(
+    string Name,
+    string Group,
+    string Program,
+    bool InUse,
+    bool Autostart,
+    int GroupPriority,
+    int ProcessPriority);
+
+/// <summary>A state change as the event stream carries it (SSE <c>event: state</c>).</summary>
+public sealed record StateChangeEvent(string Name, string Group, string FullName, string From, string To, int? Pid, DateTimeOffset At);

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Taskmaster.Control;
+
+/// <summary>
+/// Typed client of the /api/v1 control API over a Unix socket (HTTP/1.1 through
+/// <see cref="SocketsHttpHandler.ConnectCallback"/>) or TCP with Basic authentication. Each call opens
+/// connections on demand, so a client outlives a daemon restart: the next call simply reconnects.
+/// </summary>
+public sealed class ControlClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ServerAddress _address;
+
+    public ControlClient(ServerAddress address, string? username = null, string? password = null, TimeSpan? timeout = null)
+    {
+        _address = address;
+        var handler = new SocketsHttpHandler
+        {
+            // Short-lived pooled connections: a daemon restart leaves no dead connection to trip over.
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (address.SocketPath is { } path)
+            handler.ConnectCallback = (_, ct) => ConnectUnixAsync(path, ct);
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = address.BaseUri,
+            // Following logs and waiting starts can legitimately take long; callers pass their own tokens.
+            Timeout = timeout ?? Timeout.InfiniteTimeSpan,
+        };
+        if (username is not null)
+        {
+            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", token);
+        }
+    }
+
+    public ServerAddress Address => _address;
+
+    private async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var why = !File.Exists(path) ? "no such file"
+                : e.SocketErrorCode == SocketError.AccessDenied ? "permission denied"
+                : "refused connection";
+            throw new ControlUnreachableException($"{_address.Url} {why}", e);
+        }
+    }
+
+    public Task<IReadOnlyList<ProcessInfo>> GetProcessesAsync(CancellationToken ct = default) =>
+        GetAsync("api/v1/processes", ControlJsonContext.Default.IReadOnlyListProcessInfo, ct);
+
+    public Task<ProcessInfo> GetProcessAsync(string name, CancellationToken ct = default) =>
+        GetAsync($"api/v1/processes/{Uri.EscapeDataString(name)}", ControlJsonContext.Default.ProcessInfo, ct);
+
+    public Task<IReadOnlyList<ProgramInfo>> GetProgramsAsync(CancellationToken ct = default) =>
+        GetAsync("api/v1/programs", ControlJsonContext.Default.IReadOnlyListProgramInfo, ct);
+
+    public Task<VersionResponse> GetVersionAsync(CancellationToken ct = default) =>
+        GetAsync("api/v1/version", ControlJsonContext.Default.VersionResponse, ct);
+
+    public Task<ProcessActionResponse> StartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("start", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+
+    public Task<ProcessActionResponse> StopAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("stop", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+
+    public Task<ProcessActionResponse> RestartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("restart", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+
+    public Task<ProcessActionResponse> SignalAsync(IReadOnlyList<string> names, string signal, CancellationToken ct = default) =>
+        ActAsync("signal", new ProcessActionRequest { Names = names, Signal = signal }, ct);
+
+    public Task<ProcessActionResponse> ClearAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
+        ActAsync("clear", new ProcessActionRequest { Names = names }, ct);
+
+    public Task<RereadResponse> RereadAsync(CancellationToken ct = default) =>
+        PostAsync("api/v1/reread", null, ControlJsonContext.Default.RereadResponse, ct);
+
+    public Task<GroupActionResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+        GroupsAsync("update", groups, ct);
+
+    public Task<GroupActionResponse> AddAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+        GroupsAsync("add", groups, ct);
+
+    public Task<GroupActionResponse> RemoveAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+        GroupsAsync("remove", groups, ct);
+
+    public Task<AcceptedResponse> ReloadAsync(CancellationToken ct = default) =>
+        PostAsync("api/v1/reload", null, ControlJsonContext.Default.AcceptedResponse, ct);
+
+    public Task<AcceptedResponse> ShutdownAsync(CancellationToken ct = default) =>
+        PostAsync("api/v1/shutdown", null, ControlJsonContext.Default.AcceptedResponse, ct);
+
+    /// <summary>Reads a slice of a process's log, or of the daemon's log when <paramref name="name"/> is null.</summary>
+    public Task<LogSliceResponse> ReadLogAsync(string? name, LogStream stream, long offset, int length, CancellationToken ct = default) =>
+        GetAsync($"{LogPath(name)}?stream={StreamName(stream)}&offset={offset}&length={length}",
+            ControlJsonContext.Default.LogSliceResponse, ct);
+
+    /// <summary>Opens a chunked stream of a log from <paramref name="offset"/> on; it ends when <paramref name="ct"/> is cancelled.</summary>
+    public async Task<Stream> FollowLogAsync(string? name, LogStream stream, long offset, CancellationToken ct = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{LogPath(name)}?stream={StreamName(stream)}&offset={offset}&follow=true");
+        var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends bytes to a running process's stdin (fg).</summary>
+    public async Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{Uri.EscapeDataString(name)}/stdin")
+        {
+            Content = new ReadOnlyMemoryContent(data),
+        };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+    }
+
+    private static string LogPath(string? name) =>
+        name is null ? "api/v1/log" : $"api/v1/processes/{Uri.EscapeDataString(name)}/log";
+
+    private static string StreamName(LogStream s) => s == LogStream.Stdout ? "stdout" : "stderr";
+
+    private Task<ProcessActionResponse> ActAsync(string verb, ProcessActionRequest body, CancellationToken ct) =>
+        PostAsync($"api/v1/processes/{verb}",
+            JsonContent(body, ControlJsonContext.Default.ProcessActionRequest),
+            ControlJsonContext.Default.ProcessActionResponse, ct);
+
+    private Task<GroupActionResponse> GroupsAsync(string verb, IReadOnlyList<string> groups, CancellationToken ct) =>
+        PostAsync($"api/v1/{verb}", JsonContent(new GroupsRequest { Groups = groups }, ControlJsonContext.Default.GroupsRequest),
+            ControlJsonContext.Default.GroupActionResponse, ct);
+
+    private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> info)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, info));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> info, CancellationToken ct)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        return await ReadAsync(response, info, ct).ConfigureAwait(false);
+    }
+
+    private async Task<T> PostAsync<T>(string path, HttpContent? content, JsonTypeInfo<T> info, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        return await ReadAsync(response, info, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> info, CancellationToken ct)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync(stream, info, ct).ConfigureAwait(false)
+            ?? throw new ControlApiException(ApiError.Of(ApiErrorCodes.Internal, "empty response"), (int)response.StatusCode);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is ControlUnreachableException u)
+        {
+            throw new ControlUnreachableException(u.Message, e);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError || e.InnerException is SocketException)
+        {
+            throw new ControlUnreachableException($"{_address.Url} refused connection", e);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            ApiError? error = null;
+            try
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                error = JsonSerializer.Deserialize(body, ControlJsonContext.Default.ApiError);
+            }
+            catch (JsonException) { }
+            error ??= ApiError.Of(response.StatusCode == HttpStatusCode.Unauthorized ? ApiErrorCodes.Unauthorized : ApiErrorCodes.Internal,
+                $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new ControlApiException(error, (int)response.StatusCode);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

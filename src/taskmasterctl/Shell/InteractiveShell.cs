@@ -1,0 +1,40 @@
+using Taskmaster.Ctl.Commands;
+
+namespace Taskmaster.Ctl.Shell;
+
+/// <summary>
+/// The <c>taskmaster&gt; </c> shell: prints status, then reads commands until quit/exit or Ctrl-D. Each command
+/// uses fresh connections, so the shell keeps working across a daemon restart. reload/shutdown ask first.
+/// </summary>
+internal sealed class InteractiveShell : IDisposable
+{
+    private readonly CommandProcessor _processor;
+    private readonly ILineReader _reader;
+
+    public InteractiveShell(CommandProcessor processor)
+    {
+        _processor = processor;
+        var completer = new ShellCompleter(async ct =>
+            (await processor.Client.GetProcessesAsync(ct)).Select(p => (p.Group, p.FullName)).ToList());
+        _reader = (ILineReader?)LibEditLineReader.TryCreate(processor.Settings.HistoryFile, completer) ?? new PlainLineReader();
+        processor.Ask = question => _reader.ReadLine(question, remember: false);
+    }
+
+    public async Task RunAsync(bool showStatus)
+    {
+        if (showStatus) await _processor.ExecuteAsync("status");
+        var prompt = _processor.Settings.Prompt + "> ";
+        while (true)
+        {
+            var line = _reader.ReadLine(prompt);
+            if (line is null)
+            {
+                Console.WriteLine();
+                return;
+            }
+            if (!await _processor.ExecuteAsync(line)) return;
+        }
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

@@ -1,0 +1,374 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Taskmaster.Control;
+using Taskmaster.Spawning;
+using Taskmaster.Supervision;
+
+namespace Taskmaster.Daemon.Control;
+
+/// <summary>
+/// The /api/v1 endpoints. Every handler is a plain <see cref="RequestDelegate"/> that parses its own input with
+/// the source-generated JSON context and writes its own output, so nothing depends on reflection-based binding,
+/// and every failure, whatever its origin (engine, JSON, Kestrel limits, unknown route), leaves as one
+/// <see cref="ApiError"/> body with a stable code. The engine is reached only through ISupervisor and
+/// IConfigurationControl.
+/// </summary>
+internal sealed class ControlApi(
+    ISupervisor supervisor,
+    IConfigurationControl configuration,
+    IProcessLogs logs,
+    ControlServerOptions options,
+    ILogger logger)
+{
+    private static readonly ControlJsonContext Json = ControlJsonContext.Default;
+    private int _shuttingDown;
+
+    public void Map(WebApplication app, BasicCredentials? unixCredentials, BasicCredentials? inetCredentials)
+    {
+        app.Use(async (ctx, next) =>
+        {
+            try
+            {
+                var credentials = ctx.Connection.LocalIpAddress is not null ? inetCredentials : unixCredentials;
+                if (credentials is not null && !credentials.Verify(ctx.Request.Headers.Authorization))
+                {
+                    ControlServerLog.Unauthorized(logger, ctx.Connection.RemoteIpAddress?.ToString() ?? "unix socket");
+                    ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"taskmaster\"";
+                    await WriteErrorAsync(ctx, ApiErrorCodes.Unauthorized, "authentication required: wrong or missing credentials");
+                    return;
+                }
+                await next(ctx);
+            }
+            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away (e.g. Ctrl-C on tail -f): nothing to answer.
+            }
+            catch (Exception e)
+            {
+                await HandleFailureAsync(ctx, e);
+            }
+        });
+
+        var v1 = app.MapGroup("/api/v1");
+        Get(v1, "/version", Version);
+        Get(v1, "/processes", ListProcesses);
+        Get(v1, "/processes/{name}", GetProcess);
+        Post(v1, "/processes/start", Start);
+        Post(v1, "/processes/stop", Stop);
+        Post(v1, "/processes/restart", Restart);
+        Post(v1, "/processes/signal", Signal);
+        Post(v1, "/processes/clear", Clear);
+        Get(v1, "/processes/{name}/log", ctx => LogAsync(ctx, RouteName(ctx)));
+        Post(v1, "/processes/{name}/stdin", Stdin);
+        Get(v1, "/log", ctx => LogAsync(ctx, null));
+        Get(v1, "/programs", Programs);
+        Post(v1, "/reread", Reread);
+        Post(v1, "/update", Update);
+        Post(v1, "/add", Add);
+        Post(v1, "/remove", Remove);
+        Post(v1, "/reload", Reload);
+        Post(v1, "/shutdown", Shutdown);
+        Get(v1, "/events", Events);
+        app.MapFallback((RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
+            $"no such endpoint: {ctx.Request.Method} {ctx.Request.Path}")));
+    }
+
+    private static void Get(RouteGroupBuilder group, string pattern, RequestDelegate handler) => group.MapGet(pattern, handler);
+    private static void Post(RouteGroupBuilder group, string pattern, RequestDelegate handler) => group.MapPost(pattern, handler);
+
+    private async Task HandleFailureAsync(HttpContext ctx, Exception e)
+    {
+        var (code, message) = e switch
+        {
+            ControlOperationException c => (c.Code, c.Message),
+            JsonException j => (ApiErrorCodes.MalformedRequest, $"malformed JSON: {j.Message}"),
+            BadHttpRequestException { StatusCode: 413 } => (ApiErrorCodes.BodyTooLarge,
+                $"request body larger than {options.MaxRequestBodyBytes} bytes"),
+            BadHttpRequestException b => (ApiErrorCodes.MalformedRequest, b.Message),
+            _ => (ApiErrorCodes.Internal, "internal error; see the daemon's log"),
+        };
+        if (code == ApiErrorCodes.Internal) ControlServerLog.RequestFailed(logger, e, ctx.Request.Method, ctx.Request.Path);
+        if (ctx.Response.HasStarted)
+        {
+            ctx.Abort(); // mid-stream: the only honest signal left is to cut the connection
+            return;
+        }
+        await WriteErrorAsync(ctx, code, message);
+    }
+
+    private static async Task WriteErrorAsync(HttpContext ctx, int code, string message)
+    {
+        ctx.Response.Clear();
+        ctx.Response.StatusCode = ApiErrorCodes.HttpStatusOf(code);
+        await WriteJsonAsync(ctx, ApiError.Of(code, message), Json.ApiError, ctx.Response.StatusCode);
+    }
+
+    private static Task WriteJsonAsync<T>(HttpContext ctx, T value, JsonTypeInfo<T> info, int status = 200)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        return JsonSerializer.SerializeAsync(ctx.Response.Body, value, info, ctx.RequestAborted);
+    }
+
+    private static async Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info) where T : class
+    {
+        // An empty body is allowed: the query string can carry the same parameters.
+        if (ctx.Request.ContentLength == 0) return null;
+        if (ctx.Request.ContentLength is null && !ctx.Request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true))
+            return null;
+        var body = await ReadAllAsync(ctx);
+        if (body.Length == 0) return null;
+        return JsonSerializer.Deserialize(body, info)
+            ?? throw new ControlOperationException(ApiErrorCodes.MalformedRequest, "the body must be a JSON object");
+    }
+
+    private static async Task<byte[]> ReadAllAsync(HttpContext ctx)
+    {
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
+        return buffer.ToArray();
+    }
+
+    private static string RouteName(HttpContext ctx) => (string)ctx.Request.RouteValues["name"]!;
+
+    private static bool? QueryBool(HttpContext ctx, string key)
+    {
+        var value = ctx.Request.Query[key].ToString();
+        if (value.Length == 0) return null;
+        return value.ToLowerInvariant() switch
+        {
+            "true" or "1" or "yes" or "on" => true,
+            "false" or "0" or "no" or "off" => false,
+            _ => throw new ControlOperationException(ApiErrorCodes.MalformedRequest, $"{key} must be true or false"),
+        };
+    }
+
+    private static long QueryLong(HttpContext ctx, string key, long fallback)
+    {
+        var value = ctx.Request.Query[key].ToString();
+        if (value.Length == 0) return fallback;
+        return long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, null, out var n)
+            ? n
+            : throw new ControlOperationException(ApiErrorCodes.MalformedRequest, $"{key} must be an integer");
+    }
+
+    private static int ParseSignal(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ControlOperationException((int)ErrorCode.BadArguments, "signal is required");
+        return Signals.TryParse(text, out var signal)
+            ? signal
+            : throw new ControlOperationException((int)ErrorCode.BadSignal, $"bad signal name: {text}");
+    }
+
+    private Task Version(HttpContext ctx)
+    {
+        var version = options.Version
+            ?? typeof(ControlApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+            ?? "0.0.0";
+        return WriteJsonAsync(ctx, new VersionResponse(version, 1, Environment.ProcessId), Json.VersionResponse);
+    }
+
+    private async Task ListProcesses(HttpContext ctx)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var list = await supervisor.GetProcessesAsync(ctx.RequestAborted);
+        IReadOnlyList<ProcessInfo> infos = list.Select(p => ToInfo(p, now)).ToList();
+        await WriteJsonAsync(ctx, infos, Json.IReadOnlyListProcessInfo);
+    }
+
+    private async Task GetProcess(HttpContext ctx)
+    {
+        var name = RouteName(ctx);
+        var process = Find(await supervisor.GetProcessesAsync(ctx.RequestAborted), name)
+            ?? throw new ControlOperationException((int)ErrorCode.BadName, $"no such process: {name}");
+        await WriteJsonAsync(ctx, ToInfo(process, DateTimeOffset.UtcNow), Json.ProcessInfo);
+    }
+
+    private static ProcessSnapshot? Find(IReadOnlyList<ProcessSnapshot> processes, string name) =>
+        processes.FirstOrDefault(p => p.FullName == name)
+        ?? processes.FirstOrDefault(p => p.Name == name && p.Group == name)
+        // supervisorctl accepts "name" for the only process of group "name" and also "group:name" for it
+        ?? processes.FirstOrDefault(p => $"{p.Group}:{p.Name}" == name);
+
+    private static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
+        p.Name, p.Group, p.FullName, StateName(p.State), (int)p.State, p.Pid, p.StartedAt, p.StoppedAt, now,
+        p.LastExit?.Code, p.LastExit?.Signal, p.ExitExpected, p.SpawnError, p.Description, p.StdoutLogfile, p.StderrLogfile);
+
+    private static string StateName(ProcessState s) => s.ToString().ToUpperInvariant();
+
+    private Task Start(HttpContext ctx) => ActAsync(ctx, (names, req, ct) => supervisor.StartAsync(names, req.Wait ?? true, ct));
+    private Task Stop(HttpContext ctx) => ActAsync(ctx, (names, req, ct) => supervisor.StopAsync(names, req.Wait ?? true, ct));
+    private Task Restart(HttpContext ctx) => ActAsync(ctx, (names, req, ct) => supervisor.RestartAsync(names, req.Wait ?? true, ct));
+    private Task Signal(HttpContext ctx) => ActAsync(ctx, (names, req, ct) => supervisor.SignalAsync(names, ParseSignal(req.Signal), ct));
+    private Task Clear(HttpContext ctx) => ActAsync(ctx, (names, _, ct) => supervisor.ClearLogsAsync(names, ct));
+    private Task Update(HttpContext ctx) => GroupsAsync(ctx, (groups, ct) => configuration.UpdateAsync(groups, ct));
+    private Task Add(HttpContext ctx) => GroupsAsync(ctx, (groups, ct) => EachGroupAsync(groups, configuration.AddGroupAsync, ct));
+    private Task Remove(HttpContext ctx) => GroupsAsync(ctx, (groups, ct) => EachGroupAsync(groups, configuration.RemoveGroupAsync, ct));
+
+    private async Task ActAsync(HttpContext ctx,
+        Func<IReadOnlyList<string>, ProcessActionRequest, CancellationToken, Task<IReadOnlyList<OperationResult>>> operation)
+    {
+        var request = await ReadBodyAsync(ctx, Json.ProcessActionRequest) ?? new ProcessActionRequest();
+        var names = request.Names ?? SplitQuery(ctx, "names");
+        if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
+            throw new ControlOperationException((int)ErrorCode.BadArguments, "names must list at least one process name");
+        request = request with
+        {
+            Wait = request.Wait ?? QueryBool(ctx, "wait"),
+            Signal = request.Signal ?? NullIfEmpty(ctx.Request.Query["signal"].ToString()),
+        };
+        var results = await operation(names, request, ctx.RequestAborted);
+        IReadOnlyList<ProcessActionResult> body = results.Select(r => new ProcessActionResult(
+            r.Name, r.Ok, (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message)).ToList();
+        await WriteJsonAsync(ctx, new ProcessActionResponse(body), Json.ProcessActionResponse);
+    }
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    private static IReadOnlyList<string> SplitQuery(HttpContext ctx, string key) =>
+        ctx.Request.Query[key].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private async Task LogAsync(HttpContext ctx, string? name)
+    {
+        var streamText = ctx.Request.Query["stream"].ToString();
+        var stream = streamText switch
+        {
+            "" or "stdout" => LogStream.Stdout,
+            "stderr" => LogStream.Stderr,
+            _ => throw new ControlOperationException((int)ErrorCode.BadArguments, $"bad channel {streamText}: use stdout or stderr"),
+        };
+        var offset = QueryLong(ctx, "offset", -1600);
+        var length = QueryLong(ctx, "length", 0);
+        if (length is < 0 or > int.MaxValue)
+            throw new ControlOperationException((int)ErrorCode.BadArguments, "length out of range");
+        if (QueryBool(ctx, "follow") != true)
+        {
+            var slice = await logs.ReadAsync(name, stream, offset, (int)length, ctx.RequestAborted);
+            var text = Encoding.UTF8.GetString(slice.Data.Span);
+            await WriteJsonAsync(ctx, new LogSliceResponse(name ?? "taskmasterd", stream == LogStream.Stdout ? "stdout" : "stderr",
+                slice.NextOffset, slice.Overflow, text), Json.LogSliceResponse);
+            return;
+        }
+        // Validate first so a bad name or a missing file is a proper error, not a stream that never starts.
+        await logs.ReadAsync(name, stream, -1, 0, ctx.RequestAborted);
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        await foreach (var chunk in logs.FollowAsync(name, stream, offset, ctx.RequestAborted))
+        {
+            await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        }
+    }
+
+    private async Task Stdin(HttpContext ctx)
+    {
+        var name = RouteName(ctx);
+        if (options.Input is null)
+            throw new ControlOperationException(ApiErrorCodes.Unsupported, "this daemon does not forward stdin");
+        var data = await ReadAllAsync(ctx);
+        await options.Input.WriteAsync(name, data, ctx.RequestAborted);
+        await WriteJsonAsync(ctx, new AcceptedResponse("written"), Json.AcceptedResponse);
+    }
+
+    private async Task Programs(HttpContext ctx)
+    {
+        IReadOnlyList<ProgramInfo> programs;
+        if (options.Programs is not null)
+        {
+            programs = await options.Programs.GetProgramsAsync(ctx.RequestAborted);
+        }
+        else
+        {
+            // Without the configuration view, report what is loaded; priorities and autostart are unknown here.
+            var processes = await supervisor.GetProcessesAsync(ctx.RequestAborted);
+            programs = processes.Select(p => new ProgramInfo(p.Name, p.Group, p.Group, true, true, 999, 999)).ToList();
+        }
+        await WriteJsonAsync(ctx, programs, Json.IReadOnlyListProgramInfo);
+    }
+
+    private async Task Reread(HttpContext ctx)
+    {
+        var result = await configuration.RereadAsync(ctx.RequestAborted);
+        if (result.Changes is null)
+            throw new ControlOperationException((int)ErrorCode.CantReread, string.Join('\n', result.Errors));
+        await WriteJsonAsync(ctx, new RereadResponse(result.Changes.Added, result.Changes.Changed, result.Changes.Removed), Json.RereadResponse);
+    }
+
+    private async Task GroupsAsync(HttpContext ctx, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<GroupUpdateResult>>> operation)
+    {
+        var request = await ReadBodyAsync(ctx, Json.GroupsRequest);
+        var groups = request?.Groups ?? SplitQuery(ctx, "groups");
+        var results = await operation(groups, ctx.RequestAborted);
+        IReadOnlyList<GroupActionResult> body = results.Select(r => new GroupActionResult(r.Group, r.Action, r.Error is null,
+            (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message)).ToList();
+        await WriteJsonAsync(ctx, new GroupActionResponse(body), Json.GroupActionResponse);
+    }
+
+    private static async Task<IReadOnlyList<GroupUpdateResult>> EachGroupAsync(IReadOnlyList<string> groups,
+        Func<string, CancellationToken, Task<GroupUpdateResult>> operation, CancellationToken ct)
+    {
+        if (groups.Count == 0)
+            throw new ControlOperationException((int)ErrorCode.BadArguments, "groups must list at least one group");
+        var results = new List<GroupUpdateResult>(groups.Count);
+        foreach (var group in groups) results.Add(await operation(group, ct));
+        return results;
+    }
+
+    private Task Reload(HttpContext ctx)
+    {
+        if (Volatile.Read(ref _shuttingDown) != 0)
+            throw new ControlOperationException((int)ErrorCode.ShutdownState, "already shutting down");
+        // Answer first, like supervisord: the reload stops every program and may outlast the client's patience.
+        RunInBackground("reload", () => configuration.ReloadAsync(CancellationToken.None));
+        return WriteJsonAsync(ctx, new AcceptedResponse("reloading"), Json.AcceptedResponse);
+    }
+
+    private Task Shutdown(HttpContext ctx)
+    {
+        if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
+            throw new ControlOperationException((int)ErrorCode.ShutdownState, "already shutting down");
+        RunInBackground("shutdown", async () =>
+        {
+            try { await supervisor.ShutdownAsync(CancellationToken.None); }
+            finally { options.ShutdownCompleted?.Invoke(); }
+        });
+        return WriteJsonAsync(ctx, new AcceptedResponse("shutting down"), Json.AcceptedResponse);
+    }
+
+    private void RunInBackground(string operation, Func<Task> work) =>
+        _ = Task.Run(async () =>
+        {
+            try { await work(); }
+            catch (Exception e) { ControlServerLog.BackgroundFailed(logger, e, operation); }
+        });
+
+    private async Task Events(HttpContext ctx)
+    {
+        ctx.Response.ContentType = "text/event-stream";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        // A comment line tells the client the subscription is live before the first change arrives.
+        await ctx.Response.Body.WriteAsync(": subscribed\n\n"u8.ToArray(), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        await foreach (var change in supervisor.WatchAsync(ctx.RequestAborted))
+        {
+            var evt = new StateChangeEvent(change.Name, change.Group, change.Group == change.Name ? change.Name : $"{change.Group}:{change.Name}",
+                StateName(change.From), StateName(change.To), change.Pid, change.At);
+            var json = JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent);
+            using var frame = new MemoryStream(json.Length + 32);
+            frame.Write("event: state\ndata: "u8);
+            frame.Write(json);
+            frame.Write("\n\n"u8);
+            await ctx.Response.Body.WriteAsync(frame.GetBuffer().AsMemory(0, (int)frame.Length), ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        }
+    }
+}

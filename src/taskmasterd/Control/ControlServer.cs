@@ -1,0 +1,144 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Taskmaster.Control;
+using Taskmaster.Supervision;
+
+namespace Taskmaster.Daemon.Control;
+
+/// <summary>
+/// The control API server: Kestrel (slim builder, no MVC, no reflection) serving /api/v1 over the Unix socket
+/// and optionally TCP. <see cref="StartAsync"/> returns once both listeners accept connections; disposing
+/// stops them and removes the socket.
+/// </summary>
+public sealed class ControlServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly UnixSocketBinding _socket;
+
+    private ControlServer(WebApplication app, UnixSocketBinding socket)
+    {
+        _app = app;
+        _socket = socket;
+    }
+
+    /// <summary>The socket path actually served (absolute).</summary>
+    public string SocketPath => _socket.FinalPath;
+
+    /// <summary>The TCP port actually bound (useful with port 0), or null.</summary>
+    public int? InetPort { get; private set; }
+
+    public static async Task<ControlServer> StartAsync(ControlServerOptions options, ISupervisor supervisor,
+        IConfigurationControl configuration, IProcessLogs logs, ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
+    {
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("Taskmaster.Control");
+        var inet = options.Inet;
+        IPAddress? inetAddress = null;
+        if (inet is not null)
+        {
+            inetAddress = ResolveListenAddress(inet.Host);
+            if (!IPAddress.IsLoopback(inetAddress) && string.IsNullOrEmpty(inet.Username))
+                throw new ControlServerException(
+                    $"[inet_http_server] port={inet.Host}:{inet.Port} listens beyond this machine without credentials; set username and password (or bind to 127.0.0.1)");
+        }
+
+        var socket = UnixSocketBinding.Prepare(options.Unix.File);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+            // Nothing from the environment or appsettings files may change where or how we listen.
+            builder.Configuration.Sources.Clear();
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(loggerFactory);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+                k.ListenUnixSocket(socket.BindPath);
+                if (inet is not null) k.Listen(inetAddress!, inet.Port);
+            });
+
+            var app = builder.Build();
+            var api = new ControlApi(supervisor, configuration, logs, options, logger);
+            api.Map(app,
+                BasicCredentials.From(options.Unix.Username, options.Unix.Password),
+                inet is null ? null : BasicCredentials.From(inet.Username, inet.Password));
+
+            try
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw new ControlServerException($"control server cannot listen: {e.Message}", e);
+            }
+
+            var server = new ControlServer(app, socket);
+            try
+            {
+                socket.Publish(options.Unix.Chmod, options.Unix.Chown);
+            }
+            catch
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            if (socket.ReplacedStale) ControlServerLog.RemovedStaleSocket(logger, socket.FinalPath);
+            ControlServerLog.ListeningUnix(logger, socket.FinalPath);
+            if (inet is not null)
+            {
+                server.InetPort = FindBoundPort(app) ?? inet.Port;
+                ControlServerLog.ListeningInet(logger, inetAddress!.ToString(), server.InetPort.Value);
+            }
+            return server;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static int? FindBoundPort(WebApplication app)
+    {
+        foreach (var url in app.Urls)
+            if (url.StartsWith("http://", StringComparison.Ordinal) && !url.Contains("unix:", StringComparison.Ordinal) && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Port > 0)
+                return u.Port;
+        return null;
+    }
+
+    private static IPAddress ResolveListenAddress(string host)
+    {
+        if (host is "" or "*") return IPAddress.Any;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return IPAddress.Loopback;
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address)) return address;
+        try
+        {
+            var resolved = Dns.GetHostAddresses(host);
+            return resolved.Length > 0 ? resolved[0] : throw new ControlServerException($"[inet_http_server] cannot resolve {host}");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ControlServerException($"[inet_http_server] cannot resolve {host}: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _socket.Dispose();
+    }
+}

@@ -1,0 +1,37 @@
+using Taskmaster.Config;
+using Taskmaster.Control;
+
+namespace Taskmaster.Daemon.Control;
+
+/// <summary>Where and how the control API listens, plus the optional services some endpoints need.</summary>
+public sealed record ControlServerOptions
+{
+    /// <summary>The Unix socket (always served; supervisorctl's default transport).</summary>
+    public UnixHttpServerSettings Unix { get; init; } = new();
+
+    /// <summary>Optional TCP endpoint; the server refuses to start on a non-loopback address without credentials.</summary>
+    public InetHttpServerSettings? Inet { get; init; }
+
+    /// <summary>For <c>GET /programs</c> (avail, list). Without it the list is derived from the live processes.</summary>
+    public IProgramCatalog? Programs { get; init; }
+
+    /// <summary>For <c>POST /processes/{name}/stdin</c> (fg). Without it that endpoint answers UNSUPPORTED.</summary>
+    public IProcessInput? Input { get; init; }
+
+    /// <summary>Called once <see cref="Supervision.ISupervisor.ShutdownAsync"/> has completed after a shutdown request,
+    /// so the daemon can exit; the API has already answered by then.</summary>
+    public Action? ShutdownCompleted { get; init; }
+
+    /// <summary>Largest request body accepted (413 BODY_TOO_LARGE beyond it).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>The version the API reports; defaults to the assembly's informational version.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>Options taken from a loaded configuration.</summary>
+    public static ControlServerOptions FromConfig(SupervisorConfig config) => new()
+    {
+        Unix = config.UnixHttpServer ?? new UnixHttpServerSettings(),
+        Inet = config.InetHttpServer,
+    };
+}
