@@ -5,7 +5,7 @@ namespace Taskmaster.Daemon;
 /// <summary>What taskmasterd does once its flags are parsed: check, detach, or run in the foreground.</summary>
 internal static class DaemonProgram
 {
-    public static int Run(DaemonOptions options)
+    public static int Run(DaemonOptions options, string[] args)
     {
         string path;
         try
@@ -21,7 +21,7 @@ internal static class DaemonProgram
         SupervisorConfig config;
         try
         {
-            config = ConfigLoader.Load(path);
+            config = WithOverrides(ConfigLoader.Load(path), options);
         }
         catch (ConfigException e)
         {
@@ -37,9 +37,22 @@ internal static class DaemonProgram
             return DaemonCommandLine.ExitOk;
         }
 
-        foreach (var warning in config.Warnings)
-            Console.Error.WriteLine($"warning: {warning}");
-        Console.Error.WriteLine("taskmasterd: not wired yet");
-        return DaemonCommandLine.ExitError;
+        if (!options.Nodaemon && !config.Daemon.Nodaemon && !Detacher.IsDetachedCopy)
+            return Detacher.Detach(args);
+
+        return new DaemonHost(path, config, options).RunAsync().GetAwaiter().GetResult();
     }
+
+    /// <summary>Flags win over the file, as with supervisord.</summary>
+    private static SupervisorConfig WithOverrides(SupervisorConfig config, DaemonOptions options) => config with
+    {
+        Daemon = config.Daemon with
+        {
+            Logfile = options.Logfile is { } l ? Path.GetFullPath(l) : config.Daemon.Logfile,
+            LogLevel = options.LogLevel ?? config.Daemon.LogLevel,
+            Pidfile = options.Pidfile is { } p ? Path.GetFullPath(p) : config.Daemon.Pidfile,
+            Directory = options.Directory ?? config.Daemon.Directory,
+            User = options.User ?? config.Daemon.User,
+        },
+    };
 }

@@ -1,7 +1,14 @@
+using Taskmaster.Spawning;
+
 namespace Taskmaster.Daemon;
 
 internal static class Program
 {
-    private static int Main(string[] args) =>
-        DaemonCommandLine.Build(DaemonProgram.Run).Parse(args).Invoke();
+    private static int Main(string[] args)
+    {
+        // Before anything can install the runtime's SIGCHLD handler: an inherited SIG_IGN would make the
+        // kernel (or the runtime) discard every child's exit status.
+        ChildSignals.ResetSigchldToDefault();
+        return DaemonCommandLine.Build(options => DaemonProgram.Run(options, args)).Parse(args).Invoke();
+    }
 }

@@ -1,19 +1,18 @@
 using System.Runtime.CompilerServices;
+using Taskmaster.Logging;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Control;
 
 /// <summary>
 /// <see cref="IProcessLogs"/> straight from the log files: the path of a process's log comes from its
-/// snapshot, the daemon's from the constructor. Following polls the file size because the files are written
-/// by another component (or another process); a short interval keeps <c>tail -f</c> responsive at negligible cost.
+/// snapshot, the daemon's from the constructor. Following wakes on the writers' own notifications
+/// (<paramref name="writes"/>), so <c>tail -f</c> neither polls nor lags.
 /// </summary>
-public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFile, TimeSpan? pollInterval = null) : IProcessLogs
+public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFile, ILogWriteNotifier writes) : IProcessLogs
 {
     /// <summary>No single read returns more than this, whatever the client asks, so a request cannot balloon memory.</summary>
     public const int MaxReadBytes = 1 << 20;
-
-    private readonly TimeSpan _poll = pollInterval ?? TimeSpan.FromMilliseconds(200);
 
     public async Task<LogSlice> ReadAsync(string? name, LogStream stream, long offset, int length, CancellationToken ct = default)
     {
@@ -40,37 +39,15 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         var path = await ResolveAsync(name, stream, ct).ConfigureAwait(false);
-        long position;
+        await using (OpenShared(path, name)) { } // a log that does not exist yet is an error now, not a silent wait
+        await using var chunks = ChildLogReader.FollowAsync(path, offset, writes, ct).GetAsyncEnumerator(ct);
+        while (true)
         {
-            await using var first = OpenShared(path, name);
-            position = offset < 0 ? Math.Max(0, first.Length + offset) : Math.Min(offset, first.Length);
-        }
-        var buffer = new byte[64 * 1024];
-        while (!ct.IsCancellationRequested)
-        {
-            FileStream? file = null;
-            try
-            {
-                try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete); }
-                catch (IOException) { file = null; } // rotated away for a moment: try again next round
-                if (file is not null)
-                {
-                    if (file.Length < position) position = 0; // truncated (clear) or rotated: start over
-                    file.Position = position;
-                    int read;
-                    while ((read = await file.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                    {
-                        position += read;
-                        yield return buffer.AsMemory(0, read).ToArray();
-                    }
-                }
-            }
-            finally
-            {
-                if (file is not null) await file.DisposeAsync().ConfigureAwait(false);
-            }
-            try { await Task.Delay(_poll, ct).ConfigureAwait(false); }
-            catch (OperationCanceledException) { yield break; }
+            bool more;
+            try { more = await chunks.MoveNextAsync().ConfigureAwait(false); }
+            catch (OperationCanceledException) { yield break; } // the client went away: following ends quietly
+            if (!more) yield break;
+            yield return chunks.Current;
         }
     }
 

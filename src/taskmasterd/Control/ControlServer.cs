@@ -55,6 +55,7 @@ public sealed class ControlServer : IAsyncDisposable
             builder.Configuration.Sources.Clear();
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton(loggerFactory);
+            builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, DaemonOwnedLifetime>();
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;

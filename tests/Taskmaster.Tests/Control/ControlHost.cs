@@ -37,7 +37,7 @@ internal sealed class ControlHost : IAsyncDisposable
         try
         {
             host.Server = await ControlServer.StartAsync(options, host.Fake, host.Fake,
-                new FileProcessLogs(host.Fake, host.DaemonLog, TimeSpan.FromMilliseconds(50)));
+                new FileProcessLogs(host.Fake, host.DaemonLog, new TickingLogWriteNotifier()));
         }
         catch
         {

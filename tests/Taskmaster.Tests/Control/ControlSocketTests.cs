@@ -34,7 +34,7 @@ public sealed class ControlSocketTests
         await using var host = await ControlHost.StartAsync();
         var e = await Assert.ThrowsAsync<ControlServerException>(() => ControlServer.StartAsync(
             new ControlServerOptions { Unix = new UnixHttpServerSettings { File = host.SocketPath } },
-            host.Fake, host.Fake, new FileProcessLogs(host.Fake, null)));
+            host.Fake, host.Fake, new FileProcessLogs(host.Fake, null, new TickingLogWriteNotifier())));
         Assert.Contains("already listening", e.Message);
         using var client = host.Client();
         Assert.NotEmpty(await client.GetProcessesAsync()); // the live one is untouched
@@ -53,7 +53,7 @@ public sealed class ControlSocketTests
             Assert.True(File.Exists(path));
             var fake = new FakeSupervisor(dir);
             await using var server = await ControlServer.StartAsync(new ControlServerOptions { Unix = new UnixHttpServerSettings { File = path } },
-                fake, fake, new FileProcessLogs(fake, null));
+                fake, fake, new FileProcessLogs(fake, null, new TickingLogWriteNotifier()));
             using var client = new ControlClient(new ServerAddress("unix://" + path, path, new Uri("http://localhost/")));
             Assert.NotEmpty(await client.GetProcessesAsync());
         }

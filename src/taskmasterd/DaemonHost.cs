@@ -1,0 +1,205 @@
+// The running daemon: composes the engine, the log capture and the control server, then waits on one
+// channel for what signals (and the API's shutdown) ask of it. Start-up order matters:
+//   1. process-wide settings (umask, directory, fd limit) before any child exists;
+//   2. the activity log, so every later failure is recorded;
+//   3. the pid file, then the control socket: a second daemon is refused before it touches anything;
+//   4. the engine, and only then autostart; readiness is reported last (to the detaching parent).
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Taskmaster.Config;
+using Taskmaster.Control;
+using Taskmaster.Daemon.Control;
+using Taskmaster.Logging;
+using Taskmaster.Spawning;
+using Taskmaster.Supervision;
+using Taskmaster.Supervision.Reload;
+
+namespace Taskmaster.Daemon;
+
+internal sealed class DaemonHost
+{
+    private readonly Channel<DaemonSignal> _signals = Channel.CreateUnbounded<DaemonSignal>();
+    private readonly string _configPath;
+    private readonly SupervisorConfig _config;
+    private readonly DaemonOptions _options;
+
+    public DaemonHost(string configPath, SupervisorConfig config, DaemonOptions options)
+    {
+        _configPath = configPath;
+        _config = config;
+        _options = options;
+    }
+
+    public async Task<int> RunAsync()
+    {
+        var daemon = _config.Daemon;
+        if (DropPrivileges(daemon.User) is { } privilegeError)
+        {
+            Console.Error.WriteLine($"taskmasterd: {privilegeError}");
+            return DaemonCommandLine.ExitError;
+        }
+        ApplyProcessSettings(daemon);
+
+        var echo = Detacher.IsDetachedCopy ? null : Console.Error;
+        using var activity = new ActivityLogProvider(new ActivityLogOptions
+        {
+            Path = daemon.Logfile,
+            MaxBytes = daemon.LogfileMaxBytes,
+            Backups = daemon.LogfileBackups,
+            MinLevel = ActivityLogLevels.TryParse(daemon.LogLevel, out var level) ? level.Value : LogLevel.Information,
+            Echo = echo,
+        });
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(activity)
+            .SetMinimumLevel(LogLevel.Trace)
+            .AddFilter("Microsoft", LogLevel.Warning)); // the web host's per-request chatter is not activity
+        var log = loggerFactory.CreateLogger("taskmasterd");
+        foreach (var warning in _config.Warnings)
+            DaemonLog.ConfigWarning(log, warning.Headline);
+
+        using var pidFile = new PidFile(daemon.Pidfile);
+        if (pidFile.TryClaim() is { } refusal)
+            return Fail(log, refusal);
+
+        using var spawner = new PosixSpawner();
+        using var exitWatcher = new ExitWatcher();
+        using var childLogs = new ChildLogs(log);
+        await using var supervisor = new Supervisor(_config, spawner, new ProcessSignaller(), exitWatcher, childLogs,
+            TimeProvider.System, log, DaemonEnvironment.Current());
+        var configuration = new ConfigurationController(supervisor, () => ConfigLoader.Load(_configPath));
+        var logs = new FileProcessLogs(supervisor, daemon.Logfile, new LogWriteRouter(daemon.Logfile, activity, childLogs));
+
+        ControlServer server;
+        try
+        {
+            var serverOptions = ControlServerOptions.FromConfig(_config) with
+            {
+                ShutdownCompleted = () => _signals.Writer.TryWrite(DaemonSignal.Shutdown),
+                Programs = new ProgramCatalog(configuration, supervisor),
+            };
+            server = await ControlServer.StartAsync(serverOptions, supervisor, configuration, logs, loggerFactory);
+        }
+        catch (ControlServerException e)
+        {
+            return Fail(log, e.Message);
+        }
+
+        await using (server)
+        using (RegisterSignals(log))
+        {
+            DaemonLog.Started(log, Environment.ProcessId, _configPath);
+            supervisor.Run();
+            if (Detacher.IsDetachedCopy)
+                Detacher.SignalReady();
+
+            await foreach (var signal in _signals.Reader.ReadAllAsync())
+            {
+                if (signal == DaemonSignal.Shutdown)
+                    break;
+                if (signal == DaemonSignal.ReopenLogs)
+                {
+                    activity.Reopen();
+                    childLogs.ReopenAll();
+                    DaemonLog.LogsReopened(log);
+                }
+                else if (signal == DaemonSignal.Reload)
+                {
+                    await ReloadAsync(configuration, log);
+                }
+            }
+
+            await supervisor.ShutdownAsync();
+            DaemonLog.ShuttingDown(log);
+        }
+        return DaemonCommandLine.ExitOk;
+    }
+
+    /// <summary>SIGHUP: reread and apply only what changed, logging every line of the outcome.</summary>
+    private static async Task ReloadAsync(IConfigurationControl configuration, ILogger log)
+    {
+        var results = await configuration.UpdateAsync([]);
+        foreach (var result in results)
+        {
+            if (result.Error is null)
+                DaemonLog.ReloadResult(log, result.Group, result.Action);
+            else
+                DaemonLog.ReloadFailed(log, result.Group, result.Message ?? result.Error.ToString()!);
+        }
+    }
+
+    private IDisposable RegisterSignals(ILogger log)
+    {
+        PosixSignalRegistration On(PosixSignal signal, string name, DaemonSignal meaning) =>
+            PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true; // we decide when to exit, after every child is reaped
+                DaemonLog.ReceivedSignal(log, name, meaning switch
+                {
+                    DaemonSignal.Shutdown => "exit request",
+                    DaemonSignal.Reload => "reload request",
+                    _ => "log reopen request",
+                });
+                _signals.Writer.TryWrite(meaning);
+            });
+
+        var registrations = new[]
+        {
+            On(PosixSignal.SIGTERM, "SIGTERM", DaemonSignal.Shutdown),
+            On(PosixSignal.SIGINT, "SIGINT", DaemonSignal.Shutdown),
+            On(PosixSignal.SIGQUIT, "SIGQUIT", DaemonSignal.Shutdown),
+            On(PosixSignal.SIGHUP, "SIGHUP", DaemonSignal.Reload),
+            On((PosixSignal)Signals.SIGUSR2, "SIGUSR2", DaemonSignal.ReopenLogs),
+        };
+        return new Registrations(registrations);
+    }
+
+    private sealed class Registrations(PosixSignalRegistration[] all) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var registration in all) registration.Dispose();
+        }
+    }
+
+    /// <summary>[taskmasterd] user=: switch to that user before opening anything, as supervisord does.</summary>
+    private static string? DropPrivileges(string? user)
+    {
+        if (user is null)
+            return null;
+        var account = UserAccount.Find(user);
+        if (account is null)
+            return $"can't find user '{user}'";
+        var euid = DaemonNative.GetEuid();
+        if (euid == account.Uid)
+            return null;
+        if (euid != 0)
+            return $"can't drop privilege as nonroot user (running as uid {euid}, user={user})";
+        // Groups first: once the uid is dropped we could no longer change them.
+        if (DaemonNative.InitGroups(account.Name, account.Gid) != 0 || DaemonNative.SetGid(account.Gid) != 0
+            || DaemonNative.SetUid(account.Uid) != 0)
+            return $"could not switch to user '{user}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        return null;
+    }
+
+    /// <summary>Umask, working directory and descriptor limit, as [taskmasterd] and the flags say.</summary>
+    private void ApplyProcessSettings(DaemonSettings daemon)
+    {
+        DaemonNative.Umask((uint)daemon.Umask);
+        if (daemon.Directory is { } directory)
+            Directory.SetCurrentDirectory(directory);
+        // Every child costs up to three descriptors (two pipes and a pidfd): raise the soft limit toward minfds.
+        if (DaemonNative.GetRlimit(DaemonNative.RLIMIT_NOFILE, out var limit) == 0 && limit.Current < (ulong)daemon.MinFds)
+        {
+            var wanted = new DaemonNative.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
+            DaemonNative.SetRlimit(DaemonNative.RLIMIT_NOFILE, wanted);
+        }
+    }
+
+    private static int Fail(ILogger log, string message)
+    {
+        DaemonLog.StartFailed(log, message);
+        if (Detacher.IsDetachedCopy)
+            Console.Error.WriteLine($"taskmasterd: {message}"); // reaches the detaching parent's terminal
+        return DaemonCommandLine.ExitError;
+    }
+}

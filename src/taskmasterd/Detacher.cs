@@ -1,0 +1,74 @@
+// Daemonizing without fork: managed code must never fork (the runtime's threads do not survive it), so
+// taskmasterd starts a second copy of itself in a new session (posix_spawn with SETSID) and waits for it.
+//
+// The copy's stdin and stdout are /dev/null; its stderr is a pipe back to us. The copy writes its startup
+// errors there, or the ready marker once it serves its control socket, and then points its own stderr at
+// /dev/null. We read the pipe to its end: the marker means success (exit 0); anything else means the copy
+// failed, so we print what it wrote and exit with its status.
+using System.Collections;
+using System.Text;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Daemon;
+
+internal static class Detacher
+{
+    /// <summary>Set in the copy's environment: "you are the detached daemon, report readiness on stderr".</summary>
+    public const string DetachedVariable = "TASKMASTERD_DETACHED";
+    private const string ReadyMarker = "taskmasterd: ready";
+
+    public static bool IsDetachedCopy => Environment.GetEnvironmentVariable(DetachedVariable) == "1";
+
+    /// <summary>In the parent: starts the detached copy and waits until it serves or fails.</summary>
+    public static int Detach(string[] args)
+    {
+        var argv = SelfCommand().Concat(args).ToArray();
+        var environment = Environment.GetEnvironmentVariables()
+            .Cast<DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? ""))
+            .Where(e => e.Key != DetachedVariable)
+            .Append(new(DetachedVariable, "1"))
+            .ToArray();
+
+        using var spawner = new PosixSpawner();
+        var result = spawner.Spawn(new SpawnRequest([.. argv], [.. environment], null, null, null,
+            OutputRouting.Discard, OutputRouting.Pipe));
+        if (result is SpawnResult.Failed failed)
+        {
+            Console.Error.WriteLine($"taskmasterd: cannot start the daemon: {failed.Reason}");
+            return DaemonCommandLine.ExitError;
+        }
+        var started = (SpawnResult.Started)result;
+        string output;
+        using (var pipe = new FileStream(started.StderrPipe!, FileAccess.Read, 1))
+        using (var reader = new StreamReader(pipe, Encoding.UTF8))
+            output = reader.ReadToEnd();
+
+        if (output.EndsWith(ReadyMarker + "\n", StringComparison.Ordinal))
+        {
+            Console.Error.Write(output[..^(ReadyMarker.Length + 1)]);
+            return DaemonCommandLine.ExitOk;
+        }
+        Console.Error.Write(output);
+        DaemonNative.WaitPid(started.Pid, out var status, 0);
+        var exit = ExitStatus.FromWaitStatus(status);
+        return exit.Code is { } code and not 0 ? code : DaemonCommandLine.ExitError;
+    }
+
+    /// <summary>In the copy: tells the parent we serve, then lets go of its pipe.</summary>
+    public static void SignalReady()
+    {
+        Console.Error.Write(ReadyMarker + "\n");
+        Console.Error.Flush();
+        DaemonNative.RedirectToDevNull(2);
+    }
+
+    /// <summary>How to run this program again: the native binary itself, or `dotnet taskmasterd.dll` under the SDK.</summary>
+    private static IEnumerable<string> SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("unknown executable path");
+        if (Path.GetFileNameWithoutExtension(process) == "dotnet")
+            return [process, Path.Combine(AppContext.BaseDirectory, "taskmasterd.dll")];
+        return [process];
+    }
+}
