@@ -11,6 +11,7 @@ using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control;
 using Taskmaster.Logging;
+using Taskmaster.Recovery;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Supervision.Reload;
@@ -60,12 +61,17 @@ internal sealed class DaemonHost
         using var pidFile = new PidFile(daemon.Pidfile);
         if (pidFile.TryClaim() is { } refusal)
             return Fail(log, refusal);
+        // Crash safety: children of a SIGKILLed predecessor die before any of ours is spawned.
+        var childrenFile = ChildRecordFile.NextToPidfile(pidFile.Path);
+        await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System).StopLeftoversAsync(childrenFile);
 
         using var spawner = new PosixSpawner();
         using var exitWatcher = new ExitWatcher();
         using var childLogs = new ChildLogs(log);
         await using var supervisor = new Supervisor(_config, spawner, new ProcessSignaller(), exitWatcher, childLogs,
             TimeProvider.System, log, DaemonEnvironment.Current());
+        await using var registry = new ChildRegistry(supervisor, childrenFile, log);
+        registry.Start();
         var configuration = new ConfigurationController(supervisor, () => ConfigLoader.Load(_configPath));
         var logs = new FileProcessLogs(supervisor, daemon.Logfile, new LogWriteRouter(daemon.Logfile, activity, childLogs));
 
@@ -109,6 +115,8 @@ internal sealed class DaemonHost
             }
 
             await supervisor.ShutdownAsync();
+            await registry.DisposeAsync();
+            registry.DeleteFile(); // every child is reaped: nothing to recover
             DaemonLog.ShuttingDown(log);
         }
         return DaemonCommandLine.ExitOk;

@@ -173,14 +173,17 @@ internal static class ValueParsers
         return true;
     }
 
-    /// <summary>A process or group name: no spaces, ':' or '/' (they would break names such as group:name).</summary>
+    /// <summary>A process or group name: no spaces, ':' or '/' (they would break names such as group:name), and no
+    /// '..' (names become parts of log file names and URLs; a dot-dot there could climb out of a directory).</summary>
     public static bool Name(string text, out string value, out ValueError error)
     {
         error = default;
         value = text.Trim();
         if (value.Length == 0) { error = new ValueError("name must not be empty"); return false; }
         var bad = value.IndexOfAny([' ', '\t', '\n', ':', '/']);
+        if (bad < 0) bad = value.IndexOf("..", StringComparison.Ordinal);
         if (bad < 0) return true;
+        if (value[bad] == '.') { error = new ValueError($"invalid name '{value}': it must not contain '..'", bad); return false; }
         error = new ValueError($"invalid name '{value}': it must not contain '{(value[bad] == '\n' ? "\\n" : value[bad].ToString())}'", bad);
         return false;
     }

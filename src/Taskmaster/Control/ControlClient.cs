@@ -65,7 +65,7 @@ public sealed class ControlClient : IDisposable
         GetAsync("api/v1/processes", ControlJsonContext.Default.IReadOnlyListProcessInfo, ct);
 
     public Task<ProcessInfo> GetProcessAsync(string name, CancellationToken ct = default) =>
-        GetAsync($"api/v1/processes/{Uri.EscapeDataString(name)}", ControlJsonContext.Default.ProcessInfo, ct);
+        GetAsync($"api/v1/processes/{PathSegment(name)}", ControlJsonContext.Default.ProcessInfo, ct);
 
     public Task<IReadOnlyList<ProgramInfo>> GetProgramsAsync(CancellationToken ct = default) =>
         GetAsync("api/v1/programs", ControlJsonContext.Default.IReadOnlyListProgramInfo, ct);
@@ -122,7 +122,7 @@ public sealed class ControlClient : IDisposable
     /// <summary>Sends bytes to a running process's stdin (fg).</summary>
     public async Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{Uri.EscapeDataString(name)}/stdin")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{PathSegment(name)}/stdin")
         {
             Content = new ReadOnlyMemoryContent(data),
         };
@@ -130,7 +130,7 @@ public sealed class ControlClient : IDisposable
     }
 
     private static string LogPath(string? name) =>
-        name is null ? "api/v1/log" : $"api/v1/processes/{Uri.EscapeDataString(name)}/log";
+        name is null ? "api/v1/log" : $"api/v1/processes/{PathSegment(name)}/log";
 
     private static string StreamName(LogStream s) => s == LogStream.Stdout ? "stdout" : "stderr";
 
@@ -202,4 +202,14 @@ public sealed class ControlClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// A name as one path segment. A name of <c>..</c> would be removed with the segment before it by URI
+    /// normalisation (<c>processes/../log</c> is the daemon's own log), even escaped as %2E%2E,
+    /// and System.Uri unescapes %2E before it does so. No process can be named <c>.</c> or <c>..</c> (the config
+    /// loader refuses them), so such a name is answered here as the daemon would answer any unknown name.
+    /// </summary>
+    private static string PathSegment(string name) => name is "." or ".."
+        ? throw new ControlApiException(ApiError.Of((int)Taskmaster.Supervision.ErrorCode.BadName, $"no such process: {name}"), 404)
+        : Uri.EscapeDataString(name);
 }

@@ -56,6 +56,8 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (request.Argv.IsDefaultOrEmpty)
             return new SpawnResult.Failed("command is empty");
+        if (DescriptorReserve.Refusal() is { } tooMany)
+            return new SpawnResult.Failed(tooMany);
 
         string? workingDirectory = null;
         if (request.WorkingDirectory is { } wd)

@@ -66,17 +66,23 @@ internal sealed class DaemonUnderTest : IAsyncDisposable
 
     public string Expand(string text) => text.Replace("{dir}", Dir).Replace("{fixtures}", Fixtures);
 
+    /// <summary>
+    /// A command put in front of `dotnet taskmasterd.dll ...` (e.g. <c>["sh", "-c", "umask 000; exec \"$@\"", "sh"]</c>
+    /// or <c>["prlimit", "--nofile=64"]</c>) to start the daemon under particular process conditions.
+    /// </summary>
+    public IReadOnlyList<string> Launcher { get; set; } = [];
+
     /// <summary>Starts `taskmasterd -n -c config` and waits until its socket accepts connections.</summary>
     public async Task StartAsync(params string[] extraArgs)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[DaemonDll, "-n", "-c", ConfigPath, .. extraArgs])
+        foreach (var arg in (string[])[.. Launcher.Skip(1), .. (Launcher.Count > 0 ? ["dotnet"] : (string[])[]), DaemonDll, "-n", "-c", ConfigPath, .. extraArgs])
             psi.ArgumentList.Add(arg);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };

@@ -1,0 +1,102 @@
+// Start-up half of crash safety. A taskmasterd killed with SIGKILL leaves its children running: each leads its
+// own session, so nothing reaps or signals them. Its successor reads the children file the dead daemon kept
+// and stops every recorded process group that still exists, before it spawns anything itself; otherwise the
+// same program would run twice.
+//
+// A pid is only trusted together with its start time (field 22 of /proc/PID/stat): the pair is unique over
+// the life of the machine, so a pid that now belongs to another program is never signalled. When the recorded
+// leader is gone but members of its group remain (a grandchild that outlived its parent), the group is still
+// ours: Linux never hands out a pid while a process group or session of that number exists, so group X with
+// live members and no process X can only be the group the leader made.
+using Microsoft.Extensions.Logging;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Recovery;
+
+/// <summary>Stops the children a previous, crashed daemon left behind (TERM, then KILL after a grace).</summary>
+public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger, TimeProvider time)
+{
+    /// <summary>How long leftovers get to exit after SIGTERM before SIGKILL.</summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long to wait for the kernel to finish SIGKILLed processes before giving up on them.</summary>
+    public TimeSpan KillWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Stops every live leftover listed in <paramref name="file"/>; returns how many groups were stopped.</summary>
+    public async Task<int> StopLeftoversAsync(ChildRecordFile file, CancellationToken ct = default)
+    {
+        var records = file.Read();
+        if (records.Count == 0) return 0;
+
+        var targets = new List<ChildRecord>();
+        var members = GroupMembers();
+        foreach (var record in records)
+        {
+            if (ProcStat.Read(record.Pid) is { IsZombie: false } stat)
+            {
+                if (stat.StartTicks != record.StartTicks)
+                {
+                    // The pid was reused, so the old group is necessarily empty (see the file comment).
+                    RecoveryLog.PidRecycled(logger, record.Name, record.Pid);
+                    continue;
+                }
+                RecoveryLog.StoppingLeftover(logger, record.Name, record.Pid);
+            }
+            else
+            {
+                var remaining = members.TryGetValue(record.ProcessGroup, out var list)
+                    ? list.Count(m => m.StartTicks >= record.StartTicks) : 0;
+                if (remaining == 0) continue;
+                RecoveryLog.StoppingLeftoverGroup(logger, record.Name, record.Pid, remaining);
+            }
+            signaller.Signal(record.ProcessGroup, Signals.SIGTERM, toGroup: true);
+            // A stopped process does not act on SIGTERM until it is continued.
+            signaller.Signal(record.ProcessGroup, Signals.SIGCONT, toGroup: true);
+            targets.Add(record);
+        }
+        if (targets.Count == 0) return 0;
+
+        var alive = await WaitForGroupsToEmptyAsync(targets, Grace, ct).ConfigureAwait(false);
+        if (alive.Count > 0)
+        {
+            foreach (var record in alive)
+            {
+                RecoveryLog.KillingLeftover(logger, record.Name, record.ProcessGroup);
+                signaller.Signal(record.ProcessGroup, Signals.SIGKILL, toGroup: true);
+            }
+            await WaitForGroupsToEmptyAsync(alive, KillWait, ct).ConfigureAwait(false);
+        }
+        RecoveryLog.Done(logger, targets.Count);
+        return targets.Count;
+    }
+
+    /// <summary>
+    /// These processes are not our children (init adopted them), so no exit notification reaches us: poll /proc.
+    /// Runs once at start-up, before any child of ours exists, so the cost is bounded by the grace.
+    /// </summary>
+    private async Task<List<ChildRecord>> WaitForGroupsToEmptyAsync(List<ChildRecord> records, TimeSpan limit, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + limit;
+        while (true)
+        {
+            var members = GroupMembers();
+            var alive = records.Where(r => members.ContainsKey(r.ProcessGroup)).ToList();
+            if (alive.Count == 0 || time.GetUtcNow() >= deadline) return alive;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Live (non-zombie) processes by process group, from one scan of /proc.</summary>
+    private static Dictionary<int, List<ProcStat>> GroupMembers()
+    {
+        var groups = new Dictionary<int, List<ProcStat>>();
+        foreach (var pid in ProcStat.AllPids())
+        {
+            if (ProcStat.Read(pid) is not { IsZombie: false } stat) continue;
+            if (!groups.TryGetValue(stat.ProcessGroup, out var list))
+                groups[stat.ProcessGroup] = list = [];
+            list.Add(stat);
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Taskmaster.Recovery;
+using Taskmaster.Tests.EndToEnd;
+using static Taskmaster.Tests.Reliability.ReliabilityTools;
+
+namespace Taskmaster.Tests.Reliability;
+
+/// <summary>DESIGN §5: a daemon that crashed and is started again does not run two copies.</summary>
+public class CrashRecoveryTests
+{
+    private static readonly string[] Names = ["p1", "p2", "p3", "p4", "p5"];
+
+    private static string FivePrograms() => string.Concat(Names.Select(n => $"""
+
+        [program:{n}]
+        command = {"{fixtures}"}/rel_tagged.sh {"{dir}"}/{n}.tag
+        startsecs = 0
+        stopwaitsecs = 2
+
+        """));
+
+    [Fact]
+    public async Task SigkillDaemon_ThenRestart_StopsOldChildrenAndGrandchildren_AndRunsEachProgramOnce()
+    {
+        await using var daemon = DaemonUnderTest.Create(FivePrograms());
+        await daemon.StartAsync();
+        var oldPids = await WaitAllRunningAsync(daemon, Names);
+        var oldGrandchildren = oldPids.Values.SelectMany(p => ProcessTools.GroupMembers(p).Where(m => m != p)).ToList();
+        Assert.Equal(5, oldGrandchildren.Count);
+        var childrenFile = new ChildRecordFile(daemon.PidfilePath + ".children");
+        await WaitUntilAsync(() => childrenFile.Read().Count == 5, "the children file lists five children");
+
+        daemon.Signal(9);
+        await daemon.WaitForExitAsync();
+        Assert.All(oldPids.Values, pid => Assert.True(ProcessTools.IsAlive(pid), "a SIGKILLed daemon leaves its children running"));
+
+        await daemon.StartAsync();
+        var newPids = await WaitAllRunningAsync(daemon, Names);
+
+        foreach (var (name, pid) in oldPids)
+        {
+            Assert.False(ProcessTools.IsAlive(pid), $"old {name} (pid {pid}) still runs");
+            Assert.Contains($"recovery: '{name}' (pid {pid}) from a previous taskmasterd is still running", daemon.Output);
+            Assert.NotEqual(pid, newPids[name]);
+        }
+        Assert.All(oldGrandchildren, g => Assert.False(ProcessTools.IsAlive(g), $"old grandchild {g} still runs"));
+        foreach (var name in Names)
+            Assert.Equal([newPids[name]], Tagged($"/{name}.tag"));
+    }
+
+    [Fact]
+    public async Task Restart_WhenRecordedPidWasRecycled_LeavesThatProcessAlone()
+    {
+        await using var daemon = DaemonUnderTest.Create("");
+        // A process of its own group standing in for the new owner of a recycled pid.
+        using var stranger = Process.Start(new ProcessStartInfo("setsid", ["sleep", "3600"]) { UseShellExecute = false })!;
+        try
+        {
+            await WaitUntilAsync(() => ProcessTools.ProcessGroup(stranger.Id) == stranger.Id, "the stranger leads its group");
+            var real = ProcStat.Read(stranger.Id)!.Value;
+            new ChildRecordFile(daemon.PidfilePath + ".children")
+                .Write([new ChildRecord("ghost", stranger.Id, stranger.Id, real.StartTicks - 1)]);
+
+            await daemon.StartAsync();
+
+            Assert.Contains($"recovery: pid {stranger.Id} recorded for 'ghost' now belongs to another process; left alone", daemon.Output);
+            Assert.True(ProcessTools.IsAlive(stranger.Id));
+            Assert.False(stranger.HasExited);
+        }
+        finally
+        {
+            ProcessTools.Kill(stranger.Id, 9);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WhenLeaderIsGoneButGrandchildRemains_StopsTheGrandchild()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:solo]
+            command = {fixtures}/rel_tagged.sh {dir}/solo.tag
+            startsecs = 0
+            """);
+        await daemon.StartAsync();
+        var pid = (await WaitAllRunningAsync(daemon, ["solo"]))["solo"];
+        var grandchild = ProcessTools.GroupMembers(pid).Single(m => m != pid);
+        await WaitUntilAsync(() => new ChildRecordFile(daemon.PidfilePath + ".children").Read().Count == 1, "solo is recorded");
+
+        daemon.Signal(9);
+        await daemon.WaitForExitAsync();
+        ProcessTools.Kill(pid, 9); // the leader dies while no daemon watches; its sleep lives on in the group
+        await WaitUntilAsync(() => !ProcessTools.IsAlive(pid), "the leader is gone");
+        Assert.True(ProcessTools.IsAlive(grandchild));
+
+        await daemon.StartAsync();
+        await WaitAllRunningAsync(daemon, ["solo"]);
+
+        Assert.False(ProcessTools.IsAlive(grandchild), "the orphaned grandchild still runs");
+        Assert.Contains($"recovery: 'solo' (pid {pid}) is gone but 1 process(es) of its group remain", daemon.Output);
+    }
+
+    [Fact]
+    public async Task CleanShutdown_RemovesTheChildrenFile()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:solo]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            """);
+        await daemon.StartAsync();
+        await WaitAllRunningAsync(daemon, ["solo"]);
+        var file = daemon.PidfilePath + ".children";
+        await WaitUntilAsync(() => new ChildRecordFile(file).Read().Count == 1, "solo is recorded");
+        daemon.Signal(15);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        Assert.False(File.Exists(file));
+    }
+}
