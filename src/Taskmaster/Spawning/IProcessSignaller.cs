@@ -7,4 +7,8 @@ public interface IProcessSignaller
     /// <param name="signal">Signal number.</param>
     /// <param name="toGroup">Signal the whole process group rather than the single process.</param>
     int Signal(int pid, int signal, bool toGroup);
+
+    /// <summary>Whether any process is left in the process group <paramref name="pgid"/> (after its leader was reaped).
+    /// The default says no, so doubles that do not model process groups never see leftovers.</summary>
+    bool GroupHasMembers(int pgid) => false;
 }

@@ -12,4 +12,6 @@ public sealed class ProcessSignaller : IProcessSignaller
             return LibC.ESRCH;
         return LibC.Kill(toGroup ? -pid : pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
+
+    public bool GroupHasMembers(int pgid) => pgid > 1 && LibC.Kill(-pgid, 0) == 0;
 }

@@ -250,11 +250,27 @@ internal sealed class ProcessActions(
 
     private void Reap(ManagedProcess p, ExitStatus exit)
     {
-        if (p.Pid is { } pid) ByPid.Remove(pid);
+        if (p.Pid is { } pid)
+        {
+            ByPid.Remove(pid);
+            KillLeftovers(p, pid);
+        }
         p.Pid = null;
         p.ClearDeadlines();
         p.LastExit = exit;
         p.StoppedAt = time.GetUtcNow();
+    }
+
+    /// <summary>
+    /// The leader is gone; whatever it left in its process group (a backgrounded helper, a grandchild that
+    /// ignored the stop signal) would be an orphan nobody supervises. As systemd does for a service's control
+    /// group, it goes with its leader, unless the program opted out with <c>killasgroup=false</c>.
+    /// </summary>
+    private void KillLeftovers(ManagedProcess p, int pgid)
+    {
+        if (!p.Config.KillAsGroup || !signaller.GroupHasMembers(pgid)) return;
+        SupervisorLog.KillingLeftovers(logger, p.Name, pgid);
+        signaller.Signal(pgid, Signals.SIGKILL, toGroup: true);
     }
 
     private static bool IsExpected(ProcessConfig c, ExitStatus exit) =>

@@ -54,6 +54,10 @@ internal static partial class SupervisorLog
         Message = "unable to signal {Name} (pid {Pid}), it probably just exited on its own")]
     public static partial void SignalRaced(ILogger logger, string name, int pid);
 
+    [LoggerMessage(EventId = 119, Level = LogLevel.Warning,
+        Message = "killing what {Name} left in its process group {Pgid} with SIGKILL")]
+    public static partial void KillingLeftovers(ILogger logger, string name, int pgid);
+
     [LoggerMessage(EventId = 114, Level = LogLevel.Debug, Message = "Attempted to kill {Name}, which is in BACKOFF state.")]
     public static partial void StopInBackoff(ILogger logger, string name);
 
