@@ -22,11 +22,17 @@ internal static class Program
         ServerSettings settings;
         try
         {
-            settings = ServerLocator.Resolve(parsed);
+            settings = ServerLocator.Resolve(parsed, Console.Error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"Error: {e.Message}");
+            return ExitCodes.BadArguments;
+        }
+        catch (Taskmaster.Config.ConfigException e)
+        {
+            // Not even the control sections load: say exactly where, as taskmasterd --check would.
+            Console.Error.WriteLine($"Error: cannot read the configuration to find taskmasterd:\n{e.Message}");
             return ExitCodes.BadArguments;
         }
         if (!Taskmaster.Control.ServerAddress.TryParse(settings.ServerUrl, out _))

@@ -1,3 +1,5 @@
+using Taskmaster.Config;
+
 namespace Taskmaster.Ctl;
 
 /// <summary>Where to find the daemon and how to talk to it, as resolved from options and the config file.</summary>
@@ -5,98 +7,77 @@ internal sealed record ServerSettings(string ServerUrl, string? Username, string
 
 /// <summary>
 /// Resolves the server URL: <c>-s</c>, else <c>[taskmasterctl]</c>/<c>[supervisorctl] serverurl</c>, else the
-/// config's <c>[unix_http_server] file</c>, else <c>unix:///tmp/taskmaster.sock</c>. It reads only those few keys
-/// with a deliberately tiny INI reader, so the client does not depend on the full configuration loader (and
-/// a config that the loader would reject still lets you reach a running daemon). Kept in this one class so it can
-/// switch to <c>Taskmaster.Config.ConfigLoader</c> later without touching anything else.
+/// config's <c>[unix_http_server] file</c>, else its <c>[inet_http_server] port</c>, else
+/// <c>unix:///tmp/taskmaster.sock</c>. The config is read by the daemon's own <see cref="ConfigLoader"/>, found in
+/// the order of <see cref="ConfigLocator"/>, so both sides agree on every expansion and default.
+/// A config with errors (typically one being edited while the daemon still runs the previous one) must not lock
+/// the user out: its control sections alone are loaded again, and the errors are printed on stderr.
 /// </summary>
 internal static class ServerLocator
 {
     public const string DefaultSocket = "/tmp/taskmaster.sock";
 
-    private static readonly string[] SearchOrder =
-    [
-        "taskmaster.conf", "/etc/taskmaster.conf", "supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf",
-    ];
+    private static readonly HashSet<string> ControlSections =
+        new(["unix_http_server", "inet_http_server", "taskmasterctl", "supervisorctl"], StringComparer.Ordinal);
 
-    /// <summary>Throws <see cref="FileNotFoundException"/> when <c>-c</c> names a missing file.</summary>
-    public static ServerSettings Resolve(CtlArguments args)
+    /// <summary>
+    /// Throws <see cref="FileNotFoundException"/> when <c>-c</c> names a missing file and <see cref="ConfigException"/>
+    /// when even the control sections do not load. <paramref name="warnings"/> receives the errors of a config that
+    /// only partly loaded.
+    /// </summary>
+    public static ServerSettings Resolve(CtlArguments args, TextWriter warnings)
     {
-        var configFile = args.ConfigFile;
-        if (configFile is not null && !File.Exists(configFile))
-            throw new FileNotFoundException($"could not find config file {configFile}", configFile);
-        configFile ??= SearchOrder.Select(p => Path.GetFullPath(p)).FirstOrDefault(File.Exists);
+        string? configFile;
+        try { configFile = ConfigLocator.Find(args.ConfigFile, Environment.CurrentDirectory); }
+        catch (FileNotFoundException) when (args.ConfigFile is null) { configFile = null; } // no config: defaults
 
-        var ini = configFile is null ? new Dictionary<string, Dictionary<string, string>>() : ReadIni(configFile);
-        string? Get(string section, string key) =>
-            ini.TryGetValue(section, out var s) && s.TryGetValue(key, out var v) ? v : null;
-        string? Ctl(string key) => Get("taskmasterctl", key) ?? Get("supervisorctl", key);
-
-        var url = args.ServerUrl ?? Ctl("serverurl");
-        if (url is null)
-        {
-            var file = Get("unix_http_server", "file");
-            url = file is not null ? "unix://" + file
-                : Get("inet_http_server", "port") is { } port && !ini.ContainsKey("unix_http_server") ? "http://" + LocalPort(port)
-                : "unix://" + DefaultSocket;
-        }
-        var history = Ctl("history_file") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".taskmasterctl_history");
-        return new ServerSettings(
-            url,
-            args.Username ?? Ctl("username"),
-            args.Password ?? Ctl("password"),
-            Ctl("prompt") ?? "taskmaster",
-            history,
-            configFile);
+        var config = configFile is null ? null : LoadLeniently(configFile, warnings);
+        var ctl = config?.Ctl ?? new CtlSettings();
+        var url = args.ServerUrl ?? ctl.ServerUrl ?? DefaultUrl(config);
+        var history = ctl.HistoryFile
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".taskmasterctl_history");
+        return new ServerSettings(url, args.Username ?? ctl.Username, args.Password ?? ctl.Password, ctl.Prompt, history, configFile);
     }
 
-    private static string LocalPort(string port) =>
-        port.StartsWith(':') || port.StartsWith("*:", StringComparison.Ordinal) || !port.Contains(':')
-            ? "localhost:" + port[(port.LastIndexOf(':') + 1)..]
-            : port;
-
-    /// <summary>Sections and keys (lower-case) with inline comments stripped and <c>%(here)s</c>/<c>%(ENV_X)s</c> expanded.</summary>
-    internal static Dictionary<string, Dictionary<string, string>> ReadIni(string path)
+    private static string DefaultUrl(SupervisorConfig? config) => config switch
     {
-        var here = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
-        var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-        Dictionary<string, string>? section = null;
-        foreach (var raw in File.ReadLines(path))
+        { UnixHttpServer: { } unix } => "unix://" + unix.File,
+        { InetHttpServer: { } inet } => $"http://{(inet.Host is "" or "*" ? "localhost" : inet.Host)}:{inet.Port}",
+        _ => "unix://" + DefaultSocket,
+    };
+
+    private static SupervisorConfig LoadLeniently(string path, TextWriter warnings)
+    {
+        try
         {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] is ';' or '#') continue;
-            if (line[0] == '[' && line.EndsWith(']'))
-            {
-                var name = line[1..^1].Trim();
-                if (!result.TryGetValue(name, out section))
-                    result[name] = section = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                continue;
-            }
-            if (section is null) continue;
-            var sep = line.IndexOfAny(['=', ':']);
-            if (sep <= 0) continue;
-            var key = line[..sep].Trim();
-            var value = StripInlineComment(line[(sep + 1)..]).Trim();
-            section[key] = Expand(value, here);
+            return ConfigLoader.Load(path);
         }
-        return result;
+        catch (ConfigException full)
+        {
+            // Only the sections that say where the daemon listens; if they are fine, the client can still work.
+            var controlOnly = ControlSectionsOf(File.ReadAllText(path));
+            var config = ConfigLoader.LoadText(controlOnly, path); // throws its own (smaller) ConfigException
+            warnings.WriteLine($"taskmasterctl: {path} has errors (taskmasterd would refuse it); using its control sections:");
+            warnings.WriteLine(full.Message);
+            return config;
+        }
     }
 
-    private static string StripInlineComment(string value)
+    /// <summary>
+    /// The text of the [unix_http_server], [inet_http_server] and [*ctl] sections, other lines blanked so that line
+    /// numbers in any error still match the file.
+    /// </summary>
+    internal static string ControlSectionsOf(string text)
     {
-        for (var i = 1; i < value.Length; i++)
-            if (value[i] is ';' or '#' && char.IsWhiteSpace(value[i - 1])) return value[..i];
-        return value;
-    }
-
-    private static string Expand(string value, string here)
-    {
-        value = value.Replace("%(here)s", here, StringComparison.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        var lines = text.Split('\n');
+        var keep = false;
+        for (var i = 0; i < lines.Length; i++)
         {
-            var token = $"%(ENV_{e.Key})s";
-            if (value.Contains(token, StringComparison.Ordinal)) value = value.Replace(token, e.Value?.ToString() ?? "", StringComparison.Ordinal);
+            var trimmed = lines[i].TrimStart();
+            if (trimmed.StartsWith('[') && trimmed.IndexOf(']') is var close and > 0)
+                keep = ControlSections.Contains(trimmed[1..close].Trim());
+            if (!keep) lines[i] = "";
         }
-        return value;
+        return string.Join('\n', lines);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Taskmaster.Control;
@@ -89,8 +88,9 @@ internal sealed partial class CommandProcessor : IDisposable
         }
         catch (ControlUnreachableException e)
         {
+            // supervisorctl: "already shut down?" is a generic failure (1), every other command cannot reach it (4).
             Say(command == "shutdown" ? $"ERROR: {e.Message} (already shut down?)" : e.Message);
-            ExitStatus = ExitCodes.Unreachable;
+            ExitStatus = command == "shutdown" ? ExitCodes.Error : ExitCodes.Unreachable;
         }
         catch (ControlApiException e) when (e.Error.Code == ApiErrorCodes.Unauthorized)
         {
@@ -119,7 +119,9 @@ internal sealed partial class CommandProcessor : IDisposable
 
     private void Json<T>(T value, JsonTypeInfo<T> info) => _out.WriteLine(JsonSerializer.Serialize(value, info));
 
-    private bool Usage(string message, string command, int status = ExitCodes.BadArguments)
+    // supervisorctl answers a missing or wrong argument with its generic status 1; only `start` without a name
+    // gives 2 (INVALID_ARGS), which scripts test for.
+    private bool Usage(string message, string command, int status = ExitCodes.Error)
     {
         Say(message);
         Say(HelpTexts.ByCommand[command]);
@@ -218,7 +220,7 @@ internal sealed partial class CommandProcessor : IDisposable
 
     private async Task StartAsync(string[] names, CancellationToken ct)
     {
-        if (names.Length == 0) { Usage("Error: start requires a process name", "start"); return; }
+        if (names.Length == 0) { Usage("Error: start requires a process name", "start", ExitCodes.BadArguments); return; }
         var response = await _client.StartAsync(names, wait: true, ct);
         ReportResults(response, "started", ErrorCode.AlreadyStarted, ExitCodes.BadArguments);
     }
@@ -328,17 +330,17 @@ internal sealed partial class CommandProcessor : IDisposable
         var list = args.ToList();
         string? modifier = list[0].StartsWith('-') ? list[0] : null;
         if (modifier is not null) list.RemoveAt(0);
-        if (list.Count == 0) { Usage("Error: tail requires process name", "tail"); return; }
+        if (list.Count == 0) { Say("Error: tail requires process name"); ExitStatus = ExitCodes.Error; return; }
         var name = list[0];
         var channel = list.Count > 1 ? list[^1].ToLowerInvariant() : "stdout";
-        if (channel is not ("stdout" or "stderr")) { Say($"Error: bad channel '{channel}'"); ExitStatus = ExitCodes.BadArguments; return; }
+        if (channel is not ("stdout" or "stderr")) { Say($"Error: bad channel '{channel}'"); ExitStatus = ExitCodes.Error; return; }
         var stream = channel == "stdout" ? LogStream.Stdout : LogStream.Stderr;
         var bytes = 1600L;
         var follow = false;
         if (modifier is not null)
         {
             if (modifier == "-f") follow = true;
-            else if (!long.TryParse(modifier[1..], out bytes) || bytes < 0) { Say($"Error: bad argument {modifier}"); ExitStatus = ExitCodes.BadArguments; return; }
+            else if (!long.TryParse(modifier[1..], out bytes) || bytes < 0) { Say($"Error: bad argument {modifier}"); ExitStatus = ExitCodes.Error; return; }
         }
         await ShowLogAsync(name, stream, bytes, follow, name, ct);
     }
@@ -354,7 +356,7 @@ internal sealed partial class CommandProcessor : IDisposable
             else if (!args[0].StartsWith('-') || !long.TryParse(args[0][1..], out bytes) || bytes < 0)
             {
                 Say($"Error: bad argument {args[0]}");
-                ExitStatus = ExitCodes.BadArguments;
+                ExitStatus = ExitCodes.Error;
                 return;
             }
         }
@@ -416,8 +418,12 @@ internal sealed partial class CommandProcessor : IDisposable
                     finally { gate.Release(); }
                 }
             }).ToList();
-            if (alongside is not null) pumps.Add(alongside(stop.Token).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default));
-            try { await Task.WhenAny(pumps); await stop.CancelAsync(); await Task.WhenAll(pumps); }
+            // The alongside task may sit in a read of stdin that no token can interrupt: it may end the follow, but
+            // the follow never waits for it.
+            // Task.Run: Console.In's ReadLineAsync completes synchronously, it would block right here otherwise.
+            var side = alongside is null ? null
+                : Task.Run(() => alongside(stop.Token), CancellationToken.None).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+            try { await Task.WhenAny(side is null ? pumps : [.. pumps, side]); await stop.CancelAsync(); await Task.WhenAll(pumps); }
             catch (OperationCanceledException) { }
             catch (IOException) when (stop.IsCancellationRequested) { }
             foreach (var s in streams) await s.DisposeAsync();
@@ -432,8 +438,8 @@ internal sealed partial class CommandProcessor : IDisposable
 
     private async Task ForegroundAsync(string[] names, CancellationToken ct)
     {
-        if (names.Length == 0) { Usage("ERROR: no process name supplied", "fg", ExitCodes.BadArguments); return; }
-        if (names.Length > 1) { Say("ERROR: too many process names supplied"); ExitStatus = ExitCodes.BadArguments; return; }
+        if (names.Length == 0) { Usage("ERROR: no process name supplied", "fg"); return; }
+        if (names.Length > 1) { Say("ERROR: too many process names supplied"); ExitStatus = ExitCodes.Error; return; }
         var name = names[0];
         ProcessInfo info;
         try { info = await _client.GetProcessAsync(name, ct); }
@@ -446,28 +452,27 @@ internal sealed partial class CommandProcessor : IDisposable
         if (info.State != "RUNNING")
         {
             Say("ERROR: process not running");
-            ExitStatus = ExitCodes.NotRunning;
+            ExitStatus = ExitCodes.Error;
             return;
         }
         var ended = "Exiting foreground";
-        await FollowAsync([(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, async token =>
+        var warned = false;
+        // In the shell the line editor owns the terminal: a stdin read left pending after Ctrl-C would swallow the
+        // next command, so there fg ends on Ctrl-C only. One-shot, a line or EOF (Ctrl-D) is watched as well.
+        await FollowAsync([(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, Interactive ? null : async token =>
         {
-            // Forward stdin line by line, as supervisorctl does; EOF (Ctrl-D) leaves foreground mode.
+            // Children's stdin is /dev/null (the spawner keeps no stdin pipe), so typed lines are not forwarded:
+            // fg is an output attachment. As in supervisorctl, each line is a chance to notice the process died,
+            // and EOF (Ctrl-D) leaves foreground mode like Ctrl-C.
             var input = Console.In;
             while (!token.IsCancellationRequested)
             {
                 var line = await input.ReadLineAsync(token);
                 if (line is null) return;
-                try { await _client.WriteStdinAsync(info.FullName, Encoding.UTF8.GetBytes(line + "\n"), token); }
-                catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.NotRunning)
+                if (!warned)
                 {
-                    ended = "Process got killed\nExiting foreground";
-                    return;
-                }
-                catch (ControlApiException e)
-                {
-                    ended = $"ERROR: {e.Message}\nExiting foreground";
-                    return;
+                    Say("(input is not forwarded: taskmasterd gives its children no stdin; Ctrl-C to exit)");
+                    warned = true;
                 }
                 if ((await _client.GetProcessAsync(info.FullName, token)).State != "RUNNING")
                 {
@@ -549,6 +554,8 @@ internal sealed partial class CommandProcessor : IDisposable
             {
                 if (!r.Ok) ExitStatus = ExitCodes.Error;
                 if (_json) continue;
+                // supervisorctl stops a group before removing it and says so; scripts may look for that line.
+                if (r.Ok && r.Action == "removed process group") Say($"{r.Group}: stopped");
                 Say(r.Ok ? $"{r.Group}: {r.Action}"
                     : r.Code == (int)ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
                     : r.Code == (int)ErrorCode.CantReread ? $"ERROR: {r.Message}"

@@ -9,7 +9,7 @@ internal static class HelpTexts
         ["avail"] = "avail\t\t\tDisplay all configured processes",
         ["clear"] = "clear <name>\t\tClear a process' log files.\nclear <name> <name>\tClear multiple process' log files\nclear all\t\tClear all process' log files",
         ["exit"] = "exit\tExit the taskmaster shell.",
-        ["fg"] = "fg <process>\tConnect to a process in foreground mode\n\t\tCtrl-C to exit",
+        ["fg"] = "fg <process>\tConnect to a process in foreground mode\n\t\tCtrl-C to exit\n\t\t(output only: typed input is not forwarded, children's stdin is /dev/null)",
         ["help"] = "help\t\tPrint a list of available actions\nhelp <action>\tPrint help for <action>",
         ["list"] = "list\t\t\tList every program: group, instances running/total, state summary, autostart",
         ["maintail"] = "maintail -f \tContinuous tail of taskmasterd main log file (Ctrl-C to exit)\nmaintail -100\tlast 100 *bytes* of taskmasterd main log file\nmaintail\tlast 1600 *bytes* of taskmasterd main log file",
@@ -33,16 +33,35 @@ internal static class HelpTexts
     /// <summary>Every command, sorted, for the help listing and completion.</summary>
     public static readonly IReadOnlyList<string> Commands = ByCommand.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The "documented commands" table of <c>help</c>, laid out like Python's cmd module.</summary>
+    /// <summary>
+    /// The "documented commands" table of <c>help</c>, laid out like Python's <c>cmd.columnize</c> (the fewest rows
+    /// whose columns, two spaces apart, fit in 79 characters; filled column by column) so it reads like
+    /// supervisorctl's. <c>help</c> itself is not listed there, as in supervisorctl.
+    /// </summary>
     public static string Overview()
     {
+        const string header = "default commands (type help <topic>):";
+        const int displayWidth = 79;
+        var items = Commands.Where(c => c != "help").ToList();
+        int rows = 1;
+        List<int> widths = [];
+        for (; rows <= items.Count; rows++)
+        {
+            widths = Enumerable.Range(0, (items.Count + rows - 1) / rows)
+                .Select(col => items.Skip(col * rows).Take(rows).Max(c => c.Length)).ToList();
+            if (widths.Sum() + 2 * (widths.Count - 1) <= displayWidth) break;
+        }
         var sb = new System.Text.StringBuilder();
         sb.AppendLine();
-        sb.AppendLine("default commands (type help <topic>):");
-        sb.AppendLine("=====================================");
-        const int width = 9;
-        for (var i = 0; i < Commands.Count; i += 8)
-            sb.AppendLine(string.Join("", Commands.Skip(i).Take(8).Select(c => c.PadRight(width))).TrimEnd());
+        sb.AppendLine(header);
+        sb.AppendLine(new string('=', header.Length));
+        for (var row = 0; row < rows; row++)
+        {
+            var cells = Enumerable.Range(0, widths.Count)
+                .Where(col => col * rows + row < items.Count)
+                .Select(col => items[col * rows + row].PadRight(widths[col]));
+            sb.AppendLine(string.Join("  ", cells).TrimEnd());
+        }
         return sb.ToString();
     }
 }

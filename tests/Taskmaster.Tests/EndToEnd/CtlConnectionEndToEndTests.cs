@@ -1,0 +1,96 @@
+// How taskmasterctl finds and reaches the daemon: the config file through the real ConfigLoader (also when the
+// file has errors), a daemon that is not running, Basic authentication over [inet_http_server], and the shell
+// surviving a daemon restart.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Taskmaster.Tests.EndToEnd;
+
+public sealed class CtlConnectionEndToEndTests
+{
+    private const string Sleeper = """
+        [program:sleeper]
+        command = {fixtures}/sleep_forever.sh
+        startsecs = 0
+        """;
+
+    [Fact]
+    public async Task DaemonNotRunning_StatusExits4_WithSupervisorctlMessage()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var status = await daemon.CtlAsync("status");
+        Assert.Equal(4, status.ExitCode);
+        Assert.Equal($"unix://{daemon.SocketPath} no such file", status.Stdout.Trim());
+        var start = await daemon.CtlAsync("start", "sleeper");
+        Assert.Equal(4, start.ExitCode);
+    }
+
+    [Fact]
+    public async Task InetServer_WrongPassword_Exits1_RightPasswordWorks()
+    {
+        var port = FreeLoopbackPort();
+        await using var daemon = DaemonUnderTest.Create(Sleeper + $"""
+
+
+            [inet_http_server]
+            port = 127.0.0.1:{port}
+            username = admin
+            password = s3cret
+            """);
+        await daemon.StartAsync();
+        var url = $"http://127.0.0.1:{port}";
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
+
+        var wrong = await daemon.CtlAsync("-s", url, "-u", "admin", "-p", "nope", "status");
+        Assert.Equal(("Server requires authentication", 1), (wrong.Stdout.Trim(), wrong.ExitCode));
+        var none = await daemon.CtlAsync("-s", url, "status");
+        Assert.Equal(("Server requires authentication", 1), (none.Stdout.Trim(), none.ExitCode));
+        var right = await daemon.CtlAsync("-s", url, "-u", "admin", "-p", "s3cret", "status");
+        Assert.Equal(0, right.ExitCode);
+        Assert.Contains("sleeper", right.Stdout);
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task ConfigWithErrors_StillFindsTheSocket_AndPrintsTheErrors()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
+
+        // Being edited: a bad value in a program section. The control sections are intact.
+        File.AppendAllText(daemon.ConfigPath, "\n[program:broken]\ncommand = /bin/true\nstartsecs = soon\n");
+        var status = await daemon.CtlAsync("status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("sleeper", status.Stdout);
+        Assert.Contains("startsecs", status.Stderr);
+        Assert.Contains("taskmaster.conf:", status.Stderr);
+
+        // The control sections themselves broken: nothing to go on, the errors say where.
+        File.WriteAllText(daemon.ConfigPath, "[unix_http_server]\nchmod = rwx\n");
+        var broken = await daemon.CtlAsync("status");
+        Assert.Equal(2, broken.ExitCode);
+        Assert.Contains("chmod", broken.Stderr);
+    }
+
+    [Fact]
+    public async Task ConfigFound_InTheCurrentDirectory_WhenNoDashC()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        await daemon.StartAsync();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = daemon.Dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Control.ControlHost.CtlDll);
+        psi.ArgumentList.Add("pid");
+        using var ctl = Process.Start(psi)!;
+        var output = await ctl.StandardOutput.ReadToEndAsync();
+        await ctl.WaitForExitAsync();
+        Assert.Equal(daemon.Pid.ToString(), output.Trim());
+    }
+}
