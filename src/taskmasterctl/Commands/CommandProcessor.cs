@@ -523,7 +523,7 @@ internal sealed partial class CommandProcessor : IDisposable
         }
         catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
         {
-            Say($"ERROR: {e.Message}");
+            Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
         }
     }
@@ -536,7 +536,12 @@ internal sealed partial class CommandProcessor : IDisposable
             .OrderBy(x => x.n, StringComparer.Ordinal).ToList();
         if (lines.Count == 0) Say("No config updates to processes");
         foreach (var (name, what) in lines) Say($"{name}: {what}");
+        // Not a group line (scripts parse those): the daemon itself must be restarted for these to apply.
+        foreach (var sentence in changes.RestartRequired ?? []) Say($"WARNING: {sentence}");
     }
+
+    /// <summary>supervisorctl prints the fault string of CANT_REREAD, which opens with the fault's name.</summary>
+    private static string CantReread(string? errors) => $"ERROR: CANT_REREAD: {errors}";
 
     private async Task UpdateAsync(string[] args, CancellationToken ct)
     {
@@ -551,13 +556,13 @@ internal sealed partial class CommandProcessor : IDisposable
                 if (_json) continue;
                 Say(r.Ok ? $"{r.Group}: {r.Action}"
                     : r.Code == (int)ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
-                    : r.Code == (int)ErrorCode.CantReread ? $"ERROR: {r.Message}"
+                    : r.Code == (int)ErrorCode.CantReread ? CantReread(r.Message)
                     : $"{r.Group}: {r.Message ?? r.Action}");
             }
         }
         catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
         {
-            Say($"ERROR: {e.Message}");
+            Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
         }
     }
