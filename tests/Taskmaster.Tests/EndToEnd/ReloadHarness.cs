@@ -84,6 +84,13 @@ internal static class ReloadHarness
         }
     }
 
+    /// <summary>Asserts a taskmasterctl run's exit code and exact output lines, showing the whole run on failure.</summary>
+    public static void Expect(CtlResult result, int exitCode, params string[] lines)
+    {
+        Assert.True(result.ExitCode == exitCode && result.Lines.SequenceEqual(lines),
+            $"expected exit {exitCode} with [{string.Join(" | ", lines)}]; got {result}");
+    }
+
     /// <summary>How many lines of the daemon's output contain <paramref name="text"/>.</summary>
     public static int CountLines(this DaemonUnderTest daemon, string text) =>
         daemon.Output.Split('\n').Count(l => l.Contains(text, StringComparison.Ordinal));
