@@ -130,6 +130,8 @@ internal sealed class DaemonHost
         {
             if (result.Error is null)
                 DaemonLog.ReloadResult(log, result.Group, result.Action);
+            else if (result.Error == ErrorCode.CantReread)
+                continue; // the controller already logged each error of the file, with its location
             else
                 DaemonLog.ReloadFailed(log, result.Group, result.Message ?? result.Error.ToString()!);
         }

@@ -38,7 +38,11 @@ public sealed record ProcessActionResult(string Name, bool Ok, int? Code, string
 public sealed record ProcessActionResponse(IReadOnlyList<ProcessActionResult> Results);
 
 /// <summary>What a reread found, by group name.</summary>
-public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed);
+public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed)
+{
+    /// <summary>Daemon-level settings that changed but apply only when taskmasterd restarts, one sentence each.</summary>
+    public IReadOnlyList<string> RestartRequired { get; init; } = [];
+}
 
 /// <summary>The body of update (groups; empty or absent means all) and add/remove (the same list).</summary>
 public sealed record GroupsRequest

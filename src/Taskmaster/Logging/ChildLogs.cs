@@ -76,6 +76,22 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         }
     }
 
+    public void Retarget(ProcessConfig process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        // The same targets Attach chose: with redirect_stderr both streams feed the stdout file.
+        var targets = process.RedirectStderr ? new[] { process.Stdout } : new[] { process.Stdout, process.Stderr };
+        foreach (var target in targets)
+        {
+            if (target.Path is null)
+                continue;
+            RotatingLogFile? open;
+            lock (_gate)
+                open = _files.TryGetValue(target.Path, out var shared) ? shared.File : null;
+            open?.SetLimits(target.MaxBytes, target.Backups);
+        }
+    }
+
     public void ReopenAll()
     {
         RotatingLogFile[] open;

@@ -47,8 +47,9 @@ internal sealed class RotatingLogFile : IDisposable
     }
 
     public string Path { get; }
-    public long MaxBytes { get; }
-    public int Backups { get; }
+    // Rotation limits: a reload may change them (SetLimits); both are written and read under _gate.
+    public long MaxBytes { get; private set; }
+    public int Backups { get; private set; }
     public LogWriteSignal Signal { get; }
 
     /// <summary>How long to wait before retrying a file that failed.</summary>
@@ -98,6 +99,18 @@ internal sealed class RotatingLogFile : IDisposable
             }
         }
         Signal.Set();
+    }
+
+    /// <summary>New rotation limits for a file already open (a reload changed maxbytes/backups in place). A file
+    /// already past the new size rotates at its next write; backups beyond the new count are left alone, as
+    /// supervisord leaves them.</summary>
+    public void SetLimits(long maxBytes, int backups)
+    {
+        lock (_gate)
+        {
+            MaxBytes = Math.Max(0, maxBytes);
+            Backups = Math.Max(0, backups);
+        }
     }
 
     /// <summary>Truncates the file and deletes its numbered backups (supervisorctl <c>clear</c>).</summary>

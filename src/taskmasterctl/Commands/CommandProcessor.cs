@@ -528,7 +528,7 @@ internal sealed partial class CommandProcessor : IDisposable
         }
         catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
         {
-            Say($"ERROR: {e.Message}");
+            Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
         }
     }
@@ -541,7 +541,12 @@ internal sealed partial class CommandProcessor : IDisposable
             .OrderBy(x => x.n, StringComparer.Ordinal).ToList();
         if (lines.Count == 0) Say("No config updates to processes");
         foreach (var (name, what) in lines) Say($"{name}: {what}");
+        // Not a group line (scripts parse those): the daemon itself must be restarted for these to apply.
+        foreach (var sentence in changes.RestartRequired ?? []) Say($"WARNING: {sentence}");
     }
+
+    /// <summary>supervisorctl prints the fault string of CANT_REREAD, which opens with the fault's name.</summary>
+    private static string CantReread(string? errors) => $"ERROR: CANT_REREAD: {errors}";
 
     private async Task UpdateAsync(string[] args, CancellationToken ct)
     {
@@ -558,13 +563,13 @@ internal sealed partial class CommandProcessor : IDisposable
                 if (r.Ok && r.Action == "removed process group") Say($"{r.Group}: stopped");
                 Say(r.Ok ? $"{r.Group}: {r.Action}"
                     : r.Code == (int)ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
-                    : r.Code == (int)ErrorCode.CantReread ? $"ERROR: {r.Message}"
+                    : r.Code == (int)ErrorCode.CantReread ? CantReread(r.Message)
                     : $"{r.Group}: {r.Message ?? r.Action}");
             }
         }
         catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
         {
-            Say($"ERROR: {e.Message}");
+            Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
         }
     }

@@ -299,7 +299,10 @@ internal sealed class ControlApi(
         var result = await configuration.RereadAsync(ctx.RequestAborted);
         if (result.Changes is null)
             throw new ControlOperationException((int)ErrorCode.CantReread, string.Join('\n', result.Errors));
-        await WriteJsonAsync(ctx, new RereadResponse(result.Changes.Added, result.Changes.Changed, result.Changes.Removed), Json.RereadResponse);
+        await WriteJsonAsync(ctx, new RereadResponse(result.Changes.Added, result.Changes.Changed, result.Changes.Removed)
+        {
+            RestartRequired = result.RestartRequired,
+        }, Json.RereadResponse);
     }
 
     private async Task GroupsAsync(HttpContext ctx, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<GroupUpdateResult>>> operation)

@@ -133,6 +133,10 @@ internal sealed class ApplyOperation : PendingOperation
         _loop.Directory.Reconfigure(p, next);
         if (p.State == ProcessState.Starting && p.StartDeadline is not null && p.StartedAt is { } spawnedAt)
             p.StartDeadline = spawnedAt.AddSeconds(Math.Max(0, next.StartSecs));
+        // A stop in flight: the SIGKILL moves by the change of stopwaitsecs, so it still counts from the stop signal
+        // (without this, shortening a 120 s stopwaitsecs during the stop it was meant to cut still waited 120 s).
+        if (p.State == ProcessState.Stopping && p.StopDeadline is { } killAt && change.Old!.StopWaitSecs != next.StopWaitSecs)
+            p.StopDeadline = killAt.AddSeconds(next.StopWaitSecs - change.Old.StopWaitSecs);
         if (p.HasChild) _loop.ChildLogs.Retarget(next);
         if (oldGroup != next.GroupName) ReloadLog.Moved(_loop.Logger, p.Name, oldGroup, next.GroupName);
         var others = change.Fields.Where(f => f != "group").ToList();
