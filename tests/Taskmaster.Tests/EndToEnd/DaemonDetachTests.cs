@@ -1,0 +1,72 @@
+namespace Taskmaster.Tests.EndToEnd;
+
+/// <summary>taskmasterd without -n: the detached copy, its readiness handshake and its failures (DESIGN §3).</summary>
+public class DaemonDetachTests
+{
+    private const string Sleeper = """
+        [program:sleeper]
+        command = {fixtures}/sleep_forever.sh
+        startsecs = 0
+        """;
+
+    [Fact]
+    public async Task Detach_ReturnsZeroOnceServing_CopyIsSessionLeaderWithStreamsOnDevNull()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-c", daemon.ConfigPath]);
+        var pid = File.Exists(daemon.PidfilePath) ? await daemon.WaitForPidfileAsync() : 0;
+        try
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.True(daemon.CanConnect(), "the parent returned before the copy served its socket");
+            Assert.NotEqual(0, pid);
+            Assert.True(ProcessTools.IsAlive(pid));
+            // A new session: the copy leads its own session and process group.
+            Assert.Equal(pid, DaemonProcessTools.Session(pid));
+            Assert.Equal(pid, ProcessTools.ProcessGroup(pid));
+            foreach (var fd in new[] { 0, 1, 2 })
+                Assert.Equal("/dev/null", DaemonProcessTools.DescriptorTarget(pid, fd));
+            await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
+        }
+        finally
+        {
+            if (pid != 0) await daemon.StopByPidfileAsync(pid);
+        }
+        Assert.False(File.Exists(daemon.PidfilePath));
+    }
+
+    [Fact]
+    public async Task Detach_BrokenConfig_ExitsTwoWithTheErrorAndStartsNothing()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:bad]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = soon
+            """);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-c", daemon.ConfigPath]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("startsecs", run.Stderr);
+        Assert.Contains(daemon.ConfigPath + ":", run.Stderr);
+        Assert.False(File.Exists(daemon.PidfilePath));
+        Assert.False(daemon.CanConnect());
+    }
+
+    [Fact]
+    public async Task Detach_SocketBusy_ParentExitsNonZeroWithTheCopysError_FirstDaemonUnaffected()
+    {
+        await using var first = DaemonUnderTest.Create(Sleeper);
+        await first.StartAsync();
+        await first.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
+
+        // Same socket, its own pid file: only the socket can refuse it, and that refusal happens in the copy.
+        var otherPidfile = Path.Combine(first.Dir, "second.pid");
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-c", first.ConfigPath, "-j", otherPidfile]);
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains(first.SocketPath, run.Stderr);
+        Assert.False(File.Exists(otherPidfile));
+
+        Assert.False(first.Process.HasExited);
+        var status = await first.CtlAsync("status");
+        Assert.Contains("RUNNING", status.Stdout);
+    }
+}
