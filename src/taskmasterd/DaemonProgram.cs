@@ -46,7 +46,12 @@ internal static class DaemonProgram
         }
 
         if (!options.Nodaemon && !config.Daemon.Nodaemon && !Detacher.IsDetachedCopy)
+        {
+            // The detached copy logs its warnings to the activity log only; the person starting it sees them here.
+            foreach (var warning in config.Warnings)
+                Console.Error.WriteLine($"taskmasterd: warning: {warning.Headline}");
             return Detacher.Detach(args);
+        }
 
         return new DaemonHost(path, config, options).RunAsync().GetAwaiter().GetResult();
     }

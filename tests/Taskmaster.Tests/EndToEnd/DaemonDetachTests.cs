@@ -69,4 +69,62 @@ public class DaemonDetachTests
         var status = await first.CtlAsync("status");
         Assert.Contains("RUNNING", status.Stdout);
     }
+
+    [Fact]
+    public async Task Detach_PrintsConfigWarningsOnTheTerminal()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper + "\nautorestrat = true\n");
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-c", daemon.ConfigPath]);
+        var pid = File.Exists(daemon.PidfilePath) ? await daemon.WaitForPidfileAsync() : 0;
+        try
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Contains("autorestrat", run.Stderr);
+        }
+        finally
+        {
+            if (pid != 0) await daemon.StopByPidfileAsync(pid);
+        }
+    }
+
+    [Fact]
+    public async Task StaleSocketAndStalePidfile_AreReplaced()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        // A socket file nobody listens on (a crashed daemon's), and a pid file naming a dead process.
+        // .NET unlinks the socket files it bound when it closes them, so the stale one is a hard link to it.
+        var bound = daemon.SocketPath + ".orig";
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix,
+                   System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(bound));
+            using var ln = System.Diagnostics.Process.Start("ln", [bound, daemon.SocketPath])!;
+            await ln.WaitForExitAsync();
+        }
+        Assert.True(File.Exists(daemon.SocketPath));
+        File.WriteAllText(daemon.PidfilePath, "999999\n");
+
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
+        Assert.Equal(daemon.Pid.ToString(), File.ReadAllText(daemon.PidfilePath).Trim());
+    }
+
+    [Fact]
+    public async Task DirectoryFlag_ChangesTheDaemonsWorkingDirectory()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var work = Directory.CreateDirectory(Path.Combine(daemon.Dir, "work")).FullName;
+        await daemon.StartAsync("-d", work);
+        Assert.Equal(work, new DirectoryInfo($"/proc/{daemon.Pid}/cwd").LinkTarget);
+    }
+
+    [Fact]
+    public async Task UserFlag_UnknownUser_ExitsOneSayingSo()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-n", "-c", daemon.ConfigPath, "-u", "no-such-user-tm"]);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("can't find user 'no-such-user-tm'", run.Stderr);
+        Assert.False(daemon.CanConnect());
+    }
 }
