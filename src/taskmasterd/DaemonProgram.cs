@@ -1,4 +1,5 @@
 using Taskmaster.Config;
+using Taskmaster.Logging;
 
 namespace Taskmaster.Daemon;
 
@@ -7,6 +8,13 @@ internal static class DaemonProgram
 {
     public static int Run(DaemonOptions options, string[] args)
     {
+        // A bad flag is a usage error, reported before anything is read; the file's own loglevel is checked by the binder.
+        if (options.LogLevel is { } level && !ActivityLogLevels.TryParse(level, out _))
+        {
+            Console.Error.WriteLine($"taskmasterd: -e/--loglevel: '{level}' is not a log level (critical, error, warn, info, debug, trace or blather)");
+            return DaemonCommandLine.ExitBadConfig;
+        }
+
         string path;
         try
         {
@@ -38,7 +46,12 @@ internal static class DaemonProgram
         }
 
         if (!options.Nodaemon && !config.Daemon.Nodaemon && !Detacher.IsDetachedCopy)
+        {
+            // The detached copy logs its warnings to the activity log only; the person starting it sees them here.
+            foreach (var warning in config.Warnings)
+                Console.Error.WriteLine($"taskmasterd: warning: {warning.Headline}");
             return Detacher.Detach(args);
+        }
 
         return new DaemonHost(path, config, options).RunAsync().GetAwaiter().GetResult();
     }

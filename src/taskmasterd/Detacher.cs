@@ -3,10 +3,13 @@
 //
 // The copy's stdin and stdout are /dev/null; its stderr is a pipe back to us. The copy writes its startup
 // errors there, or the ready marker once it serves its control socket, and then points its own stderr at
-// /dev/null. We read the pipe to its end: the marker means success (exit 0); anything else means the copy
-// failed, so we print what it wrote and exit with its status.
+// /dev/null. We read the pipe line by line: the marker line means success (exit 0). We must not wait for
+// end-of-file after the marker: the runtime's Console keeps its own dup of descriptor 2, so the pipe may stay
+// open in the copy for its whole life. End-of-file without the marker means the copy failed: we print what it
+// wrote and exit with its status.
 using System.Collections;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Daemon;
@@ -39,17 +42,16 @@ internal static class Detacher
             return DaemonCommandLine.ExitError;
         }
         var started = (SpawnResult.Started)result;
-        string output;
         using (var pipe = new FileStream(started.StderrPipe!, FileAccess.Read, 1))
         using (var reader = new StreamReader(pipe, Encoding.UTF8))
-            output = reader.ReadToEnd();
-
-        if (output.EndsWith(ReadyMarker + "\n", StringComparison.Ordinal))
         {
-            Console.Error.Write(output[..^(ReadyMarker.Length + 1)]);
-            return DaemonCommandLine.ExitOk;
+            while (reader.ReadLine() is { } line)
+            {
+                if (line == ReadyMarker)
+                    return DaemonCommandLine.ExitOk;
+                Console.Error.WriteLine(line);
+            }
         }
-        Console.Error.Write(output);
         DaemonNative.WaitPid(started.Pid, out var status, 0);
         var exit = ExitStatus.FromWaitStatus(status);
         return exit.Code is { } code and not 0 ? code : DaemonCommandLine.ExitError;
@@ -58,8 +60,12 @@ internal static class Detacher
     /// <summary>In the copy: tells the parent we serve, then lets go of its pipe.</summary>
     public static void SignalReady()
     {
-        Console.Error.Write(ReadyMarker + "\n");
-        Console.Error.Flush();
+        // Straight to descriptor 2, not through Console.Error, which would open a dup of the pipe that
+        // redirecting descriptor 2 below could not close.
+        using (var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 1))
+        {
+            stderr.Write(Encoding.UTF8.GetBytes(ReadyMarker + "\n"));
+        }
         DaemonNative.RedirectToDevNull(2);
     }
 

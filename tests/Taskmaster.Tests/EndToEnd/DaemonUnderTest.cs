@@ -9,7 +9,7 @@ using Taskmaster.Tests.Control;
 
 namespace Taskmaster.Tests.EndToEnd;
 
-internal sealed class DaemonUnderTest : IAsyncDisposable
+internal sealed partial class DaemonUnderTest : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private Process? _process;

@@ -1,0 +1,143 @@
+namespace Taskmaster.Tests.EndToEnd;
+
+/// <summary>taskmasterd's flags, config search, nodaemon=, and the activity log's startup warnings.</summary>
+public class DaemonCommandLineTests
+{
+    private const string Sleeper = """
+        [program:sleeper]
+        command = {fixtures}/sleep_forever.sh
+        startsecs = 0
+        """;
+
+    [Fact]
+    public async Task Flags_LogfileLoglevelPidfile_OverrideTheFile()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var logfile = Path.Combine(daemon.Dir, "flag.log");
+        var pidfile = Path.Combine(daemon.Dir, "flag.pid");
+        await daemon.StartAsync("-l", logfile, "-e", "error", "-j", pidfile);
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
+
+        Assert.Equal(daemon.Pid.ToString(), File.ReadAllText(pidfile).Trim());
+        Assert.False(File.Exists(daemon.PidfilePath), "the file's pidfile was written despite -j");
+        Assert.False(File.Exists(daemon.LogfilePath), "the file's logfile was written despite -l");
+        Assert.True(File.Exists(logfile));
+        // -e error: the INFO lines (spawned:, success:) are not logged, here or on the echo.
+        Assert.DoesNotContain("spawned:", File.ReadAllText(logfile));
+        Assert.DoesNotContain("spawned:", daemon.Output);
+
+        daemon.Signal(15);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        Assert.False(File.Exists(pidfile));
+    }
+
+    [Fact]
+    public async Task Loglevel_Debug_LogsMoreThanInfo()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        await daemon.StartAsync("-e", "debug");
+        await daemon.WaitForOutputAsync("success: sleeper");
+        Assert.Contains(" DEBG ", File.ReadAllText(daemon.LogfilePath));
+    }
+
+    [Theory]
+    [InlineData("loud")]
+    [InlineData("")]
+    public async Task Loglevel_Invalid_IsAClearErrorWithExitTwo(string level)
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-n", "-c", daemon.ConfigPath, "-e", level]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains($"'{level}' is not a log level", run.Stderr);
+        Assert.False(File.Exists(daemon.PidfilePath));
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersionAndExitsZero()
+    {
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["--version"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"^\d+\.\d+\.\d+", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryFlagAndTheExitCodes()
+    {
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["--help"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (var flag in new[] { "-c", "--configuration", "-n", "--nodaemon", "--check", "-l", "--logfile", "-e",
+                     "--loglevel", "-j", "--pidfile", "-d", "--directory", "-u", "--user", "--version" })
+            Assert.Matches($@"(^|[\s,]){System.Text.RegularExpressions.Regex.Escape(flag)}([\s,]|$)", run.Stdout);
+        Assert.Contains("Exit codes", run.Stdout);
+        foreach (var code in new[] { "0 ", "1 ", "2 " })
+            Assert.Contains(code, run.Stdout);
+    }
+
+    [Fact]
+    public async Task ActivityLog_HasTheConfigWarningsAtStartup()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:sleeper]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            autorestrat = true
+            """);
+        await daemon.StartAsync();
+        await daemon.WaitForOutputAsync("taskmasterd started");
+        var log = File.ReadAllText(daemon.LogfilePath);
+        var warning = log.Split('\n').Single(l => l.Contains("autorestrat"));
+        Assert.Contains("WARN", warning);
+        Assert.Contains("autorestart", warning); // the did-you-mean
+        Assert.True(log.IndexOf("autorestrat", StringComparison.Ordinal) < log.IndexOf("taskmasterd started", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutC_FindsTaskmasterConfInTheWorkingDirectory()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        // A supervisord.conf in the same directory must lose to taskmaster.conf (it would fail to load).
+        File.WriteAllText(Path.Combine(daemon.Dir, "supervisord.conf"), "[program:broken]\n");
+        await daemon.StartWithAsync("dotnet", [DaemonUnderTest.DaemonDll, "-n"], workingDirectory: daemon.Dir);
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
+        Assert.Contains($"config {daemon.ConfigPath}", daemon.Output);
+    }
+
+    [Fact]
+    public async Task WithoutC_FallsBackToSupervisordConfInTheWorkingDirectory()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var supervisordConf = Path.Combine(daemon.Dir, "supervisord.conf");
+        File.Move(daemon.ConfigPath, supervisordConf);
+        await daemon.StartWithAsync("dotnet", [DaemonUnderTest.DaemonDll, "-n"], workingDirectory: daemon.Dir);
+        await daemon.WaitForOutputAsync($"config {supervisordConf}");
+    }
+
+    [Fact]
+    public async Task NodaemonTrueInTheFile_StaysInTheForegroundLikeDashN()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper, "nodaemon = true");
+        await daemon.StartWithAsync("dotnet", [DaemonUnderTest.DaemonDll, "-c", daemon.ConfigPath]);
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
+        Assert.False(daemon.Process.HasExited);
+        Assert.Equal(daemon.Pid.ToString(), File.ReadAllText(daemon.PidfilePath).Trim());
+        Assert.Contains("spawned: 'sleeper'", daemon.Output); // the activity log is echoed, as with -n
+        daemon.Signal(15);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task ParentIgnoringSigchld_DaemonStillSeesExitStatuses()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:three]
+            command = {fixtures}/exit_with.sh 3
+            startsecs = 0
+            autorestart = false
+            """);
+        await daemon.StartWithAsync("sh", ["-c", $"trap '' CHLD; exec dotnet '{DaemonUnderTest.DaemonDll}' -n -c '{daemon.ConfigPath}'"]);
+        await daemon.WaitForOutputAsync("exited: three (exit status 3; not expected)");
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("three ") && l.Contains("EXITED")));
+        var json = await daemon.CtlAsync("--json", "status", "three");
+        Assert.Contains("\"exitStatus\":3", json.Stdout.Replace(" ", ""));
+    }
+}
