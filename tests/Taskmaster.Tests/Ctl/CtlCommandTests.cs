@@ -54,39 +54,40 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     [InlineData(new[] { "start", "broken" }, 7, "broken: ERROR (spawn error)")]
     [InlineData(new[] { "start", "nosuch" }, 1, "nosuch: ERROR (no such process)")]
     [InlineData(new[] { "start", "nogroup:*" }, 2, "nogroup: ERROR (no such group)")]
+    // supervisorctl's exit codes: usage errors are GENERIC (1), except `start` without a name (INVALID_ARGS, 2).
     [InlineData(new[] { "start" }, 2, "Error: start requires a process name")]
     [InlineData(new[] { "stop", "web" }, 0, "web: stopped")]
     [InlineData(new[] { "stop", "worker:*" }, 0, "worker:worker_01: stopped")]
     [InlineData(new[] { "stop", "idle" }, 0, "idle: ERROR (not running)")] // supervisorctl ignores NOT_RUNNING on stop
     [InlineData(new[] { "stop", "nosuch" }, 1, "nosuch: ERROR (no such process)")]
-    [InlineData(new[] { "stop" }, 2, "Error: stop requires a process name")]
+    [InlineData(new[] { "stop" }, 1, "Error: stop requires a process name")]
     [InlineData(new[] { "restart", "web" }, 0, "web: stopped")]
     [InlineData(new[] { "restart", "idle" }, 0, "idle: started")]
-    [InlineData(new[] { "restart" }, 2, "Error: restart requires a process name")]
+    [InlineData(new[] { "restart" }, 1, "Error: restart requires a process name")]
     [InlineData(new[] { "signal", "HUP", "web" }, 0, "web: signalled")]
     [InlineData(new[] { "signal", "HUP", "idle" }, 7, "idle: ERROR (not running)")]
     [InlineData(new[] { "signal", "BOGUS", "web" }, 1, "web: ERROR (bad signal name)")]
-    [InlineData(new[] { "signal", "HUP" }, 2, "Error: signal requires a signal name and a process name")]
+    [InlineData(new[] { "signal", "HUP" }, 1, "Error: signal requires a signal name and a process name")]
     [InlineData(new[] { "clear", "web" }, 0, "web: cleared")]
     [InlineData(new[] { "clear", "nosuch" }, 1, "nosuch: ERROR (no such process)")]
-    [InlineData(new[] { "clear" }, 2, "Error: clear requires a process name")]
+    [InlineData(new[] { "clear" }, 1, "Error: clear requires a process name")]
     [InlineData(new[] { "pid", "web" }, 0, "1234")]
     [InlineData(new[] { "pid", "idle" }, 7, "0")]
     [InlineData(new[] { "pid", "nosuch" }, 1, "No such process nosuch")]
     [InlineData(new[] { "tail", "web" }, 0, "second line")]
     [InlineData(new[] { "tail", "-12", "web" }, 0, "second line")]
     [InlineData(new[] { "tail", "web", "stderr" }, 0, "oops on stderr")]
-    [InlineData(new[] { "tail", "web", "stdbad" }, 2, "Error: bad channel 'stdbad'")]
+    [InlineData(new[] { "tail", "web", "stdbad" }, 1, "Error: bad channel 'stdbad'")]
     [InlineData(new[] { "tail", "nosuch" }, 1, "nosuch: ERROR (no such process name)")]
     [InlineData(new[] { "tail", "idle" }, 1, "idle: ERROR (no log file)")]
-    [InlineData(new[] { "tail" }, 2, "Error: too few arguments")]
+    [InlineData(new[] { "tail" }, 1, "Error: too few arguments")]
     [InlineData(new[] { "maintail" }, 0, "2025-01-01 00:00:00,000 INFO spawned: 'web' with pid 1234")]
-    [InlineData(new[] { "maintail", "x" }, 2, "Error: bad argument x")]
-    [InlineData(new[] { "fg", "idle" }, 7, "ERROR: process not running")]
+    [InlineData(new[] { "maintail", "x" }, 1, "Error: bad argument x")]
+    [InlineData(new[] { "fg", "idle" }, 1, "ERROR: process not running")]
     [InlineData(new[] { "fg", "nosuch" }, 1, "ERROR: bad process name supplied")]
-    [InlineData(new[] { "fg" }, 2, "ERROR: no process name supplied")]
+    [InlineData(new[] { "fg" }, 1, "ERROR: no process name supplied")]
     [InlineData(new[] { "reread" }, 0, "oldprog: disappeared")]
-    [InlineData(new[] { "reread", "x" }, 2, "Error: reread accepts no arguments")]
+    [InlineData(new[] { "reread", "x" }, 1, "Error: reread accepts no arguments")]
     [InlineData(new[] { "update" }, 0, "newprog: added process group")]
     [InlineData(new[] { "update", "nosuch" }, 1, "ERROR: no such group: nosuch")]
     [InlineData(new[] { "add", "newprog" }, 0, "newprog: added process group")]
@@ -96,7 +97,7 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     [InlineData(new[] { "remove", "web" }, 1, "ERROR: process/group still running: web")]
     [InlineData(new[] { "remove", "nosuch" }, 1, "ERROR: no such process/group: nosuch")]
     [InlineData(new[] { "reload" }, 0, "Restarted taskmasterd")]
-    [InlineData(new[] { "reload", "now" }, 2, "Error: reload accepts no arguments")]
+    [InlineData(new[] { "reload", "now" }, 1, "Error: reload accepts no arguments")]
     [InlineData(new[] { "version" }, 0, "9.8.7")]
     [InlineData(new[] { "avail" }, 0, "web                              in use    auto      999:999")]
     [InlineData(new[] { "list" }, 0, "worker                           2/2    RUNNING   auto")]
@@ -167,8 +168,9 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     {
         var log = Path.Combine(Host.Dir, "quiet.out.log");
         File.WriteAllText(log, "");
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { ControlHost.CtlDll, "-s", Host.Url, "tail", "-f", "quiet" }) psi.ArgumentList.Add(a);
+        // `env --default-signal`: SIGINT may be inherited as ignored when the runner was started from a script.
+        var psi = new System.Diagnostics.ProcessStartInfo("env") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "--default-signal=INT", "dotnet", ControlHost.CtlDll, "-s", Host.Url, "tail", "-f", "quiet" }) psi.ArgumentList.Add(a);
         using var process = System.Diagnostics.Process.Start(psi)!;
         try
         {

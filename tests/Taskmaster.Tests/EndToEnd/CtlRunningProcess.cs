@@ -29,14 +29,16 @@ internal sealed class CtlRunningProcess : IDisposable
     /// <summary>Starts <c>taskmasterctl -c CONFIG args</c>; stdin stays open (a pipe) unless <paramref name="closeStdin"/>.</summary>
     public static CtlRunningProcess Start(string configPath, IReadOnlyList<string> args, bool closeStdin = false)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        // Through `env --default-signal`: a test runner started from a script may have inherited SIGINT as ignored,
+        // and a program never receives an ignored signal; these tests send it to mean Ctrl-C.
+        var psi = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])[ControlHost.CtlDll, "-c", configPath, .. args]) psi.ArgumentList.Add(a);
+        foreach (var a in (string[])["--default-signal=INT", "dotnet", ControlHost.CtlDll, "-c", configPath, .. args]) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["HOME"] = Path.GetTempPath();
         var process = Process.Start(psi)!;

@@ -75,14 +75,16 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     /// <summary>Starts `taskmasterd -n -c config` and waits until its socket accepts connections.</summary>
     public async Task StartAsync(params string[] extraArgs)
     {
-        var psi = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : "dotnet")
+        // Always through `env --default-signal`: INT and QUIT may be inherited as ignored when the test runner was
+        // started from a script, and the shutdown tests send them. A Launcher (prlimit, sh -c ...) goes after it.
+        var psi = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[.. Launcher.Skip(1), .. (Launcher.Count > 0 ? ["dotnet"] : (string[])[]), DaemonDll, "-n", "-c", ConfigPath, .. extraArgs])
+        foreach (var arg in (string[])["--default-signal=INT,QUIT", .. Launcher, "dotnet", DaemonDll, "-n", "-c", ConfigPath, .. extraArgs])
             psi.ArgumentList.Add(arg);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
