@@ -50,6 +50,28 @@ internal static partial class DaemonNative
         public ulong Max;
     }
 
+    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
+    private static unsafe partial int Sigaction(int signal, void* action, void* oldAction);
+
+    /// <summary>
+    /// Sets <paramref name="signal"/> back to its default disposition if it was inherited as ignored (nohup ignores
+    /// HUP; a script's background job ignores INT and QUIT). The runtime never installs a handler over an ignored
+    /// signal, so without this `kill -HUP` could not reload a daemon started under nohup, as it does supervisord.
+    /// Call before anything registers signal handlers.
+    /// </summary>
+    public static unsafe void UnignoreSignal(int signal)
+    {
+        const nint SIG_IGN = 1;
+        // struct sigaction begins with the handler; 256 bytes is more than glibc's struct on any Linux target.
+        var current = stackalloc byte[256];
+        new Span<byte>(current, 256).Clear();
+        if (Sigaction(signal, null, current) != 0 || *(nint*)current != SIG_IGN)
+            return;
+        var defaults = stackalloc byte[256];
+        new Span<byte>(defaults, 256).Clear();
+        Sigaction(signal, defaults, null);
+    }
+
     /// <summary>Points <paramref name="fd"/> at /dev/null (used to detach standard streams).</summary>
     public static void RedirectToDevNull(int fd)
     {

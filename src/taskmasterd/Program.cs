@@ -9,6 +9,8 @@ internal static class Program
         // Before anything can install the runtime's SIGCHLD handler: an inherited SIG_IGN would make the
         // kernel (or the runtime) discard every child's exit status.
         ChildSignals.ResetSigchldToDefault();
+        foreach (var signal in (ReadOnlySpan<int>)[Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR2])
+            DaemonNative.UnignoreSignal(signal);
         return DaemonCommandLine.Build(options => DaemonProgram.Run(options, args)).Parse(args).Invoke();
     }
 }

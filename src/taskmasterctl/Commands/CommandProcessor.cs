@@ -555,12 +555,14 @@ internal sealed partial class CommandProcessor : IDisposable
         {
             var response = await _client.UpdateAsync(groups, ct);
             if (_json) Json(response, ControlJsonContext.Default.GroupActionResponse);
+            var saidStopped = response.Results.Where(r => r.Ok && r.Action == "stopped").Select(r => r.Group).ToHashSet();
             foreach (var r in response.Results)
             {
                 if (!r.Ok) ExitStatus = ExitCodes.Error;
                 if (_json) continue;
-                // supervisorctl stops a group before removing it and says so; scripts may look for that line.
-                if (r.Ok && r.Action == "removed process group") Say($"{r.Group}: stopped");
+                // supervisorctl always says "<group>: stopped" before "removed process group"; the daemon says it
+                // only when it stopped a child, so scripts that look for the line get it either way, once.
+                if (r.Ok && r.Action == "removed process group" && saidStopped.Add(r.Group)) Say($"{r.Group}: stopped");
                 Say(r.Ok ? $"{r.Group}: {r.Action}"
                     : r.Code == (int)ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
                     : r.Code == (int)ErrorCode.CantReread ? CantReread(r.Message)
