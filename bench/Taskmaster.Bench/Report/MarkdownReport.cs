@@ -59,6 +59,11 @@ internal static class MarkdownReport
             foreach (var note in book.RunNotes) sb.AppendLine($"- {note}");
             sb.AppendLine();
         }
+
+        // The explanation of missed bars (profiles, causes) is written by people, not measured: it lives
+        // in bench/ANALYSIS.md and is appended as is, so that regenerating the figures keeps it.
+        var analysis = Path.Combine(options.RepoRoot, "bench", "ANALYSIS.md");
+        if (File.Exists(analysis)) sb.AppendLine(File.ReadAllText(analysis).TrimEnd()).AppendLine();
         return sb.ToString();
     }
 
