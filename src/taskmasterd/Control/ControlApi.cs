@@ -44,6 +44,10 @@ internal sealed class ControlApi(
                     return;
                 }
                 await next(ctx);
+                // Routing answers a known path with the wrong method by a bare 405: give it the API's error body too.
+                if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
+                    await WriteJsonAsync(ctx, ApiError.Of(ApiErrorCodes.UnknownRoute,
+                        $"method {ctx.Request.Method} not allowed on {ctx.Request.Path}"), Json.ApiError, StatusCodes.Status405MethodNotAllowed);
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
             {
