@@ -145,7 +145,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
                     var states = (await observer.GetProcessesAsync()).Where(p => names.Contains(p.Name)).Select(p => $"{p.Name}={p.State}/{p.Pid}");
                     var log = daemon.Output;
                     throw new TimeoutException($"{(action == 0 ? "stop" : action == 1 ? "start" : "restart")} {string.Join(",", names)} wait={wait} got no answer; " +
-                        $"now {string.Join(" ", states)}; daemon output tail:\n{string.Join("\n", log.Split('\n').Where(l => names.Any(n => l.Contains($"'{n}'", StringComparison.Ordinal))).TakeLast(30))}", e);
+                        $"now {string.Join(" ", states)}; daemon output tail:\n{string.Join("\n", log.Split('\n').Where(l => names.Any(n => l.Contains(n, StringComparison.Ordinal))).TakeLast(40))}", e);
                 }
                 Interlocked.Increment(ref counts.Commands);
                 Interlocked.Add(ref counts.Refused, result.Results.Count(r => !r.Ok));
