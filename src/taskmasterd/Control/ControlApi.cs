@@ -79,7 +79,8 @@ internal sealed class ControlApi(
         Post(v1, "/reload", Reload);
         Post(v1, "/shutdown", Shutdown);
         Get(v1, "/events", Events);
-        app.MapFallback((RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
+        // "{*path}", not the default "{*path:nonfile}": a path ending like a file name (/x.py) must get the JSON 404 too.
+        app.MapFallback("{*path}", (RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
             $"no such endpoint: {ctx.Request.Method} {ctx.Request.Path}")));
     }
 

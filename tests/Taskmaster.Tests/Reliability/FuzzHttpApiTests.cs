@@ -142,12 +142,13 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
 
         await Task.Run(() => Request.Sample(request =>
         {
-            var outcome = Exchange(host.SocketPath, request.Bytes());
+            var outcome = Exchange(host.SocketPath, request.Bytes(), head: request.Method == "HEAD");
             Interlocked.Increment(ref executions);
             if (outcome.Status is not { } status) { Interlocked.Increment(ref closes); return; }
             Interlocked.Increment(ref responses);
             statusCounts.AddOrUpdate(status, 1, (_, n) => n + 1);
-            if (status < 400) return;
+            // A response to HEAD has no body whatever its Content-Length says: only the status counts.
+            if (status < 400 || request.Method == "HEAD") return;
             // Kestrel also refuses a non-origin target ("*" with GET...) itself, with a bare 405.
             if (outcome.Body.Length == 0 && ((outcome.Closes && ProtocolRejections.Contains(status)) || !request.Path.StartsWith('/')))
             {
@@ -157,7 +158,7 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
             }
             Interlocked.Increment(ref errorBodies);
             AssertApiError(status, outcome.Body);
-        }, time: seconds, iter: long.MaxValue, threads: 32, print: r => r.ToString()));
+        }, time: seconds, iter: long.MaxValue, threads: 4, print: r => r.ToString()));
 
         // The server still serves a normal client.
         using var client = host.Client();
@@ -186,7 +187,7 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
     /// Sends the bytes, half-closes (so a truncated request ends in EOF rather than a wait), and reads the response:
     /// the status and, for errors, the body. A close without a response is a null status. Past the deadline it throws.
     /// </summary>
-    private static Outcome Exchange(string socketPath, byte[] request)
+    private static Outcome Exchange(string socketPath, byte[] request, bool head)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.ReceiveTimeout = (int)Deadline.TotalMilliseconds;
@@ -215,7 +216,7 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
             int n;
             // A request the server still considers incomplete (truncated, short body, mutated terminator) gets
             // no answer while the connection is open: after a grace period, half-close so it sees the end.
-            if (!halfClosed && DateTime.UtcNow - started > Grace && !socket.Poll(0, SelectMode.SelectRead))
+            if (!halfClosed && received.Count == 0 && DateTime.UtcNow - started > Grace && !socket.Poll(0, SelectMode.SelectRead))
             {
                 try { socket.Shutdown(SocketShutdown.Send); } catch (SocketException) { }
                 halfClosed = true;
@@ -253,7 +254,7 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
                         if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) && value.Contains("close", StringComparison.OrdinalIgnoreCase)) closes = true;
                     }
                     // Successes may stream (events, follow): the status is enough.
-                    if (status < 400) return new Outcome(status, [], closes);
+                    if (status < 400 || head) return new Outcome(status, [], closes);
                 }
             }
             if (headerEnd >= 0)
@@ -261,7 +262,8 @@ public sealed class FuzzHttpApiTests(ITestOutputHelper output)
                 var body = received.Skip(headerEnd).ToArray();
                 if (contentLength is { } length && body.Length >= length) return new Outcome(status, body[..(int)length], closes);
                 if (chunked && TryDechunk(body) is { } whole) return new Outcome(status, whole, closes);
-                if (n == 0) return new Outcome(status, body, true);
+                // Cut mid-body after our half-close (the server saw the end of its input first): a clean close.
+                if (n == 0) return halfClosed ? new Outcome(null, [], true) : new Outcome(status, body, true);
             }
             else if (n == 0)
             {
