@@ -44,6 +44,10 @@ internal sealed class ControlApi(
                     return;
                 }
                 await next(ctx);
+                // Routing answers a known path with the wrong method by a bare 405: give it the API's error body too.
+                if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
+                    await WriteJsonAsync(ctx, ApiError.Of(ApiErrorCodes.UnknownRoute,
+                        $"method {ctx.Request.Method} not allowed on {ctx.Request.Path}"), Json.ApiError, StatusCodes.Status405MethodNotAllowed);
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
             {
@@ -75,7 +79,8 @@ internal sealed class ControlApi(
         Post(v1, "/reload", Reload);
         Post(v1, "/shutdown", Shutdown);
         Get(v1, "/events", Events);
-        app.MapFallback((RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
+        // "{*path}", not the default "{*path:nonfile}": a path ending like a file name (/x.py) must get the JSON 404 too.
+        app.MapFallback("{*path}", (RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
             $"no such endpoint: {ctx.Request.Method} {ctx.Request.Path}")));
     }
 
