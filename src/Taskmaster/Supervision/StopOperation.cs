@@ -30,7 +30,10 @@ internal sealed class StopOperation(
     {
         while (true)
         {
-            if (_current.Exists(x => !IsDown(x.Process))) return false;
+            // Down is remembered as soon as it is seen: another client may start a stopped process again
+            // while the rest of its batch is still stopping, and this stop must not wait for it a second time.
+            _current.RemoveAll(x => IsDown(x.Process));
+            if (_current.Count > 0) return false;
             if (batches.Count == 0)
             {
                 reply.TrySetResult([.. results.Select(r => r!)]);

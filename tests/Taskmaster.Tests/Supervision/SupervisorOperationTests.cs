@@ -105,6 +105,21 @@ public class SupervisorOperationTests
     }
 
     [Fact]
+    public async Task StopWithWait_WhenAnotherClientRestartsAStoppedOneOfTheBatch_StillCompletes()
+    {
+        // Found by the chaos test: the stop waited for "a" to be STOPPED again after another client had started it.
+        await using var h = await EngineHarness.RunAsync(P("a") with { StartSecs = 0 }, P("b") with { StartSecs = 0 });
+        await h.Engine.StartAsync(["a", "b"], wait: true);
+        var stopping = h.Engine.StopAsync(["a", "b"], wait: true);
+        await h.Idle();
+        await h.Exit("a", ExitStatus.Killed(15));
+        Assert.Equal(ProcessState.Stopped, await h.State("a"));
+        Assert.Null((await h.Start("a")).Error);
+        await h.Exit("b", ExitStatus.Killed(15));
+        Assert.Equal([new OperationResult("a"), new OperationResult("b")], await stopping.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task StartWithWait_CompletesOnlyWhenRunning()
     {
         await using var h = await EngineHarness.RunAsync(P("web") with { StartSecs = 5 });
