@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Taskmaster.Tests.Control;
+using static Taskmaster.Tests.Ctl.TmuxTerminal;
 
 namespace Taskmaster.Tests.Ctl;
 
@@ -9,28 +10,6 @@ namespace Taskmaster.Tests.Ctl;
 /// </summary>
 public sealed class CtlShellTests
 {
-    private static async Task<string> Tmux(params string[] args)
-    {
-        // stdin closed: a tmux client whose stdin is some inherited pipe may hold on to it.
-        using var p = Process.Start(new ProcessStartInfo("tmux", args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
-        p.StandardInput.Close();
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return output;
-    }
-
-    private static async Task<string> WaitForScreen(string session, Func<string, bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        string screen;
-        while (!condition(screen = await Tmux("capture-pane", "-p", "-t", session)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"screen never matched:\n{screen}");
-            await Task.Delay(100);
-        }
-        return screen;
-    }
-
     private static async Task StartShell(string session, ControlHost host)
     {
         var command = $"env HOME='{host.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -s '{host.Url}'";

@@ -1,32 +1,12 @@
 using System.Diagnostics;
 using Taskmaster.Tests.Control;
+using static Taskmaster.Tests.Ctl.TmuxTerminal;
 
 namespace Taskmaster.Tests.EndToEnd;
 
 /// <summary>The interactive shell on a real terminal (tmux) against a real daemon that goes away and comes back.</summary>
 public sealed class CtlShellEndToEndTests
 {
-    private static async Task<string> Tmux(params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo("tmux", args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true })!;
-        p.StandardInput.Close();
-        var output = await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return output;
-    }
-
-    private static async Task<string> WaitForScreen(string session, Func<string, bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        string screen;
-        while (!condition(screen = await Tmux("capture-pane", "-p", "-t", session)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"screen never matched:\n{screen}");
-            await Task.Delay(100);
-        }
-        return screen;
-    }
-
     /// <summary>Types <paramref name="command"/> until <paramref name="expected"/> shows (the first keys may be dropped while libedit sets up).</summary>
     private static async Task TypeUntil(string session, string command, Func<string, bool> expected)
     {
