@@ -99,7 +99,7 @@ public class DaemonCommandLineTests
         File.WriteAllText(Path.Combine(daemon.Dir, "supervisord.conf"), "[program:broken]\n");
         await daemon.StartWithAsync("dotnet", [DaemonUnderTest.DaemonDll, "-n"], workingDirectory: daemon.Dir);
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
-        Assert.Contains($"config {daemon.ConfigPath}", daemon.Output);
+        await daemon.WaitForOutputAsync($"config {daemon.ConfigPath}");
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public class DaemonCommandLineTests
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
         Assert.False(daemon.Process.HasExited);
         Assert.Equal(daemon.Pid.ToString(), File.ReadAllText(daemon.PidfilePath).Trim());
-        Assert.Contains("spawned: 'sleeper'", daemon.Output); // the activity log is echoed, as with -n
+        await daemon.WaitForOutputAsync("spawned: 'sleeper'"); // the activity log is echoed, as with -n
         daemon.Signal(15);
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }

@@ -109,7 +109,7 @@ public class ReloadCommandsEndToEndTests
             Assert.False(ProcessTools.IsAlive(before[n].Pid!.Value));
         Assert.False(daemon.Process.HasExited);
         Assert.Equal(3, daemon.FixtureProcesses("r_idle.sh").Count);
-        Assert.Contains("reload: stopping every process to start again from the configuration file", daemon.Output);
+        await daemon.WaitForOutputAsync("reload: stopping every process to start again from the configuration file");
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class CrashRecoveryTests
         foreach (var (name, pid) in oldPids)
         {
             Assert.False(ProcessTools.IsAlive(pid), $"old {name} (pid {pid}) still runs");
-            Assert.Contains($"recovery: '{name}' (pid {pid}) from a previous taskmasterd is still running", daemon.Output);
+            await daemon.WaitForOutputAsync($"recovery: '{name}' (pid {pid}) from a previous taskmasterd is still running");
             Assert.NotEqual(pid, newPids[name]);
         }
         Assert.All(oldGrandchildren, g => Assert.False(ProcessTools.IsAlive(g), $"old grandchild {g} still runs"));
@@ -63,7 +63,8 @@ public class CrashRecoveryTests
 
             await daemon.StartAsync();
 
-            Assert.Contains($"recovery: pid {stranger.Id} recorded for 'ghost' now belongs to another process; left alone", daemon.Output);
+            // The daemon's stderr is read asynchronously: wait for the line rather than expect it already captured.
+            await daemon.WaitForOutputAsync($"recovery: pid {stranger.Id} recorded for 'ghost' now belongs to another process; left alone");
             Assert.True(ProcessTools.IsAlive(stranger.Id));
             Assert.False(stranger.HasExited);
         }
@@ -96,7 +97,7 @@ public class CrashRecoveryTests
         await WaitAllRunningAsync(daemon, ["solo"]);
 
         Assert.False(ProcessTools.IsAlive(grandchild), "the orphaned grandchild still runs");
-        Assert.Contains($"recovery: 'solo' (pid {pid}) is gone but 1 process(es) of its group remain", daemon.Output);
+        await daemon.WaitForOutputAsync($"recovery: 'solo' (pid {pid}) is gone but 1 process(es) of its group remain");
     }
 
     [Fact]
