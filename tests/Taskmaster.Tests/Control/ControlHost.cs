@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control;
@@ -54,35 +53,9 @@ internal sealed class ControlHost : IAsyncDisposable
     /// <summary>Runs taskmasterctl with <c>-s</c> this host's socket (unless <paramref name="raw"/>), stdin closed.</summary>
     public Task<CtlResult> RunCtlAsync(params string[] args) => RunAsync(["-s", Url, .. args]);
 
-    public static async Task<CtlResult> RunAsync(IReadOnlyList<string> args, string? stdin = null, TimeSpan? timeout = null)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(CtlDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["HOME"] = Path.GetTempPath();
-        using var process = Process.Start(psi)!;
-        try
-        {
-            if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(cts.Token);
-            return new CtlResult(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+    public static Task<CtlResult> RunAsync(IReadOnlyList<string> args, string? stdin = null, TimeSpan? timeout = null) =>
+        ProgramRun.RunAsync(CtlDll, args, stdin, timeout: timeout,
+            environment: new Dictionary<string, string> { ["NO_COLOR"] = "1", ["HOME"] = Path.GetTempPath() });
 
     public async ValueTask DisposeAsync()
     {

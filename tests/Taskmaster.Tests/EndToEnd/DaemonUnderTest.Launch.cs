@@ -37,34 +37,9 @@ internal sealed partial class DaemonUnderTest
     /// Runs `dotnet taskmasterd.dll ARGS` to completion (no -n, no -c added) and returns its exit code and output.
     /// A detached copy it leaves behind is the test's to stop (see <see cref="StopByPidfileAsync"/>).
     /// </summary>
-    public static async Task<CtlResult> RunDaemonCommandAsync(IReadOnlyList<string> args, string? workingDirectory = null,
-        TimeSpan? timeout = null)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? "",
-        };
-        psi.ArgumentList.Add(DaemonDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        try
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(cts.Token);
-            return new CtlResult(process.ExitCode, await stdout, await stderr);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
-    }
+    public static Task<CtlResult> RunDaemonCommandAsync(IReadOnlyList<string> args, string? workingDirectory = null,
+        TimeSpan? timeout = null) =>
+        ProgramRun.RunAsync(DaemonDll, args, workingDirectory: workingDirectory, timeout: timeout);
 
     /// <summary>The pid written in <paramref name="pidfile"/> (default: this daemon's), once the file holds one.</summary>
     public async Task<int> WaitForPidfileAsync(string? pidfile = null, TimeSpan? timeout = null)

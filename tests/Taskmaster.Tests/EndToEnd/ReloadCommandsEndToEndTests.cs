@@ -1,18 +1,11 @@
 // supervisorctl's reload vocabulary against a real daemon: reread, update, add, remove, reload, and a
 // daemon-level change that only a restart of taskmasterd can apply. Output lines are supervisorctl's.
+using static Taskmaster.Tests.EndToEnd.ReloadHarness;
+
 namespace Taskmaster.Tests.EndToEnd;
 
 public class ReloadCommandsEndToEndTests
 {
-    private static string Idle(string name, string extra = "") => $"""
-
-        [program:{name}]
-        command = {"{fixtures}"}/r_idle.sh {"{dir}"}/{name}
-        startsecs = 0
-        {extra}
-
-        """;
-
     [Fact]
     public async Task RereadThenUpdate_PrintSupervisorctlLines_AndTouchOnlyWhatChanged()
     {

@@ -9,6 +9,16 @@ namespace Taskmaster.Tests.EndToEnd;
 /// <summary>Reload-specific views over a <see cref="DaemonUnderTest"/>.</summary>
 internal static class ReloadHarness
 {
+    /// <summary>A program that writes its pid under {dir}/NAME and idles: the unit every reload test changes or leaves alone.</summary>
+    public static string Idle(string name, string extra = "") => $"""
+
+        [program:{name}]
+        command = {"{fixtures}"}/r_idle.sh {"{dir}"}/{name}
+        startsecs = 0
+        {extra}
+
+        """;
+
     /// <summary>`status --json`, by process name (group:name when the group differs).</summary>
     public static async Task<Dictionary<string, ProcessInfo>> ProcessesAsync(this DaemonUnderTest daemon)
     {

@@ -3,19 +3,12 @@
 // its pid and act on the new setting; what changed otherwise gets a new child.
 using System.Globalization;
 
+using static Taskmaster.Tests.EndToEnd.ReloadHarness;
+
 namespace Taskmaster.Tests.EndToEnd;
 
 public class ReloadWithoutDisturbanceTests
 {
-    private static string Idle(string name, string extra = "") => $"""
-
-        [program:{name}]
-        command = {"{fixtures}"}/r_idle.sh {"{dir}"}/{name}
-        startsecs = 0
-        {extra}
-
-        """;
-
     [Fact]
     public async Task SigHup_OneChangedAmongFive_OthersKeepPidAndStartTime_ChangedGetsNewPid()
     {
