@@ -61,7 +61,10 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
             serverurl = unix://{SocketPath}
 
             """ + Expand(programs);
-        File.WriteAllText(ConfigPath, text);
+        // Atomically (temp file + rename): a reread racing this write sees the old file or the new one.
+        var temp = ConfigPath + ".tmp";
+        File.WriteAllText(temp, text);
+        File.Move(temp, ConfigPath, overwrite: true);
     }
 
     public string Expand(string text) => text.Replace("{dir}", Dir).Replace("{fixtures}", Fixtures);

@@ -1,8 +1,9 @@
-// Chaos against a real taskmasterd (issue "Reliability", item 5): 70 programs (long-running line writers,
-// programs exiting at random after 0-2 s with autorestart, programs with a grandchild), random SIGKILLs to
-// children and grandchildren, and random stop/start/restart from 4 concurrent ControlClients, for
-// TASKMASTER_SOAK_SECONDS (default 45). Then: the daemon's view and /proc agree, no zombie children, fds and RSS
-// back near the post-warm-up figures, and every numbered line every child wrote reached its log without a gap.
+// Chaos against a real taskmasterd (issue "Reliability", item 3): 100 programs (long-running line writers,
+// programs exiting at random after 0-2 s with autorestart, programs with a grandchild, and line writers that the
+// config file gains and loses while it runs), random SIGKILLs to children and grandchildren, and random
+// stop/start/restart/update from 4 concurrent ControlClients, for TASKMASTER_SOAK_SECONDS (default 60). Then: the
+// daemon's view and /proc agree, no zombie children, fds and RSS back near the post-warm-up figures, and every
+// numbered line every child wrote reached its log without a gap.
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -16,21 +17,25 @@ namespace Taskmaster.Tests.Reliability;
 [Collection(Taskmaster.Tests.Supervision.RealProcess.RealProcessCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    private const int LinePrograms = 30, FlakyPrograms = 30, GrandchildPrograms = 10;
+    private const int LinePrograms = 40, FlakyPrograms = 40, GrandchildPrograms = 10, ComingAndGoingPrograms = 10;
 
+    /// <summary>The programs of the full config; the `extra_` ones are in the file only some of the time.</summary>
     private static readonly string[] Names =
     [
         .. Enumerable.Range(0, LinePrograms).Select(i => $"lines_{i:00}"),
         .. Enumerable.Range(0, FlakyPrograms).Select(i => $"flaky_{i:00}"),
         .. Enumerable.Range(0, GrandchildPrograms).Select(i => $"gc_{i:00}"),
+        .. Enumerable.Range(0, ComingAndGoingPrograms).Select(i => $"extra_{i:00}"),
     ];
 
-    private static string Config()
+    private static bool IsExtra(string name) => name.StartsWith("extra_", StringComparison.Ordinal);
+
+    private static string Config(bool withExtras = true)
     {
         var sb = new StringBuilder();
-        foreach (var name in Names)
+        foreach (var name in Names.Where(n => withExtras || !IsExtra(n)))
         {
-            var script = name.Split('_')[0] switch { "lines" => "chaos_lines.sh", "flaky" => "chaos_flaky.sh", _ => "chaos_grandchild.sh" };
+            var script = name.Split('_')[0] switch { "lines" or "extra" => "chaos_lines.sh", "flaky" => "chaos_flaky.sh", _ => "chaos_grandchild.sh" };
             sb.Append(CultureInfo.InvariantCulture, $"""
                 [program:{name}]
                 command = {"{fixtures}"}/{script} {name} {"{dir}"}
@@ -51,13 +56,13 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact]
     public async Task RandomKillsAndCommands_FromFourClients_LeaveTheDaemonConsistent_AndLoseNoLine()
     {
-        var seconds = int.TryParse(Environment.GetEnvironmentVariable("TASKMASTER_SOAK_SECONDS"), out var s) ? s : 45;
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("TASKMASTER_SOAK_SECONDS"), out var s) ? s : 60;
         await using var daemon = DaemonUnderTest.Create(Config());
         await daemon.StartAsync();
         var address = new ServerAddress("unix://" + daemon.SocketPath, daemon.SocketPath, new Uri("http://localhost/"));
         using var observer = new ControlClient(address, timeout: TimeSpan.FromSeconds(60));
 
-        await ReliabilityTools.WaitUntilAsync(() => Running(observer).Result.Count >= LinePrograms + GrandchildPrograms, "all long-running programs up", TimeSpan.FromSeconds(60));
+        await ReliabilityTools.WaitUntilAsync(() => Running(observer).Result.Count >= LinePrograms + GrandchildPrograms + ComingAndGoingPrograms, "all long-running programs up", TimeSpan.FromSeconds(60));
 
         // Warm-up: a first, shorter round of chaos (the runtime grows its heap and pools to the load), then the
         // same quiet state as at the end, where the baseline resources are measured.
@@ -81,7 +86,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await RunChaosAsync(daemon, address, observer, TimeSpan.FromSeconds(seconds), counts, seed: 100);
         await sampling.CancelAsync();
         await sampler;
-        var (kills, commands, refused) = (counts.Kills, counts.Commands, counts.Refused);
+        var (kills, commands, refused, updates) = (counts.Kills, counts.Commands, counts.Refused, counts.Updates);
         await QuiesceAndCompareAsync(daemon, observer);
 
         // Resources back near the baseline (the runtime may need a moment to trim).
@@ -111,16 +116,20 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Equal(0, await daemon.WaitForExitAsync());
         var (lines, pids) = CheckLogs(daemon.Dir);
 
-        var summary = $"chaos: {seconds} s, {Names.Length} programs, {kills} SIGKILLs, {commands} commands ({refused} refused per name), " +
+        var summary = $"chaos: {seconds} s, {Names.Length} programs, {kills} SIGKILLs, {commands} commands ({refused} refused per name, {updates} updates), " +
                       $"{spawns} spawns, {pids} child pids, {lines} lines checked; fds {fdsBefore} → {fdsAfter}, RSS {rssBefore} → {rssAfter} kB (MB during the run: {string.Join(" ", rssSeries)})";
         output.WriteLine(summary);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "taskmaster-chaos-figures.txt"), summary + "\n");
         Assert.True(kills > 10 && commands > 50, summary);
     }
 
-    private sealed class ChaosCounts { public long Kills, Commands, Refused; }
+    private sealed class ChaosCounts { public long Kills, Commands, Refused, Updates; }
 
-    /// <summary>4 clients sending random stop/start/restart, and a killer sending SIGKILL to random children and grandchildren.</summary>
+    /// <summary>
+    /// 4 clients sending random stop/start/restart/update, a killer sending SIGKILL to random children and
+    /// grandchildren, and an editor that adds or removes the `extra_` programs in the config file, so the updates
+    /// have something to apply.
+    /// </summary>
     private static async Task RunChaosAsync(DaemonUnderTest daemon, ServerAddress address, ControlClient observer, TimeSpan duration, ChaosCounts counts, int seed)
     {
         var end = DateTime.UtcNow + duration;
@@ -131,29 +140,39 @@ public sealed class ChaosTests(ITestOutputHelper output)
             while (DateTime.UtcNow < end)
             {
                 var names = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Names[random.Next(Names.Length)]).Distinct().ToArray();
-                var (action, wait) = (random.Next(3), random.Next(2) == 0);
-                ProcessActionResponse result;
+                var (action, wait) = (random.Next(10), random.Next(2) == 0);
+                int refusals;
                 try
                 {
-                    result = action switch
+                    refusals = action switch
                     {
-                        0 => await client.StopAsync(names, wait),
-                        1 => await client.StartAsync(names, wait),
-                        _ => await client.RestartAsync(names, wait),
+                        < 3 => Refusals(await client.StopAsync(names, wait)),
+                        < 6 => Refusals(await client.StartAsync(names, wait)),
+                        < 9 => Refusals(await client.RestartAsync(names, wait)),
+                        _ => Refusals(await client.UpdateAsync([]), counts),
                     };
                 }
                 catch (TaskCanceledException e)
                 {
                     var states = (await observer.GetProcessesAsync()).Where(p => names.Contains(p.Name)).Select(p => $"{p.Name}={p.State}/{p.Pid}");
                     var log = daemon.Output;
-                    throw new TimeoutException($"{(action == 0 ? "stop" : action == 1 ? "start" : "restart")} {string.Join(",", names)} wait={wait} got no answer; " +
+                    throw new TimeoutException($"{(action < 3 ? "stop" : action < 6 ? "start" : action < 9 ? "restart" : "update")} {string.Join(",", names)} wait={wait} got no answer; " +
                         $"now {string.Join(" ", states)}; daemon output tail:\n{string.Join("\n", log.Split('\n').Where(l => names.Any(n => l.Contains(n, StringComparison.Ordinal))).TakeLast(40))}", e);
                 }
                 Interlocked.Increment(ref counts.Commands);
-                Interlocked.Add(ref counts.Refused, result.Results.Count(r => !r.Ok));
+                Interlocked.Add(ref counts.Refused, refusals);
                 await Task.Delay(random.Next(0, 100));
             }
         })).ToList();
+        var editor = Task.Run(async () =>
+        {
+            var random = new Random(seed + 11);
+            while (DateTime.UtcNow < end)
+            {
+                daemon.WriteConfig(Config(withExtras: random.Next(2) == 0));
+                await Task.Delay(random.Next(300, 1500));
+            }
+        });
         var killer = Task.Run(async () =>
         {
             var random = new Random(seed + 7);
@@ -167,12 +186,26 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 await Task.Delay(random.Next(10, 60));
             }
         });
-        await Task.WhenAll([.. clients, killer]);
+        await Task.WhenAll([.. clients, killer, editor]);
     }
 
-    /// <summary>Stops the programs that exit on their own, brings the others up, and waits until the daemon and /proc agree.</summary>
+    private static int Refusals(ProcessActionResponse response) => response.Results.Count(r => !r.Ok);
+
+    private static int Refusals(GroupActionResponse response, ChaosCounts counts)
+    {
+        Interlocked.Increment(ref counts.Updates);
+        return response.Results.Count(r => !r.Ok);
+    }
+
+    /// <summary>
+    /// Puts the full config back (and applies it), stops the programs that exit on their own, brings the others up,
+    /// and waits until the daemon and /proc agree.
+    /// </summary>
     private static async Task QuiesceAndCompareAsync(DaemonUnderTest daemon, ControlClient observer)
     {
+        daemon.WriteConfig(Config(withExtras: true));
+        var update = await observer.UpdateAsync([]);
+        Assert.All(update.Results, r => Assert.True(r.Ok, $"update {r.Group}: {r.Message}"));
         await observer.StopAsync([.. Names.Where(n => n.StartsWith("flaky_", StringComparison.Ordinal))]);
         await observer.StartAsync([.. Names.Where(n => !n.StartsWith("flaky_", StringComparison.Ordinal))], wait: true);
         await ReliabilityTools.WaitUntilAsync(() => ViewsAgree(daemon, observer), "the daemon's pids and /proc agree", TimeSpan.FromSeconds(30));
