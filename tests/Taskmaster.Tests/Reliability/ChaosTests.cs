@@ -58,6 +58,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("TASKMASTER_SOAK_SECONDS"), out var s) ? s : 60;
         await using var daemon = DaemonUnderTest.Create(Config());
+        // Users run the NativeAOT daemon, which never compiles code at run time. Under the JIT, tiered compilation
+        // keeps re-compiling hot methods for minutes, and that code's memory would read as growth of the RSS.
+        daemon.Launcher = ["env", "DOTNET_TieredCompilation=0"];
         await daemon.StartAsync();
         var address = new ServerAddress("unix://" + daemon.SocketPath, daemon.SocketPath, new Uri("http://localhost/"));
         using var observer = new ControlClient(address, timeout: TimeSpan.FromSeconds(60));
