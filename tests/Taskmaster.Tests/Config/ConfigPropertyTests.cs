@@ -1,11 +1,22 @@
 using CsCheck;
 using Taskmaster.Config;
+using Xunit.Abstractions;
 
 namespace Taskmaster.Tests.Config;
 
-/// <summary>Random and mutated texts: the loader either loads them or throws ConfigException with located errors.</summary>
-public class ConfigPropertyTests
+/// <summary>
+/// Fuzzing the config loader (issue "Reliability", item 4): random and mutated texts, each for
+/// TASKMASTER_FUZZ_SECONDS (default 5). The loader either loads a text or throws ConfigException whose every error
+/// carries file:line:col; it never throws anything else and never takes more than <see cref="HangDeadline"/>.
+/// </summary>
+public class ConfigPropertyTests(ITestOutputHelper output)
 {
+    private static readonly TimeSpan HangDeadline = TimeSpan.FromSeconds(10);
+
+    private static int FuzzSeconds => int.TryParse(Environment.GetEnvironmentVariable("TASKMASTER_FUZZ_SECONDS"), out var s) ? s : 5;
+
+    private long _executions;
+
     private static readonly string[] Fragments =
     [
         "[program:p]", "[w]", "[supervisord]", "[taskmasterd]", "[group:g]", "[unix_http_server]", "[inet_http_server]",
@@ -19,7 +30,16 @@ public class ConfigPropertyTests
         "user=", "environment=", "serverurl=AUTO", "autorestrat=true", "", "   ",
     ];
 
-    private static void Check(string text)
+    /// <summary>Loads <paramref name="text"/> on another thread so a hang fails the test with the input instead of stalling it.</summary>
+    private void Check(string text)
+    {
+        Interlocked.Increment(ref _executions);
+        var load = Task.Run(() => Load(text));
+        if (!load.Wait(HangDeadline))
+            Assert.Fail($"the loader took more than {HangDeadline.TotalSeconds} s on:\n{text}");
+    }
+
+    private static void Load(string text)
     {
         try
         {
@@ -46,7 +66,8 @@ public class ConfigPropertyTests
     public void RandomTexts_OnlyEverThrowLocatedConfigExceptions()
     {
         var line = Gen.Frequency((4, Gen.OneOfConst(Fragments)), (1, Gen.String));
-        line.Array[0, 25].Select(lines => string.Join("\n", lines)).Sample(Check, iter: 3000);
+        line.Array[0, 25].Select(lines => string.Join("\n", lines)).Sample(Check, time: FuzzSeconds);
+        Report("random texts");
     }
 
     [Fact]
@@ -70,6 +91,14 @@ public class ConfigPropertyTests
                 };
             }
             Check(text);
-        }, iter: 2000);
+        }, time: FuzzSeconds);
+        Report("mutated examples");
+    }
+
+    private void Report(string what)
+    {
+        var summary = $"config fuzz, {what}: {_executions} loads in {FuzzSeconds} s";
+        output.WriteLine(summary);
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "taskmaster-fuzz-figures.txt"), summary + "\n");
     }
 }
