@@ -113,7 +113,7 @@ public sealed class CtlCommandsEndToEndTests
         var stop = await daemon.CtlAsync("stop", "grp:sleeper");
         Assert.Equal("grp:sleeper: stopped", stop.Stdout.Trim());
         Assert.Equal(0, stop.ExitCode);
-        Assert.False(ProcessTools.IsAlive(before));
+        Assert.False(ProcFs.IsAlive(before));
         Assert.Contains("STOPPED", (await daemon.CtlAsync("status", "grp:sleeper")).Stdout);
 
         var notRunning = await daemon.CtlAsync("stop", "grp:sleeper");
@@ -305,7 +305,7 @@ public sealed class CtlCommandsEndToEndTests
         var after = await daemon.WaitForStatusAsync(lines =>
             lines.Any(l => l.StartsWith("grp:sleeper ", StringComparison.Ordinal) && l.Contains("RUNNING") && !l.Contains($"pid {before},")));
         Assert.NotEqual(before, PidOf(after, "grp:sleeper"));
-        Assert.False(ProcessTools.IsAlive(before));
+        Assert.False(ProcFs.IsAlive(before));
     }
 
     [Fact]
@@ -318,7 +318,7 @@ public sealed class CtlCommandsEndToEndTests
         var shutdown = await daemon.CtlAsync("shutdown");
         Assert.Equal(("Shut down", 0), (shutdown.Stdout.Trim(), shutdown.ExitCode));
         Assert.Equal(0, await daemon.WaitForExitAsync());
-        foreach (var pid in pids) Assert.Empty(ProcessTools.GroupMembers(pid));
+        foreach (var pid in pids) Assert.Empty(ProcFs.GroupMembers(pid));
 
         var after = await daemon.CtlAsync("status");
         Assert.Equal(($"unix://{daemon.SocketPath} no such file", 4), (after.Stdout.Trim(), after.ExitCode));
