@@ -276,7 +276,12 @@ public sealed class CtlCommandsEndToEndTests
         daemon.WriteConfig(Programs.Replace("[program:oneshot]", "[program:fresh]"));
         var reread = await daemon.CtlAsync("reread");
         Assert.Equal(["fresh: available", "oneshot: disappeared"], reread.Lines);
-        Assert.Contains("fresh", (await daemon.CtlAsync("avail")).Stdout);
+        // supervisorctl's avail shows the file as reread: fresh not yet in use, oneshot gone although the daemon
+        // still manages it until the update (status knows it: 3 for EXITED, not 4 for an unknown name).
+        var rereadAvail = await daemon.CtlAsync("avail");
+        Assert.Matches(@"(?m)^fresh {28}avail ", rereadAvail.Stdout);
+        Assert.DoesNotContain("oneshot", rereadAvail.Stdout);
+        Assert.Equal(3, (await daemon.CtlAsync("status", "oneshot")).ExitCode);
 
         var update = await daemon.CtlAsync("update");
         Assert.Equal(0, update.ExitCode);
