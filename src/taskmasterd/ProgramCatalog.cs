@@ -5,8 +5,9 @@ using Taskmaster.Supervision.Reload;
 namespace Taskmaster.Daemon;
 
 /// <summary>
-/// supervisorctl's <c>avail</c> (and taskmasterctl's <c>list</c>): every process of the configuration last read,
-/// marked in use when the engine runs it, plus running ones a newer read no longer mentions.
+/// supervisorctl's <c>avail</c> (and taskmasterctl's <c>list</c>): every process of the configuration last read
+/// (at start, or by the latest reread/update/add), marked in use when the engine runs it. Like supervisord, a
+/// program a reread found gone from the file is no longer listed, even while it runs until the next update.
 /// </summary>
 internal sealed class ProgramCatalog(ConfigurationController configuration, Supervisor supervisor) : IProgramCatalog
 {
@@ -14,13 +15,8 @@ internal sealed class ProgramCatalog(ConfigurationController configuration, Supe
     {
         var active = await supervisor.GetActiveGroupsAsync(ct);
         var inUse = active.SelectMany(g => g.Processes).Select(p => (p.GroupName, p.Name)).ToHashSet();
-        var result = new List<ProgramInfo>();
-        var seen = new HashSet<(string, string)>();
-        foreach (var group in configuration.LastRead.Groups.Concat(active))
-            foreach (var process in group.Processes)
-                if (seen.Add((process.GroupName, process.Name)))
-                    result.Add(new ProgramInfo(process.Name, process.GroupName, process.ProgramName,
-                        inUse.Contains((process.GroupName, process.Name)), process.Autostart, group.Priority, process.Priority));
-        return result;
+        return [.. configuration.LastRead.Groups.SelectMany(group => group.Processes.Select(process =>
+            new ProgramInfo(process.Name, process.GroupName, process.ProgramName,
+                inUse.Contains((process.GroupName, process.Name)), process.Autostart, group.Priority, process.Priority)))];
     }
 }

@@ -19,27 +19,16 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
         if (length < 0) throw new ControlOperationException((int)ErrorCode.BadArguments, "length must not be negative");
         if (offset < 0 && length > 0) throw new ControlOperationException((int)ErrorCode.BadArguments, "a negative offset reads to the end: length must be 0");
         var path = await ResolveAsync(name, stream, ct).ConfigureAwait(false);
-        await using var file = OpenShared(path, name);
-        var size = file.Length;
-        long start = offset < 0 ? Math.Max(0, size + offset) : Math.Min(offset, size);
-        long end = length == 0 ? size : Math.Min(size, start + length);
-        var overflow = false;
-        if (end - start > MaxReadBytes)
-        {
-            start = end - MaxReadBytes;
-            overflow = true;
-        }
-        var buffer = new byte[end - start];
-        file.Position = start;
-        await file.ReadExactlyAsync(buffer, ct).ConfigureAwait(false);
-        return new LogSlice(buffer, end, overflow);
+        var chunk = ReadMappingErrors(name, () => ChildLogReader.Read(path, offset, length, MaxReadBytes));
+        return new LogSlice(chunk.Data, chunk.NextOffset, chunk.Overflow);
     }
 
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowAsync(string? name, LogStream stream, long offset,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         var path = await ResolveAsync(name, stream, ct).ConfigureAwait(false);
-        await using (OpenShared(path, name)) { } // a log that does not exist yet is an error now, not a silent wait
+        // Reading nothing at the end opens the file: a log that does not exist yet is an error now, not a silent wait.
+        ReadMappingErrors(name, () => ChildLogReader.Read(path, long.MaxValue, 0));
         await using var chunks = ChildLogReader.FollowAsync(path, offset, writes, ct).GetAsyncEnumerator(ct);
         while (true)
         {
@@ -63,11 +52,11 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
         return path ?? throw new ControlOperationException((int)ErrorCode.NoFile, "no log file");
     }
 
-    private static FileStream OpenShared(string path, string? name)
+    private static LogChunk ReadMappingErrors(string? name, Func<LogChunk> read)
     {
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
+            return read();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -9,34 +9,29 @@ namespace Taskmaster.Logging;
 /// <summary>Reads log files by offset: plain reads, supervisord-style tails, and follow.</summary>
 public static class ChildLogReader
 {
-    /// <summary>The most a single read returns; larger requests are cut (the caller continues at NextOffset).</summary>
+    /// <summary>The most a single read returns unless the caller asks for less.</summary>
     public const int MaxReadLength = 4 * 1024 * 1024;
 
     /// <summary>
     /// Reads <paramref name="length"/> bytes from <paramref name="offset"/> (0: to the end). A negative
     /// offset returns the last <c>-offset</c> bytes. An offset past the end returns nothing and a
-    /// NextOffset at the current end. Throws <see cref="FileNotFoundException"/> for a missing file.
+    /// NextOffset at the current end. A window larger than <paramref name="maxLength"/> keeps its newest
+    /// <paramref name="maxLength"/> bytes and sets Overflow, like supervisord's tail: what a reader of a
+    /// log wants is its end. Throws <see cref="FileNotFoundException"/> for a missing file.
     /// </summary>
-    public static LogChunk Read(string path, long offset, int length)
+    public static LogChunk Read(string path, long offset, int length, int maxLength = MaxReadLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
         using var handle = OpenShared(path);
         long size = RandomAccess.GetLength(handle);
-        long start;
-        long count;
-        if (offset < 0)
-        {
-            start = Math.Max(0, size + offset);
-            count = size - start;
-        }
-        else
-        {
-            start = Math.Min(offset, size);
-            count = length == 0 ? size - start : Math.Min(length, size - start);
-        }
-        count = Math.Min(count, MaxReadLength);
-        var data = ReadExactly(handle, start, (int)count);
-        return new LogChunk(data, start + data.Length);
+        long start = offset < 0 ? Math.Max(0, size + offset) : Math.Min(offset, size);
+        long end = offset < 0 || length == 0 ? size : Math.Min(size, start + length);
+        bool overflow = end - start > maxLength;
+        if (overflow)
+            start = end - maxLength;
+        var data = ReadExactly(handle, start, (int)(end - start));
+        return new LogChunk(data, start + data.Length, overflow);
     }
 
     /// <summary>

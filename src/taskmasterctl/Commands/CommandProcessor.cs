@@ -35,6 +35,12 @@ internal sealed partial class CommandProcessor : IDisposable
     /// <summary>Asks a yes/no question in the shell; null answer means no.</summary>
     public Func<string, string?>? Ask { get; set; }
 
+    /// <summary>
+    /// Set by the shell: asks for a username and password when the server answers 401, as supervisorctl's shell
+    /// does; null (Ctrl-D) gives up. Without it a 401 is a plain error.
+    /// </summary>
+    public Func<(string Username, string Password)?>? AskCredentials { get; set; }
+
     public ServerSettings Settings => _settings;
 
     public ControlClient Client => _client;
@@ -95,7 +101,14 @@ internal sealed partial class CommandProcessor : IDisposable
         catch (ControlApiException e) when (e.Error.Code == ApiErrorCodes.Unauthorized)
         {
             Say("Server requires authentication");
-            ExitStatus = ExitCodes.Error;
+            if (AskCredentials?.Invoke() is not { } credentials)
+            {
+                ExitStatus = ExitCodes.Error;
+                return true;
+            }
+            Say("");
+            Reconnect(_settings with { Username = credentials.Username, Password = credentials.Password });
+            return await ExecuteAsync(line, ct); // wrong again: asked again, until right or given up
         }
         catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.ShutdownState)
         {
@@ -650,12 +663,18 @@ internal sealed partial class CommandProcessor : IDisposable
         }
         // Switch this session to another daemon, then show its status (what supervisorctl does). In a one-shot
         // command that only checks the daemon answers; it is mostly useful in the shell.
-        _client.Dispose();
-        _settings = _settings with { ServerUrl = args[0] };
-        _client = CreateClient(_settings);
+        Reconnect(_settings with { ServerUrl = args[0] });
         var previous = ExitStatus;
         await StatusAsync([], ct);
         ExitStatus = previous;
+    }
+
+    /// <summary>Talks to the server of <paramref name="settings"/> (another url, other credentials) from now on.</summary>
+    private void Reconnect(ServerSettings settings)
+    {
+        _client.Dispose();
+        _settings = settings;
+        _client = CreateClient(settings);
     }
 
     public void Dispose() => _client.Dispose();

@@ -4,7 +4,8 @@ namespace Taskmaster.Ctl.Shell;
 
 /// <summary>
 /// The <c>taskmaster&gt; </c> shell: prints status, then reads commands until quit/exit or Ctrl-D. Each command
-/// uses fresh connections, so the shell keeps working across a daemon restart. reload/shutdown ask first.
+/// uses fresh connections, so the shell keeps working across a daemon restart. reload/shutdown ask first, and
+/// a server that requires credentials nobody gave gets them asked for.
 /// </summary>
 internal sealed class InteractiveShell : IDisposable
 {
@@ -18,6 +19,16 @@ internal sealed class InteractiveShell : IDisposable
             (await processor.Client.GetProcessesAsync(ct)).Select(p => (p.Group, p.FullName)).ToList());
         _reader = (ILineReader?)LibEditLineReader.TryCreate(processor.Settings.HistoryFile, completer) ?? new PlainLineReader();
         processor.Ask = question => _reader.ReadLine(question, remember: false);
+        processor.AskCredentials = AskCredentials;
+    }
+
+    /// <summary>supervisorctl's prompts after a 401: the username in the clear, the password without echo.</summary>
+    private (string Username, string Password)? AskCredentials()
+    {
+        var username = _reader.ReadLine("Username:", remember: false);
+        if (username is null) return null;
+        var password = PasswordReader.ReadHidden("Password:");
+        return password is null ? null : (username, password);
     }
 
     public async Task RunAsync(bool showStatus)

@@ -51,7 +51,7 @@ public sealed class CtlConnectionEndToEndTests
         Assert.Contains("sleeper", right.Stdout);
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -56,7 +56,7 @@ internal sealed class CtlRunningProcess : IDisposable
         }
     }
 
-    public void Signal(int signal) => ProcessTools.Kill(_process.Id, signal);
+    public void Signal(int signal) => ProcFs.Kill(_process.Id, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {

@@ -53,4 +53,72 @@ public sealed class CtlShellEndToEndTests
             await Tmux("kill-session", "-t", session);
         }
     }
+
+    private static int Count(string screen, string linePrefix) =>
+        screen.Split('\n').Count(l => l.StartsWith(linePrefix, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Types the username at the last "Username:" prompt until the next password prompt shows. Typed again only
+    /// when libedit dropped the keys (the prompt line is still empty): typing it twice would answer the password.
+    /// </summary>
+    private static async Task AnswerUsername(string session, string username, int passwordPrompts)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await Tmux("send-keys", "-t", session, username, "Enter");
+            try { await WaitForScreen(session, s => Count(s, "Password:") == passwordPrompts, seconds: 3); return; }
+            catch (TimeoutException) when (attempt < 12)
+            {
+                var screen = await Tmux("capture-pane", "-p", "-t", session);
+                if (screen.Split('\n').Last(l => l.StartsWith("Username:", StringComparison.Ordinal)).Trim() != "Username:")
+                {
+                    await WaitForScreen(session, s => Count(s, "Password:") == passwordPrompts);
+                    return;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Shell_ServerRequiresCredentials_AsksForThemWithoutEchoingThePassword()
+    {
+        if (!File.Exists("/usr/bin/tmux")) return;
+        var port = CtlConnectionEndToEndTests.FreeLoopbackPort();
+        await using var daemon = DaemonUnderTest.Create($$"""
+            [program:sleeper]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+
+            [inet_http_server]
+            port = 127.0.0.1:{{port}}
+            username = admin
+            password = s3cret
+            """);
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
+        var session = $"tmauth{Guid.NewGuid():N}"[..14];
+        var command = $"env HOME='{daemon.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -s http://127.0.0.1:{port}";
+        await Tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command);
+        try
+        {
+            // The opening status meets the 401: supervisorctl's words, then its two prompts.
+            await WaitForScreen(session, s => s.Contains("Server requires authentication") && s.Contains("Username:"));
+            await AnswerUsername(session, "admin", passwordPrompts: 1);
+            await Tmux("send-keys", "-t", session, "wrong", "Enter");
+            await WaitForScreen(session, s => Count(s, "Username:") == 2);
+            await AnswerUsername(session, "admin", passwordPrompts: 2);
+            await Tmux("send-keys", "-t", session, "s3cret", "Enter");
+
+            var screen = await WaitForScreen(session, s => s.Contains("RUNNING") && s.Contains("taskmaster>"));
+            Assert.DoesNotContain("s3cret", screen);
+            Assert.DoesNotContain("wrong", screen);
+            // The credentials stay for the session: the next command needs no prompt.
+            await TypeUntil(session, "pid", s => s.Contains(daemon.Pid.ToString()));
+            Assert.Equal(2, Count(await Tmux("capture-pane", "-p", "-t", session), "Username:"));
+        }
+        finally
+        {
+            await Tmux("kill-session", "-t", session);
+        }
+    }
 }

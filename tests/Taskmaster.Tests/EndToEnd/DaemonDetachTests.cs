@@ -20,12 +20,12 @@ public class DaemonDetachTests
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.True(daemon.CanConnect(), "the parent returned before the copy served its socket");
             Assert.NotEqual(0, pid);
-            Assert.True(ProcessTools.IsAlive(pid));
+            Assert.True(ProcFs.IsAlive(pid));
             // A new session: the copy leads its own session and process group.
-            Assert.Equal(pid, DaemonProcessTools.Session(pid));
-            Assert.Equal(pid, ProcessTools.ProcessGroup(pid));
+            Assert.Equal(pid, ProcFs.Session(pid));
+            Assert.Equal(pid, ProcFs.ProcessGroup(pid));
             foreach (var fd in new[] { 0, 1, 2 })
-                Assert.Equal("/dev/null", DaemonProcessTools.DescriptorTarget(pid, fd));
+                Assert.Equal("/dev/null", ProcFs.DescriptorTarget(pid, fd));
             await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
         }
         finally

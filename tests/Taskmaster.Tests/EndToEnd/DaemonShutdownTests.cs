@@ -38,7 +38,7 @@ public partial class DaemonShutdownTests
             lines.Count(l => l.Contains(" RUNNING ")) == 20, TimeSpan.FromSeconds(90));
         var pids = status.Lines.Select(l => int.Parse(l.Split("pid ")[1].Split(',')[0])).ToList();
         // Every group holds the shell and its grandchild before we signal (the shell prints once it forked).
-        await daemon.WaitUntilAsync(() => pids.All(p => ProcessTools.GroupMembers(p).Count == 2), "every grandchild to exist");
+        await daemon.WaitUntilAsync(() => pids.All(p => ProcFs.GroupMembers(p).Count == 2), "every grandchild to exist");
 
         daemon.Signal(signal);
         Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(90)));
@@ -50,7 +50,7 @@ public partial class DaemonShutdownTests
         Assert.True(priorities.SequenceEqual(priorities.OrderByDescending(p => p)),
             "stop order was not reverse priority: " + string.Join(", ", stopped));
         foreach (var pid in pids)
-            Assert.Empty(ProcessTools.GroupMembers(pid));
+            Assert.Empty(ProcFs.GroupMembers(pid));
         Assert.False(File.Exists(daemon.PidfilePath), "pid file left behind");
         Assert.False(File.Exists(daemon.SocketPath), "socket left behind");
     }

@@ -13,11 +13,11 @@ public class DaemonSmokeTests
         await daemon.StartAsync();
         var status = await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("sleeper ") && l.Contains("RUNNING")));
         var pid = int.Parse(status.Lines.Single().Split("pid ")[1].Split(',')[0]);
-        Assert.True(ProcessTools.IsAlive(pid));
+        Assert.True(ProcFs.IsAlive(pid));
 
         daemon.Signal(15);
         Assert.Equal(0, await daemon.WaitForExitAsync());
-        Assert.Empty(ProcessTools.GroupMembers(pid));
+        Assert.Empty(ProcFs.GroupMembers(pid));
         Assert.False(File.Exists(daemon.PidfilePath));
     }
 }

@@ -54,8 +54,8 @@ internal sealed partial class DaemonUnderTest
     /// <summary>TERMs the daemon named by the pid file (a detached one, not our child) and waits until it is gone.</summary>
     public async Task StopByPidfileAsync(int pid, TimeSpan? timeout = null)
     {
-        ProcessTools.Kill(pid, 15);
-        await WaitUntilAsync(() => !ProcessTools.IsAlive(pid), $"daemon {pid} to exit", timeout);
+        ProcFs.Kill(pid, 15);
+        await WaitUntilAsync(() => !ProcFs.IsAlive(pid), $"daemon {pid} to exit", timeout);
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds, failing with <paramref name="what"/> and the output.</summary>

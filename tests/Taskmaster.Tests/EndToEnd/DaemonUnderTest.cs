@@ -80,22 +80,7 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     {
         // Always through `env --default-signal`: INT and QUIT may be inherited as ignored when the test runner was
         // started from a script, and the shutdown tests send them. A Launcher (prlimit, sh -c ...) goes after it.
-        var psi = new ProcessStartInfo("env")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["--default-signal=INT,QUIT", .. Launcher, "dotnet", DaemonDll, "-n", "-c", ConfigPath, .. extraArgs])
-            psi.ArgumentList.Add(arg);
-        _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        _process.StandardInput.Close();
-        await WaitUntilServingAsync(_process);
+        await StartWithAsync("env", ["--default-signal=INT,QUIT", .. Launcher, "dotnet", DaemonDll, "-n", "-c", ConfigPath, .. extraArgs]);
     }
 
     /// <summary>Waits until the control socket accepts a connection, failing fast if the process exits.</summary>
@@ -153,7 +138,7 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     }
 
     /// <summary>Sends a signal to the daemon.</summary>
-    public void Signal(int signal) => ProcessTools.Kill(Pid, signal);
+    public void Signal(int signal) => ProcFs.Kill(Pid, signal);
 
     /// <summary>Waits for the daemon to exit and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
@@ -167,14 +152,14 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     {
         if (_process is { HasExited: false })
         {
-            ProcessTools.Kill(_process.Id, 15);
+            ProcFs.Kill(_process.Id, 15);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try { await _process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
         // Anything a test left behind in a process group started from our fixtures dies here.
-        foreach (var pid in ProcessTools.ProcessesWithCommandLineContaining(Dir))
-            ProcessTools.Kill(pid, 9);
+        foreach (var pid in ProcFs.ProcessesWithCommandLineContaining(Dir))
+            ProcFs.Kill(pid, 9);
         _process?.Dispose();
         try { Directory.Delete(Dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }

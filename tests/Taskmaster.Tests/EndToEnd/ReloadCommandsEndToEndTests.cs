@@ -31,7 +31,7 @@ public class ReloadCommandsEndToEndTests
         Assert.Equal(["fresh", "web", "worker"], after.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(before["worker"].Pid, after["worker"].Pid);
         Assert.NotEqual(before["web"].Pid, after["web"].Pid);
-        Assert.False(ProcessTools.IsAlive(before["old"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(before["old"].Pid!.Value));
         Assert.Equal(["No config updates to processes"], (await daemon.CtlAsync("reread")).Lines);
         Assert.Equal(3, daemon.FixtureProcesses("r_idle.sh").Count);
     }
@@ -81,7 +81,7 @@ public class ReloadCommandsEndToEndTests
         var left = await daemon.ProcessesAsync();
         Assert.Equal(["base"], left.Keys);
         Assert.Equal(basePid, left["base"].Pid);
-        Assert.False(ProcessTools.IsAlive(extraPid));
+        Assert.False(ProcFs.IsAlive(extraPid));
         Assert.Equal(["extra: available"], (await daemon.CtlAsync("reread")).Lines);
     }
 
@@ -99,7 +99,7 @@ public class ReloadCommandsEndToEndTests
             ps.Count == 3 && new[] { "a", "b", "d" }.All(n => ps.TryGetValue(n, out var p) && p.State == "RUNNING")
             && ps["a"].Pid != before["a"].Pid && ps["b"].Pid != before["b"].Pid);
         foreach (var n in new[] { "a", "b", "c" })
-            Assert.False(ProcessTools.IsAlive(before[n].Pid!.Value));
+            Assert.False(ProcFs.IsAlive(before[n].Pid!.Value));
         Assert.False(daemon.Process.HasExited);
         Assert.Equal(3, daemon.FixtureProcesses("r_idle.sh").Count);
         await daemon.WaitForOutputAsync("reload: stopping every process to start again from the configuration file");

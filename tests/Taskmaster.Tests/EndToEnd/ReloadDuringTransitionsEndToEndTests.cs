@@ -63,8 +63,8 @@ public class ReloadDuringTransitionsEndToEndTests
         Assert.NotEqual(before["starting"].Pid, after["starting"].Pid);
         Assert.NotEqual(before["stopping"].Pid, after["stopping"].Pid);
         Assert.Equal(before["steady"].Pid, after["steady"].Pid);
-        Assert.False(ProcessTools.IsAlive(before["starting"].Pid!.Value));
-        Assert.False(ProcessTools.IsAlive(before["stopping"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(before["starting"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(before["stopping"].Pid!.Value));
         await AssertOneChildPerInstanceAsync(daemon, "starting", "backoff", "stopping", "steady");
     }
 
@@ -90,7 +90,7 @@ public class ReloadDuringTransitionsEndToEndTests
             ps["starting"].State == "RUNNING" && ps["backoff"].State == "FATAL" && ps["stopping"].State == "STOPPED");
         Assert.Equal(before["starting"].Pid, after["starting"].Pid);
         Assert.Equal(before["steady"].Pid, after["steady"].Pid);
-        Assert.False(ProcessTools.IsAlive(before["stopping"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(before["stopping"].Pid!.Value));
         await daemon.WaitForOutputAsync($"killing 'stopping' ({before["stopping"].Pid}) with SIGKILL");
         await AssertOneChildPerInstanceAsync(daemon, "starting", "steady");
     }
@@ -101,12 +101,12 @@ public class ReloadDuringTransitionsEndToEndTests
         var status = await daemon.ProcessesAsync();
         var known = status.Values.Where(p => p.Pid is not null).Select(p => p.Pid!.Value).ToHashSet();
         var found = daemon.FixtureProcesses("r_idle.sh").Concat(daemon.FixtureProcesses("ignore_term.sh")).ToList();
-        var report = string.Join("\n", found.Select(p => $"{p}: {ProcessTools.CommandLine(p)}"))
+        var report = string.Join("\n", found.Select(p => $"{p}: {ProcFs.CommandLine(p)}"))
             + "\nstatus: " + string.Join(", ", status.Values.Select(p => $"{p.FullName} {p.State} {p.Pid}"));
         Assert.All(found, pid => Assert.True(known.Contains(pid), $"pid {pid} is not in status:\n{report}"));
         foreach (var name in live)
         {
-            var copies = found.Count(pid => ProcessTools.CommandLine(pid).Contains($"{daemon.Dir}/{name}", StringComparison.Ordinal));
+            var copies = found.Count(pid => ProcFs.CommandLine(pid).Contains($"{daemon.Dir}/{name}", StringComparison.Ordinal));
             Assert.True(copies == 1, $"{name} has {copies} live children:\n{report}");
         }
         Assert.Equal(live.Length, found.Count);

@@ -60,9 +60,9 @@ internal static class ReloadHarness
     /// <summary>Live (non-zombie) processes whose command line names <paramref name="fixture"/> and this daemon's
     /// directory (the tests tag each instance with a path under it).</summary>
     public static IReadOnlyList<int> FixtureProcesses(this DaemonUnderTest daemon, string fixture) =>
-        ProcessTools.AllPids()
-            .Where(p => ProcessTools.State(p) is not null and not 'Z')
-            .Where(p => ProcessTools.CommandLine(p) is var cmd && cmd.Contains(fixture, StringComparison.Ordinal)
+        ProcFs.AllPids()
+            .Where(p => ProcFs.State(p) is not null and not 'Z')
+            .Where(p => ProcFs.CommandLine(p) is var cmd && cmd.Contains(fixture, StringComparison.Ordinal)
                         && cmd.Contains(daemon.Dir, StringComparison.Ordinal))
             .ToList();
 

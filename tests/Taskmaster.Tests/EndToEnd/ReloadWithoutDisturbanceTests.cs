@@ -29,9 +29,9 @@ public class ReloadWithoutDisturbanceTests
             Assert.Equal("RUNNING", after[n].State);
             Assert.Equal(before[n].Pid, after[n].Pid);
             Assert.Equal(before[n].Start, after[n].Start);
-            Assert.True(ProcessTools.IsAlive(after[n].Pid!.Value));
+            Assert.True(ProcFs.IsAlive(after[n].Pid!.Value));
         }
-        Assert.False(ProcessTools.IsAlive(before["p3"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(before["p3"].Pid!.Value));
 
         // Uptime keeps counting from the original start: wait until it visibly moved past what it was.
         var statusAfter = await daemon.WaitForStatusAsync(lines =>
@@ -61,7 +61,7 @@ public class ReloadWithoutDisturbanceTests
         var first = (await daemon.WaitForRunningAsync("w"))["w"].Pid!.Value;
 
         // Under the old policy a killed child comes back.
-        ProcessTools.Kill(first, 9);
+        ProcFs.Kill(first, 9);
         var second = (await daemon.WaitForProcessesAsync(ps => ps["w"].State == "RUNNING" && ps["w"].Pid != first))["w"].Pid!.Value;
 
         daemon.EditConfig("autorestart = true", "autorestart = false");
@@ -71,7 +71,7 @@ public class ReloadWithoutDisturbanceTests
         Assert.Equal(second, (await daemon.ProcessesAsync())["w"].Pid);
         await daemon.WaitForOutputAsync("reload: w autorestart changed in place");
 
-        ProcessTools.Kill(second, 9);
+        ProcFs.Kill(second, 9);
         await daemon.WaitForOutputAsync("exited: w (terminated by SIGKILL; not expected)");
         var after = await daemon.WaitForProcessesAsync(ps => ps["w"].State == "EXITED");
         Assert.Null(after["w"].Pid);
@@ -105,7 +105,7 @@ public class ReloadWithoutDisturbanceTests
         var waited = LogTime(killing) - requested;
         // The new 2 s, not the old 120 s (and not at once: TERM was sent first and ignored).
         Assert.InRange(waited.TotalSeconds, 1.5, 30);
-        Assert.False(ProcessTools.IsAlive(pid));
+        Assert.False(ProcFs.IsAlive(pid));
     }
 
     [Fact]
@@ -142,8 +142,8 @@ public class ReloadWithoutDisturbanceTests
             Assert.Equal("RUNNING", shrunk[n].State);
             Assert.Equal(original[n].Pid, shrunk[n].Pid);
         }
-        Assert.False(ProcessTools.IsAlive(grown["w:w_4"].Pid!.Value));
-        Assert.False(ProcessTools.IsAlive(grown["w:w_5"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(grown["w:w_4"].Pid!.Value));
+        Assert.False(ProcFs.IsAlive(grown["w:w_5"].Pid!.Value));
         Assert.Equal(4, daemon.FixtureProcesses("r_idle.sh").Count);
         await daemon.WaitForOutputAsync("reload: w_5 removed");
     }

@@ -46,6 +46,21 @@ public sealed class ChildLogReaderTests : IDisposable
         Assert.Equal(10, chunk.NextOffset);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-8, 0)]
+    [InlineData(1, 7)]
+    public void Read_WindowLargerThanMax_KeepsNewestBytesWithOverflow(long offset, int length)
+    {
+        string path = FileWith("0123456789");
+        var chunk = ChildLogReader.Read(path, offset, length, maxLength: 3);
+        long end = length == 0 ? 10 : offset + length;
+        Assert.Equal("0123456789"[(int)(end - 3)..(int)end], Encoding.UTF8.GetString(chunk.Data));
+        Assert.Equal(end, chunk.NextOffset);
+        Assert.True(chunk.Overflow);
+        Assert.False(ChildLogReader.Read(path, 7, 0, maxLength: 3).Overflow);
+    }
+
     [Fact]
     public void Read_MissingFile_Throws()
     {

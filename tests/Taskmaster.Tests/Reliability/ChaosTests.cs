@@ -110,7 +110,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         // Stop all: nothing of ours left, no zombie children of the daemon.
         await observer.StopAsync(["all"]);
         await ReliabilityTools.WaitUntilAsync(() => ReliabilityTools.Tagged(daemon.Dir).All(p => p == daemon.Pid), "no program process left after stop all");
-        await ReliabilityTools.WaitUntilAsync(() => !ProcessTools.AllPids().Any(p => ProcessTools.ParentPid(p) == daemon.Pid && ProcessTools.State(p) == 'Z'),
+        await ReliabilityTools.WaitUntilAsync(() => !ProcFs.AllPids().Any(p => ProcFs.ParentPid(p) == daemon.Pid && ProcFs.State(p) == 'Z'),
             "no zombie children of the daemon");
         var spawns = CountOf(daemon.Output, "spawned: ");
 
@@ -182,9 +182,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             while (DateTime.UtcNow < end)
             {
                 var candidates = random.Next(3) == 0
-                    ? ReliabilityTools.Tagged(daemon.Dir).Where(p => ProcessTools.CommandLine(p).Contains("--grandchild", StringComparison.Ordinal)).ToList()
+                    ? ReliabilityTools.Tagged(daemon.Dir).Where(p => ProcFs.CommandLine(p).Contains("--grandchild", StringComparison.Ordinal)).ToList()
                     : (await Running(observer)).Values.ToList();
-                if (candidates.Count > 0 && ProcessTools.Kill(candidates[random.Next(candidates.Count)], 9))
+                if (candidates.Count > 0 && ProcFs.Kill(candidates[random.Next(candidates.Count)], 9))
                     Interlocked.Increment(ref counts.Kills);
                 await Task.Delay(random.Next(10, 60));
             }
@@ -227,7 +227,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var live = ReliabilityTools.Tagged(daemon.Dir).Where(p => p != daemon.Pid).ToList();
         var after = Running(client).Result.Values.ToHashSet();
         if (!before.SetEquals(after)) return false;
-        var unknown = live.Where(p => ProcessTools.ProcessGroup(p) is not { } g || !before.Contains(g)).ToList();
+        var unknown = live.Where(p => ProcFs.ProcessGroup(p) is not { } g || !before.Contains(g)).ToList();
         var missing = before.Where(p => !live.Contains(p)).ToList();
         return unknown.Count == 0 && missing.Count == 0;
     }

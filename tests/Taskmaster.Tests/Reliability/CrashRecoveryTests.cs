@@ -25,25 +25,25 @@ public class CrashRecoveryTests
         await using var daemon = DaemonUnderTest.Create(FivePrograms());
         await daemon.StartAsync();
         var oldPids = await WaitAllRunningAsync(daemon, Names);
-        var oldGrandchildren = oldPids.Values.SelectMany(p => ProcessTools.GroupMembers(p).Where(m => m != p)).ToList();
+        var oldGrandchildren = oldPids.Values.SelectMany(p => ProcFs.GroupMembers(p).Where(m => m != p)).ToList();
         Assert.Equal(5, oldGrandchildren.Count);
         var childrenFile = new ChildRecordFile(daemon.PidfilePath + ".children");
         await WaitUntilAsync(() => childrenFile.Read().Count == 5, "the children file lists five children");
 
         daemon.Signal(9);
         await daemon.WaitForExitAsync();
-        Assert.All(oldPids.Values, pid => Assert.True(ProcessTools.IsAlive(pid), "a SIGKILLed daemon leaves its children running"));
+        Assert.All(oldPids.Values, pid => Assert.True(ProcFs.IsAlive(pid), "a SIGKILLed daemon leaves its children running"));
 
         await daemon.StartAsync();
         var newPids = await WaitAllRunningAsync(daemon, Names);
 
         foreach (var (name, pid) in oldPids)
         {
-            Assert.False(ProcessTools.IsAlive(pid), $"old {name} (pid {pid}) still runs");
+            Assert.False(ProcFs.IsAlive(pid), $"old {name} (pid {pid}) still runs");
             await daemon.WaitForOutputAsync($"recovery: '{name}' (pid {pid}) from a previous taskmasterd is still running");
             Assert.NotEqual(pid, newPids[name]);
         }
-        Assert.All(oldGrandchildren, g => Assert.False(ProcessTools.IsAlive(g), $"old grandchild {g} still runs"));
+        Assert.All(oldGrandchildren, g => Assert.False(ProcFs.IsAlive(g), $"old grandchild {g} still runs"));
         foreach (var name in Names)
             Assert.Equal([newPids[name]], Tagged($"/{name}.tag"));
     }
@@ -56,7 +56,7 @@ public class CrashRecoveryTests
         using var stranger = Process.Start(new ProcessStartInfo("setsid", ["sleep", "3600"]) { UseShellExecute = false })!;
         try
         {
-            await WaitUntilAsync(() => ProcessTools.ProcessGroup(stranger.Id) == stranger.Id, "the stranger leads its group");
+            await WaitUntilAsync(() => ProcFs.ProcessGroup(stranger.Id) == stranger.Id, "the stranger leads its group");
             var real = ProcStat.Read(stranger.Id)!.Value;
             new ChildRecordFile(daemon.PidfilePath + ".children")
                 .Write([new ChildRecord("ghost", stranger.Id, stranger.Id, real.StartTicks - 1)]);
@@ -65,12 +65,12 @@ public class CrashRecoveryTests
 
             // The daemon's stderr is read asynchronously: wait for the line rather than expect it already captured.
             await daemon.WaitForOutputAsync($"recovery: pid {stranger.Id} recorded for 'ghost' now belongs to another process; left alone");
-            Assert.True(ProcessTools.IsAlive(stranger.Id));
+            Assert.True(ProcFs.IsAlive(stranger.Id));
             Assert.False(stranger.HasExited);
         }
         finally
         {
-            ProcessTools.Kill(stranger.Id, 9);
+            ProcFs.Kill(stranger.Id, 9);
         }
     }
 
@@ -84,19 +84,19 @@ public class CrashRecoveryTests
             """);
         await daemon.StartAsync();
         var pid = (await WaitAllRunningAsync(daemon, ["solo"]))["solo"];
-        var grandchild = ProcessTools.GroupMembers(pid).Single(m => m != pid);
+        var grandchild = ProcFs.GroupMembers(pid).Single(m => m != pid);
         await WaitUntilAsync(() => new ChildRecordFile(daemon.PidfilePath + ".children").Read().Count == 1, "solo is recorded");
 
         daemon.Signal(9);
         await daemon.WaitForExitAsync();
-        ProcessTools.Kill(pid, 9); // the leader dies while no daemon watches; its sleep lives on in the group
-        await WaitUntilAsync(() => !ProcessTools.IsAlive(pid), "the leader is gone");
-        Assert.True(ProcessTools.IsAlive(grandchild));
+        ProcFs.Kill(pid, 9); // the leader dies while no daemon watches; its sleep lives on in the group
+        await WaitUntilAsync(() => !ProcFs.IsAlive(pid), "the leader is gone");
+        Assert.True(ProcFs.IsAlive(grandchild));
 
         await daemon.StartAsync();
         await WaitAllRunningAsync(daemon, ["solo"]);
 
-        Assert.False(ProcessTools.IsAlive(grandchild), "the orphaned grandchild still runs");
+        Assert.False(ProcFs.IsAlive(grandchild), "the orphaned grandchild still runs");
         await daemon.WaitForOutputAsync($"recovery: 'solo' (pid {pid}) is gone but 1 process(es) of its group remain");
     }
 

@@ -23,7 +23,7 @@ public class HostileConditionsTests
 
         var stop = await daemon.CtlAsync("stop", "mute");
         Assert.Contains("mute: stopped", stop.Stdout);
-        Assert.Empty(ProcessTools.GroupMembers(pid));
+        Assert.Empty(ProcFs.GroupMembers(pid));
     }
 
     [Fact]
@@ -37,11 +37,11 @@ public class HostileConditionsTests
             """);
         await daemon.StartAsync();
         var pid = (await WaitAllRunningAsync(daemon, ["storm"]))["storm"];
-        await WaitUntilAsync(() => ProcessTools.GroupMembers(pid).Count == 201, "200 grandchildren exist");
+        await WaitUntilAsync(() => ProcFs.GroupMembers(pid).Count == 201, "200 grandchildren exist");
 
         var stop = await daemon.CtlAsync("stop", "storm");
         Assert.Contains("storm: stopped", stop.Stdout);
-        await WaitUntilAsync(() => ProcessTools.GroupMembers(pid).Count == 0, "the whole group is gone");
+        await WaitUntilAsync(() => ProcFs.GroupMembers(pid).Count == 0, "the whole group is gone");
         Assert.Equal(0, (await daemon.CtlAsync("pid")).ExitCode);
     }
 
@@ -58,7 +58,7 @@ public class HostileConditionsTests
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("storm ") && l.Contains("EXITED")));
         var pid = int.Parse(daemon.Output.Split("spawned: 'storm' with pid ")[1].Split('\n')[0].Trim());
 
-        await WaitUntilAsync(() => ProcessTools.GroupMembers(pid).Count == 0, "no grandchild outlives the exited leader");
+        await WaitUntilAsync(() => ProcFs.GroupMembers(pid).Count == 0, "no grandchild outlives the exited leader");
         daemon.Signal(15);
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
@@ -102,12 +102,12 @@ public class HostileConditionsTests
             """);
         await daemon.StartAsync();
         var pid = (await WaitAllRunningAsync(daemon, ["frozen"]))["frozen"];
-        ProcessTools.Kill(pid, 19); // SIGSTOP
-        await WaitUntilAsync(() => ProcessTools.State(pid) == 'T', "the child is stopped");
+        ProcFs.Kill(pid, 19); // SIGSTOP
+        await WaitUntilAsync(() => ProcFs.State(pid) == 'T', "the child is stopped");
 
         var stop = await daemon.CtlAsync("stop", "frozen");
         Assert.Contains("frozen: stopped", stop.Stdout);
-        Assert.Empty(ProcessTools.GroupMembers(pid));
+        Assert.Empty(ProcFs.GroupMembers(pid));
     }
 
     [Fact]

@@ -36,6 +36,6 @@ internal static class ReliabilityTools
     }
 
     /// <summary>Live processes whose command line contains <paramref name="tag"/>.</summary>
-    public static IReadOnlyList<int> Tagged(string tag) => ProcessTools.ProcessesWithCommandLineContaining(tag)
-        .Where(p => ProcessTools.State(p) is not 'Z' and not null).ToList();
+    public static IReadOnlyList<int> Tagged(string tag) => ProcFs.ProcessesWithCommandLineContaining(tag)
+        .Where(p => ProcFs.State(p) is not 'Z' and not null).ToList();
 }

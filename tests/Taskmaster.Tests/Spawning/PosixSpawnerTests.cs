@@ -19,10 +19,10 @@ public sealed class PosixSpawnerTests : IDisposable
         var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));
         try
         {
-            var stat = ProcFs.Stat(child.Pid);
-            Assert.NotNull(stat);
-            Assert.Equal(child.Pid.ToString(), stat[2]); // pgrp
-            Assert.Equal(child.Pid.ToString(), stat[3]); // session
+            var entry = ProcFs.Read(child.Pid);
+            Assert.NotNull(entry);
+            Assert.Equal(child.Pid, entry.Value.ProcessGroup);
+            Assert.Equal(child.Pid, entry.Value.Session);
         }
         finally { await KillAndReap(child.Pid); }
     }

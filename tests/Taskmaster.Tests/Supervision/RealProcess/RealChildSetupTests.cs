@@ -19,15 +19,15 @@ public sealed class RealChildSetupTests
         });
         var pid = await real.RunningPid("probe");
         // The fixture execs sleep in place; what posix_spawn set up must survive that exec.
-        Assert.True(await Spawning.ProcFs.Until(() => Spawning.ProcFs.Comm(pid) == "sleep", Deadline));
+        Assert.True(await ProcFs.Until(() => ProcFs.Comm(pid) == "sleep", Deadline));
 
-        var stat = Spawning.ProcFs.Stat(pid)!;
-        Assert.Equal(pid.ToString(), stat[2]); // process group
-        Assert.Equal(pid.ToString(), stat[3]); // session
+        var entry = ProcFs.Read(pid);
+        Assert.Equal(pid, entry?.ProcessGroup);
+        Assert.Equal(pid, entry?.Session);
         Assert.Equal(Path.Combine(real.Dir, "work"), new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(false)?.FullName);
-        Assert.Equal("0027", Spawning.ProcFs.Status(pid, "Umask"));
-        Assert.Equal("0000000000000000", Spawning.ProcFs.Status(pid, "SigBlk"));
-        Assert.Equal("0000000000000000", Spawning.ProcFs.Status(pid, "SigIgn"));
+        Assert.Equal("0027", ProcFs.Status(pid, "Umask"));
+        Assert.Equal("0000000000000000", ProcFs.Status(pid, "SigBlk"));
+        Assert.Equal("0000000000000000", ProcFs.Status(pid, "SigIgn"));
 
         var environment = File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("TM_GREETING=hello, world", environment);

@@ -83,7 +83,7 @@ internal sealed class RealEngine : IAsyncDisposable
                 try { await _engine.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(60)); }
                 catch (Exception e) when (e is TimeoutException or ObjectDisposedException) { }
                 // Whatever a failed shutdown or a stray grandchild left running in our groups.
-                foreach (var p in ProcessTable.InGroups(AllSpawnedPids()).Where(p => !p.IsZombie))
+                foreach (var p in ProcFs.InGroups(AllSpawnedPids()).Where(p => !p.IsZombie))
                     new ProcessSignaller().Signal(p.Pid, Signals.SIGKILL, toGroup: false);
                 await _engine.DisposeAsync();
             }

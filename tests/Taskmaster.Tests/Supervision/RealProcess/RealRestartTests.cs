@@ -22,7 +22,7 @@ public sealed class RealRestartTests
         Assert.NotEqual(first, second);
         Assert.Equal([first, second!.Value], real.SpawnedPids("web"));
         Assert.Contains("exited: web (terminated by SIGKILL; not expected)", real.Log.Activity);
-        Assert.Null(ProcessTable.Read(first)); // reaped, not a zombie
+        Assert.Null(ProcFs.Read(first)); // reaped, not a zombie
     }
 
     [Fact]

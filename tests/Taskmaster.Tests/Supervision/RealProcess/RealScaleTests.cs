@@ -29,7 +29,7 @@ public sealed class RealScaleTests(ITestOutputHelper output)
         Assert.All(snapshots, s => Assert.Equal(ProcessState.Running, s.State));
         var pids = real.AllSpawnedPids();
         Assert.Equal(Count, pids.Count);
-        Assert.Equal(Count, ProcessTable.InGroups(pids).Count(p => !p.IsZombie));
+        Assert.Equal(Count, ProcFs.InGroups(pids).Count(p => !p.IsZombie));
 
         clock.Restart();
         await real.Engine.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -40,8 +40,8 @@ public sealed class RealScaleTests(ITestOutputHelper output)
         Assert.All(await real.Engine.GetProcessesAsync(), s => Assert.Equal(ProcessState.Stopped, s.State));
         Assert.Equal(Count, real.Log.Count(TimedLogger.Stopped) + real.Log.Count(TimedLogger.StoppedUnexpected));
         // Shutdown completes only once every child is reaped: no zombie, no process of any of their groups.
-        var left = ProcessTable.InGroups(pids);
+        var left = ProcFs.InGroups(pids);
         Assert.True(left.Count == 0, $"left behind: {string.Join(", ", left.Take(10))}");
-        Assert.DoesNotContain(ProcessTable.All(), p => p.ParentPid == Environment.ProcessId && pids.Contains(p.Pid));
+        Assert.DoesNotContain(ProcFs.All(), p => p.ParentPid == Environment.ProcessId && pids.Contains(p.Pid));
     }
 }

@@ -16,9 +16,9 @@ public sealed class RealStopTests(ITestOutputHelper output)
             $"{Fixture("ignore_term_tree.sh")} {Path.Combine(dir, "grandchild.pid")}", "startsecs = 1", "stopwaitsecs = 2"));
         var pid = await real.RunningPid("stubborn");
         var pidFile = Path.Combine(real.Dir, "grandchild.pid");
-        Assert.True(await Spawning.ProcFs.Until(() => File.Exists(pidFile), Deadline), "the fixture never wrote its grandchild's pid");
+        Assert.True(await ProcFs.Until(() => File.Exists(pidFile), Deadline), "the fixture never wrote its grandchild's pid");
         var grandchild = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(pid, ProcessTable.Read(grandchild)?.ProcessGroup);
+        Assert.Equal(pid, ProcFs.Read(grandchild)?.ProcessGroup);
 
         var stopRequestedAt = real.Log.Now;
         var result = (await real.Engine.StopAsync(["stubborn"], wait: true).WaitAsync(Deadline)).Single();
@@ -39,10 +39,10 @@ public sealed class RealStopTests(ITestOutputHelper output)
         // The child itself was reaped by the engine. The grandchild, orphaned by the same group SIGKILL, belongs
         // to init now; it must be dead, killed by that SIGKILL (an init that does not reap, as in some
         // containers, may keep it as a zombie: dead, holding only its pid).
-        Assert.Null(ProcessTable.Read(pid));
-        Assert.True(await Spawning.ProcFs.Until(() => ProcessTable.InGroups(new HashSet<int> { pid }).All(p => p.IsZombie), Deadline),
+        Assert.Null(ProcFs.Read(pid));
+        Assert.True(await ProcFs.Until(() => ProcFs.InGroups(new HashSet<int> { pid }).All(p => p.IsZombie), Deadline),
             "a process of the stopped program's group is still running");
-        foreach (var left in ProcessTable.InGroups(new HashSet<int> { pid }))
+        foreach (var left in ProcFs.InGroups(new HashSet<int> { pid }))
         {
             Assert.NotEqual(Environment.ProcessId, left.ParentPid); // never a zombie of ours
             Assert.Equal(Signals.SIGKILL, left.ExitSignal);

@@ -120,19 +120,8 @@ public class ReloadRealProcessTests
         var results = await r.Control.UpdateAsync([]).WaitAsync(Deadline);
         Assert.Equal(["stubborn: stopped", "stubborn: removed process group"], ReloadKit.Lines(results));
         Assert.Contains($"killing 'stubborn' ({stubborn}) with SIGKILL", r.Log.Activity);
-        Assert.True(await ProcFs.Until(() => ProcFs.IsDead(stubborn) && !GroupHasMembers(stubborn)), "stubborn's group must be empty");
+        Assert.True(await ProcFs.Until(() => ProcFs.IsDead(stubborn) && ProcFs.InGroups(new HashSet<int> { stubborn }).All(p => p.IsZombie)), "stubborn's group must be empty");
         Assert.Equal(["keep"], (await r.Engine.GetProcessesAsync()).Select(p => p.FullName));
         Assert.Equal(before["keep"], (await r.Pids())["keep"]);
-    }
-
-    /// <summary>True while any live process still belongs to process group <paramref name="pgid"/>.</summary>
-    private static bool GroupHasMembers(int pgid)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            if (ProcFs.Stat(pid) is { } f && f[2] == pgid.ToString() && f[0] is not ("Z" or "X")) return true;
-        }
-        return false;
     }
 }
