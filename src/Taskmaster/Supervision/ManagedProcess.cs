@@ -8,7 +8,7 @@ namespace Taskmaster.Supervision;
 /// Only the supervision loop thread reads or writes it, so it needs no locks. <see cref="Config"/> is
 /// settable so a reload can replace it in place once the process is stopped.
 /// </summary>
-internal sealed class ManagedProcess(ProcessConfig config)
+internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadlines = null)
 {
     public ProcessConfig Config { get; set; } = config;
     public string Name => Config.Name;
@@ -27,13 +27,37 @@ internal sealed class ManagedProcess(ProcessConfig config)
     public ExitStatus? LastExit { get; set; }
     public bool ExitExpected { get; set; }
 
-    // Deadlines are data: the loop sleeps until the earliest one of all processes.
+    // Deadlines are data: the loop sleeps until the earliest one of all processes. Each change re-queues the
+    // process in the directory's DeadlineQueue, so the loop never scans every process to find the next one.
     /// <summary>When STARTING becomes RUNNING (spawn + startsecs).</summary>
-    public DateTimeOffset? StartDeadline { get; set; }
+    public DateTimeOffset? StartDeadline
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
     /// <summary>When STOPPING escalates to SIGKILL (stop signal + stopwaitsecs).</summary>
-    public DateTimeOffset? StopDeadline { get; set; }
+    public DateTimeOffset? StopDeadline
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
     /// <summary>When BACKOFF tries again (entry + retry count seconds).</summary>
-    public DateTimeOffset? RetryAt { get; set; }
+    public DateTimeOffset? RetryAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>The queue this process's deadlines are kept in; null once it left the directory (or in unit tests).</summary>
+    public DeadlineQueue? Deadlines { get; set; } = deadlines;
+
+    /// <summary>Bumped by every deadline change: a queue entry carrying an older stamp is stale.</summary>
+    public long DeadlineStamp { get; set; }
+
+    /// <summary>True while a current (not stale) entry for this process is in <see cref="Deadlines"/>.</summary>
+    public bool DeadlineQueued { get; set; }
 
     /// <summary>The earliest pending deadline and the event it raises, if any.</summary>
     public (DateTimeOffset At, ProcessEvent Event)? NextDeadline
@@ -53,7 +77,13 @@ internal sealed class ManagedProcess(ProcessConfig config)
         }
     }
 
-    public void ClearDeadlines() => (StartDeadline, StopDeadline, RetryAt) = (null, null, null);
+    public void ClearDeadlines()
+    {
+        if (StartDeadline is null && StopDeadline is null && RetryAt is null) return;
+        (StartDeadline, StopDeadline, RetryAt) = (null, null, null);
+    }
+
+    private void Rescheduled() => Deadlines?.Reschedule(this);
 
     /// <summary>A child exists (or may exist) for this process.</summary>
     public bool HasChild => Pid is not null;

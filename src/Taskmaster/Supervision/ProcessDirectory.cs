@@ -13,7 +13,10 @@ internal sealed class ProcessDirectory
     private readonly Dictionary<string, int> _groupPriority = new(StringComparer.Ordinal);
     private readonly List<ManagedProcess> _unordered = [];
 
-    /// <summary>Every process, in no particular order: for the loop's scans after each message, which must stay cheap.</summary>
+    /// <summary>The pending deadlines of every process in the directory, earliest first.</summary>
+    public DeadlineQueue Deadlines { get; } = new();
+
+    /// <summary>Every process, in no particular order.</summary>
     public IReadOnlyList<ManagedProcess> Unordered => _unordered;
 
     /// <summary>Every process, in lexical order of group then name (supervisord's getAllProcessInfo order).</summary>
@@ -26,7 +29,7 @@ internal sealed class ProcessDirectory
     public IReadOnlyList<ManagedProcess> AddGroup(GroupConfig group)
     {
         if (_groups.ContainsKey(group.Name)) throw new InvalidOperationException($"group '{group.Name}' already exists");
-        var processes = group.Processes.Select(c => new ManagedProcess(c)).ToList();
+        var processes = group.Processes.Select(c => new ManagedProcess(c, Deadlines)).ToList();
         _groups[group.Name] = processes;
         _groupPriority[group.Name] = group.Priority;
         _unordered.AddRange(processes);
@@ -39,6 +42,7 @@ internal sealed class ProcessDirectory
         _groupPriority.Remove(name);
         if (!_groups.Remove(name, out var processes)) return false;
         _unordered.RemoveAll(processes.Contains);
+        foreach (var p in processes) Forget(p);
         return true;
     }
 
@@ -69,7 +73,7 @@ internal sealed class ProcessDirectory
             EnsureGroup(config.GroupName, 999);
             members = _groups[config.GroupName];
         }
-        var p = new ManagedProcess(config);
+        var p = new ManagedProcess(config, Deadlines);
         members.Add(p);
         _unordered.Add(p);
         return p;
@@ -80,6 +84,14 @@ internal sealed class ProcessDirectory
     {
         if (_groups.TryGetValue(p.Group, out var members)) members.Remove(p);
         _unordered.Remove(p);
+        Forget(p);
+    }
+
+    /// <summary>A removed process's deadlines must not fire any more (a BACKOFF retry, say).</summary>
+    private void Forget(ManagedProcess p)
+    {
+        Deadlines.Forget(p);
+        p.Deadlines = null;
     }
 
     /// <summary>Gives a live instance new settings in place, moving it to its new group if that changed.</summary>

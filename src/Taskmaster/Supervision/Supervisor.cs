@@ -220,14 +220,14 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var fired = false;
-        foreach (var p in _directory.Unordered)
+        while (_directory.Deadlines.Peek() is { } front && front.At <= now)
         {
-            while (p.NextDeadline is { } due && due.At <= now)
-            {
-                ClearDeadline(p, due.Event);
-                Dispatch(p, due.Event);
-                fired = true;
-            }
+            // Clearing the deadline re-queues the process with whatever deadline it has left.
+            var p = front.Process;
+            var due = p.NextDeadline!.Value;
+            ClearDeadline(p, due.Event);
+            Dispatch(p, due.Event);
+            fired = true;
         }
         return fired;
     }
@@ -244,9 +244,7 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
 
     private void ArmTimer()
     {
-        DateTimeOffset? earliest = null;
-        foreach (var p in _directory.Unordered)
-            if (p.NextDeadline is { } d && (earliest is null || d.At < earliest)) earliest = d.At;
+        var earliest = _directory.Deadlines.Peek()?.At;
 
         if (earliest == _timerArmedFor) return;
         _timerArmedFor = earliest;
