@@ -118,7 +118,8 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         var ok = false;
         try
         {
-            (inRead, inWrite) = CreateStdinPipe();
+            if (request.StdinPipe)
+                (inRead, inWrite) = CreateStdinPipe();
             if (request.Stdout == OutputRouting.Pipe)
                 (outRead, outWrite) = CreatePipe();
             if (request.Stderr == OutputRouting.Pipe)
@@ -146,7 +147,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             return new SpawnResult.Started(pid,
                 outRead < 0 ? null : new SafeFileHandle(outRead, ownsHandle: true),
                 errRead < 0 ? null : new SafeFileHandle(errRead, ownsHandle: true),
-                new SafeFileHandle(inWrite, ownsHandle: true));
+                inWrite < 0 ? null : new SafeFileHandle(inWrite, ownsHandle: true));
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OutOfMemoryException)
         {
