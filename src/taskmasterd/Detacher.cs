@@ -35,7 +35,7 @@ internal static class Detacher
 
         using var spawner = new PosixSpawner();
         var result = spawner.Spawn(new SpawnRequest([.. argv], [.. environment], null, null, null,
-            OutputRouting.Discard, OutputRouting.Pipe));
+            OutputRouting.Discard, OutputRouting.Pipe, StdinPipe: false));
         if (result is SpawnResult.Failed failed)
         {
             Console.Error.WriteLine($"taskmasterd: cannot start the daemon: {failed.Reason}");

@@ -21,6 +21,8 @@ public static class ApiErrorCodes
     public const int Internal = 104;
     /// <summary>The daemon was started without the service this endpoint needs (e.g. stdin forwarding).</summary>
     public const int Unsupported = 105;
+    /// <summary>A process's stdin pipe is full because it does not read it; what did not fit was not sent.</summary>
+    public const int InputFull = 106;
 
     /// <summary>The stable upper-snake name of a code: <c>BAD_NAME</c>, <c>UNKNOWN_ROUTE</c>, ...</summary>
     public static string NameOf(int code) => code switch
@@ -31,6 +33,7 @@ public static class ApiErrorCodes
         Unauthorized => "UNAUTHORIZED",
         Internal => "INTERNAL",
         Unsupported => "UNSUPPORTED",
+        InputFull => "INPUT_FULL",
         _ when Enum.IsDefined((ErrorCode)code) => ToUpperSnake(((ErrorCode)code).ToString()),
         _ => "ERROR",
     };
@@ -43,6 +46,7 @@ public static class ApiErrorCodes
         BodyTooLarge => 413,
         Unauthorized => 401,
         Unsupported => 501,
+        InputFull => 503,
         Internal => 500,
         (int)ErrorCode.BadName or (int)ErrorCode.NoFile or (int)ErrorCode.UnknownMethod => 404,
         (int)ErrorCode.IncorrectParameters or (int)ErrorCode.BadArguments or (int)ErrorCode.BadSignal => 400,

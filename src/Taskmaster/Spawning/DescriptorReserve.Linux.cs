@@ -1,4 +1,4 @@
-// Children cost the daemon descriptors (two pipes and a pidfd each, plus log files). If spawning were allowed to
+// Children cost the daemon descriptors (stdin, stdout and stderr pipes and a pidfd each, plus log files). If spawning were allowed to
 // use the last ones, the daemon itself could no longer accept a control connection, open a log file or even load
 // a runtime assembly, and a type initializer that fails for want of a descriptor fails for good: the control
 // server then stays broken after descriptors are freed (seen with `prlimit --nofile=250` and 60 programs). So a
@@ -19,8 +19,8 @@ internal static partial class DescriptorReserve
     /// <summary>Descriptors kept free for the daemon (control connections, log files, the runtime).</summary>
     public const int Reserve = 64;
 
-    /// <summary>What one spawn may open before the child owns them: stdout and stderr pipes, a pidfd, slack.</summary>
-    private const int PerSpawn = 8;
+    /// <summary>What one spawn may open before the child owns them: stdin, stdout and stderr pipes (6), a pidfd, slack.</summary>
+    private const int PerSpawn = 10;
 
     private const int RLIMIT_NOFILE = 7;
 

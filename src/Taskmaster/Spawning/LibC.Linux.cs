@@ -11,11 +11,11 @@ internal static unsafe partial class LibC
     private const string Lib = "libc";
 
     public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOENT = 2, ENOTDIR = 20,
-        ERANGE = 34, ESRCH = 3, EPERM = 1, EMFILE = 24, ENFILE = 23;
+        ERANGE = 34, ESRCH = 3, EPERM = 1, EMFILE = 24, ENFILE = 23, EPIPE = 32;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
-    public const int O_RDONLY = 0, O_WRONLY = 1, O_CLOEXEC = 0x80000;
-    public const int F_SETPIPE_SZ = 1031;
+    public const int O_RDONLY = 0, O_WRONLY = 1, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public const int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
     public const int CLONE_FS = 0x200;
     public const int X_OK = 1, F_OK = 0;
     public const int AT_FDCWD = -100;

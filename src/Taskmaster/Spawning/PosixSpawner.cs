@@ -23,7 +23,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Taskmaster.Spawning;
 
 /// <summary>Starts children with posix_spawn in a new session, with their own umask, cwd, environment,
-/// user, default signal dispositions, empty signal mask and only fds 0-2. Thread-safe; spawns are serialised.</summary>
+/// user, default signal dispositions, empty signal mask and only fds 0-2 (0 a stdin pipe whose write end the caller
+/// keeps, as supervisord gives every child). Thread-safe; spawns are serialised.</summary>
 public sealed class PosixSpawner : ISpawner, IDisposable
 {
     private readonly PosixSpawnerOptions _options;
@@ -113,10 +114,12 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private SpawnResult SpawnResolved(SpawnRequest request, string executable, List<string> argv,
         List<KeyValuePair<string, string>> environment, string? workingDirectory)
     {
-        int outRead = -1, outWrite = -1, errRead = -1, errWrite = -1;
+        int inRead = -1, inWrite = -1, outRead = -1, outWrite = -1, errRead = -1, errWrite = -1;
         var ok = false;
         try
         {
+            if (request.StdinPipe)
+                (inRead, inWrite) = CreateStdinPipe();
             if (request.Stdout == OutputRouting.Pipe)
                 (outRead, outWrite) = CreatePipe();
             if (request.Stderr == OutputRouting.Pipe)
@@ -130,7 +133,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             var env = environment.Select(kv => $"{kv.Key}={kv.Value}").ToArray();
             var umask = (uint)(request.Umask ?? _options.DefaultUmask ?? (int)_inheritedUmask);
             int rc, pid;
-            using (var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, outWrite, stderrFd))
+            using (var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, inRead, outWrite, stderrFd))
                 (rc, pid) = RunOnSpawnerThread(invocation);
             if (rc != 0)
                 return MapSpawnError(rc, request, executable, workingDirectory);
@@ -143,7 +146,8 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             ok = true;
             return new SpawnResult.Started(pid,
                 outRead < 0 ? null : new SafeFileHandle(outRead, ownsHandle: true),
-                errRead < 0 ? null : new SafeFileHandle(errRead, ownsHandle: true));
+                errRead < 0 ? null : new SafeFileHandle(errRead, ownsHandle: true),
+                inWrite < 0 ? null : new SafeFileHandle(inWrite, ownsHandle: true));
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or OutOfMemoryException)
         {
@@ -153,18 +157,21 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         }
         finally
         {
-            // The child holds its own copies of the write ends; ours must go, or the reader never sees EOF.
+            // The child holds its own copies of the ends it uses; ours must go, or the reader never sees EOF (and a
+            // child that closes its stdin would not make our writes fail with EPIPE).
+            if (inRead >= 0) LibC.Close(inRead);
             if (outWrite >= 0) LibC.Close(outWrite);
             if (errWrite >= 0) LibC.Close(errWrite);
             if (!ok)
             {
+                if (inWrite >= 0) LibC.Close(inWrite);
                 if (outRead >= 0) LibC.Close(outRead);
                 if (errRead >= 0) LibC.Close(errRead);
             }
         }
     }
 
-    private unsafe (int Read, int Write) CreatePipe()
+    private unsafe (int Read, int Write) CreatePipe(bool resize = true)
     {
         var fds = stackalloc int[2];
         if (LibC.Pipe2(fds, LibC.O_CLOEXEC) != 0)
@@ -172,9 +179,25 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"pipe2: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
-        if (_options.PipeSize > 0)
+        if (resize && _options.PipeSize > 0)
             _ = LibC.Fcntl(fds[0], LibC.F_SETPIPE_SZ, _options.PipeSize); // best effort: may exceed the user's quota
         return (fds[0], fds[1]);
+    }
+
+    /// <summary>The child's stdin. Our write end is non-blocking: the supervision loop writes to it and must never wait
+    /// on a child that does not read (a full pipe is an error for the caller, not a stall).</summary>
+    private (int Read, int Write) CreateStdinPipe()
+    {
+        var (read, write) = CreatePipe(resize: false);
+        var flags = LibC.Fcntl(write, LibC.F_GETFL, 0);
+        if (flags < 0 || LibC.Fcntl(write, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            LibC.Close(read);
+            LibC.Close(write);
+            throw new IOException($"fcntl(O_NONBLOCK): {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+        return (read, write);
     }
 
     private static SpawnResult.Failed MapSpawnError(int errno, SpawnRequest request, string executable, string? workingDirectory)

@@ -8,7 +8,7 @@
 //                                          32 and 33 out, which would keep them ignored); .NET ignores SIGPIPE
 //                                          in the daemon and a child must not inherit that;
 //   - an empty signal mask                 POSIX_SPAWN_SETSIGMASK;
-//   - fd 0 = /dev/null, fd 1/2 = the pipe write ends or /dev/null, chdir, then closefrom(3) so not one
+//   - fd 0 = the stdin pipe's read end, fd 1/2 = the pipe write ends or /dev/null, chdir, then closefrom(3) so not one
 //     daemon descriptor (sockets, log files, other children's pipes) leaks into the child.
 using System.Runtime.InteropServices;
 using System.Text;
@@ -28,10 +28,11 @@ internal sealed unsafe class SpawnInvocation : IDisposable
     /// <summary>umask the spawner thread applies before this spawn.</summary>
     public uint Umask { get; }
 
+    /// <param name="stdinFd">Pipe read end for fd 0, or -1 for /dev/null.</param>
     /// <param name="stdoutFd">Pipe write end for fd 1, or -1 for /dev/null.</param>
     /// <param name="stderrFd">Pipe write end for fd 2, -1 for /dev/null, or -2 for "same as fd 1".</param>
     public SpawnInvocation(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment,
-        string? workingDirectory, uint umask, int stdoutFd, int stderrFd)
+        string? workingDirectory, uint umask, int stdinFd, int stdoutFd, int stderrFd)
     {
         Umask = umask;
         const string devNull = "/dev/null";
@@ -69,7 +70,9 @@ internal sealed unsafe class SpawnInvocation : IDisposable
 
             Check(LibC.FileActionsInit(_fileActions), "posix_spawn_file_actions_init");
             _fileActionsReady = true;
-            Check(LibC.FileActionsAddOpen(_fileActions, 0, devNullPtr, LibC.O_RDONLY, 0), "addopen stdin");
+            Check(stdinFd >= 0
+                ? LibC.FileActionsAddDup2(_fileActions, stdinFd, 0)
+                : LibC.FileActionsAddOpen(_fileActions, 0, devNullPtr, LibC.O_RDONLY, 0), "stdin");
             Check(stdoutFd >= 0
                 ? LibC.FileActionsAddDup2(_fileActions, stdoutFd, 1)
                 : LibC.FileActionsAddOpen(_fileActions, 1, devNullPtr, LibC.O_WRONLY, 0), "stdout");

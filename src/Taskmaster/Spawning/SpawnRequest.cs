@@ -10,6 +10,8 @@ namespace Taskmaster.Spawning;
 /// <param name="User">User to switch to (daemon must be root), or null.</param>
 /// <param name="Stdout">What the child's fd 1 is.</param>
 /// <param name="Stderr">What the child's fd 2 is.</param>
+/// <param name="StdinPipe">True (supervised programs): fd 0 is a pipe whose write end comes back in the result.
+/// False (the detached daemon copy): fd 0 is /dev/null.</param>
 public sealed record SpawnRequest(
     ImmutableArray<string> Argv,
     ImmutableArray<KeyValuePair<string, string>> Environment,
@@ -17,7 +19,8 @@ public sealed record SpawnRequest(
     int? Umask,
     string? User,
     OutputRouting Stdout,
-    OutputRouting Stderr);
+    OutputRouting Stderr,
+    bool StdinPipe = true);
 
 /// <summary>Where a child's output descriptor points.</summary>
 public enum OutputRouting

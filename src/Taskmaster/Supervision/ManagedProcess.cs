@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Taskmaster.Config;
 using Taskmaster.Spawning;
 
@@ -17,6 +18,9 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
 
     public ProcessState State { get; set; } = ProcessState.Stopped;
     public int? Pid { get; set; }
+    /// <summary>The daemon's (non-blocking) end of the child's stdin pipe, from spawn until the child is reaped or
+    /// closes its stdin; null otherwise.</summary>
+    public SafeFileHandle? Stdin { get; set; }
     /// <summary>BACKOFF entries since the last RUNNING (supervisord's <c>backoff</c>).</summary>
     public int Retries { get; set; }
     public string? SpawnError { get; set; }

@@ -75,6 +75,7 @@ internal sealed class ProcessActions(
         {
             case SpawnResult.Started started:
                 p.Pid = started.Pid;
+                p.Stdin = started.StdinPipe;
                 ByPid[started.Pid] = p;
                 Attach(p, started);
                 SupervisorLog.Spawned(logger, p.Name, started.Pid);
@@ -256,6 +257,9 @@ internal sealed class ProcessActions(
             KillLeftovers(p, pid);
         }
         p.Pid = null;
+        // Every child gets a stdin pipe: closing ours with the exit is what keeps the daemon's descriptors flat.
+        p.Stdin?.Dispose();
+        p.Stdin = null;
         p.ClearDeadlines();
         p.LastExit = exit;
         p.StoppedAt = time.GetUtcNow();

@@ -116,6 +116,16 @@ internal sealed class ProcessDirectory
         .ThenBy(p => _groupPriority.GetValueOrDefault(p.Group, 999))
         .ThenBy(p => p.FullName, StringComparer.Ordinal);
 
+    /// <summary>The one process <c>group:name</c> or a bare <c>name</c> (that is, <c>name:name</c>) designates, as
+    /// supervisord's <c>_getGroupAndProcess</c> reads a name for single-process calls; null for anything else
+    /// (unknown names, <c>group:*</c>, <c>all</c>).</summary>
+    public ManagedProcess? Find(string name)
+    {
+        var colon = name.IndexOf(':');
+        var (group, process) = colon < 0 ? (name, name) : (name[..colon], name[(colon + 1)..]);
+        return _groups.TryGetValue(group, out var members) ? members.FirstOrDefault(p => p.Name == process) : null;
+    }
+
     /// <summary>
     /// Resolves supervisorctl names: <c>all</c>, <c>group:*</c>, <c>group:name</c>, <c>name</c> (a group
     /// whose single process has the group's name is that process; any other group name means all of its

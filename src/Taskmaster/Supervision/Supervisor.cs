@@ -13,7 +13,7 @@ namespace Taskmaster.Supervision;
 /// single one-shot timer for the earliest deadline left, or disarms it: with nothing due the loop
 /// sleeps until the next message, it never polls.
 /// </summary>
-public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
+public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDisposable
 {
     private readonly SupervisorConfig _config;
     private readonly IExitWatcher _exitWatcher;
@@ -99,6 +99,9 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
 
     public Task ShutdownAsync(CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("shutdown", BeginShutdown, ct);
+
+    public Task<StdinWriteResult> WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default) =>
+        Ask<StdinWriteResult>("stdin", reply => reply.TrySetResult(WriteStdin(name, data.Span)), ct);
 
     public IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default) => _watchers.Subscribe(ct);
 
@@ -399,6 +402,29 @@ public sealed partial class Supervisor : ISupervisor, IAsyncDisposable
                 : new OperationResult(name));
         }
         return results;
+    }
+
+    /// <summary>supervisord's sendProcessStdin: only to a child that is not being stopped; a closed pipe is
+    /// reported (and our end released at once), a full one too: the loop never waits for a child to read.</summary>
+    private StdinWriteResult WriteStdin(string name, ReadOnlySpan<byte> data)
+    {
+        if (_directory.Find(name) is not { } p) return new StdinWriteResult(name, StdinWriteStatus.BadName);
+        if (!p.HasChild || p.State is ProcessState.Stopping) return new StdinWriteResult(p.FullName, StdinWriteStatus.NotRunning);
+        if (p.Stdin is not { } pipe) return new StdinWriteResult(p.FullName, StdinWriteStatus.Closed);
+        var (written, errno) = ChildStdin.Write(pipe, data);
+        switch (errno)
+        {
+            case 0:
+                return new StdinWriteResult(p.FullName, StdinWriteStatus.Written, written);
+            case ChildStdin.FullErrno:
+                return new StdinWriteResult(p.FullName, StdinWriteStatus.Full, written);
+            default:
+                // EPIPE, or anything else that makes the pipe unusable: it stays unusable, so let it go now.
+                SupervisorLog.StdinClosed(_logger, p.Name, errno);
+                pipe.Dispose();
+                p.Stdin = null;
+                return new StdinWriteResult(p.FullName, StdinWriteStatus.Closed, written);
+        }
     }
 
     private List<OperationResult> ClearLogs(IReadOnlyList<string> names)

@@ -72,4 +72,7 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(EventId = 118, Level = LogLevel.Debug, Message = "{Name}: {From} -> {To}")]
     public static partial void StateChanged(ILogger logger, string name, string from, string to);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "stdin of {Name} is closed (errno {Errno}): input is refused from now on")]
+    public static partial void StdinClosed(ILogger logger, string name, int errno);
 }

@@ -431,9 +431,8 @@ internal sealed partial class CommandProcessor : IDisposable
                     finally { gate.Release(); }
                 }
             }).ToList();
-            // The alongside task may sit in a read of stdin that no token can interrupt: it may end the follow, but
-            // the follow never waits for it.
-            // Task.Run: Console.In's ReadLineAsync completes synchronously, it would block right here otherwise.
+            // The alongside task (fg's input) may end the follow; the follow does not wait for it to notice the end.
+            // Task.Run: it blocks a thread in poll(2) while waiting for input.
             var side = alongside is null ? null
                 : Task.Run(() => alongside(stop.Token), CancellationToken.None).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
             try { await Task.WhenAny(side is null ? pumps : [.. pumps, side]); await stop.CancelAsync(); await Task.WhenAll(pumps); }
@@ -469,24 +468,35 @@ internal sealed partial class CommandProcessor : IDisposable
             return;
         }
         var ended = "Exiting foreground";
-        var warned = false;
-        // In the shell the line editor owns the terminal: a stdin read left pending after Ctrl-C would swallow the
-        // next command, so there fg ends on Ctrl-C only. One-shot, a line or EOF (Ctrl-D) is watched as well.
-        await FollowAsync([(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, Interactive ? null : async token =>
+        // Typed lines go to the process's stdin, as supervisorctl's fg sends them. In the shell only from a terminal:
+        // with piped commands the shell's reader has already buffered the lines after "fg", and they are commands.
+        var forwardInput = !Interactive || !Console.IsInputRedirected;
+        await FollowAsync([(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, !forwardInput ? null : async token =>
         {
-            // Children's stdin is /dev/null (the spawner keeps no stdin pipe), so typed lines are not forwarded:
-            // fg is an output attachment. As in supervisorctl, each line is a chance to notice the process died,
-            // and EOF (Ctrl-D) leaves foreground mode like Ctrl-C.
-            var input = Console.In;
+            using var input = new InterruptibleStdin();
+            var buffer = new byte[16 * 1024];
             while (!token.IsCancellationRequested)
             {
-                var line = await input.ReadLineAsync(token);
-                if (line is null) return;
-                if (!warned)
+                var read = input.Read(buffer, token);
+                if (read == 0) return; // end of input (Ctrl-D) leaves foreground mode like Ctrl-C
+                try
                 {
-                    Say("(input is not forwarded: taskmasterd gives its children no stdin; Ctrl-C to exit)");
-                    warned = true;
+                    await _client.WriteStdinAsync(info.FullName, buffer.AsMemory(0, read), token);
                 }
+                catch (ControlApiException e) when (e.Error.Code == ApiErrorCodes.InputFull)
+                {
+                    // The process is busy, not gone: say what was lost and keep going.
+                    Say($"ERROR: {e.Error.Message}");
+                    continue;
+                }
+                catch (ControlApiException e)
+                {
+                    ended = e.Error.Code == (int)ErrorCode.NotRunning
+                        ? "Process got killed\nExiting foreground"
+                        : $"ERROR: {e.Error.Message}\nExiting foreground";
+                    return;
+                }
+                // As in supervisorctl, each line is also a chance to notice the process died.
                 if ((await _client.GetProcessAsync(info.FullName, token)).State != "RUNNING")
                 {
                     ended = "Process got killed\nExiting foreground";

@@ -9,7 +9,7 @@ internal static class HelpTexts
         ["avail"] = "avail\t\t\tDisplay all configured processes",
         ["clear"] = "clear <name>\t\tClear a process' log files.\nclear <name> <name>\tClear multiple process' log files\nclear all\t\tClear all process' log files",
         ["exit"] = "exit\tExit the taskmaster shell.",
-        ["fg"] = "fg <process>\tConnect to a process in foreground mode\n\t\tCtrl-C to exit\n\t\t(output only: typed input is not forwarded, children's stdin is /dev/null)",
+        ["fg"] = "fg <process>\tConnect to a process in foreground mode\n\t\tCtrl-C to exit\n\t\t(typed lines are sent to the process's stdin; Ctrl-D exits too)",
         ["help"] = "help\t\tPrint a list of available actions\nhelp <action>\tPrint help for <action>",
         ["list"] = "list\t\t\tList every program: group, instances running/total, state summary, autostart",
         ["maintail"] = "maintail -f \tContinuous tail of taskmasterd main log file (Ctrl-C to exit)\nmaintail -100\tlast 100 *bytes* of taskmasterd main log file\nmaintail\tlast 1600 *bytes* of taskmasterd main log file",

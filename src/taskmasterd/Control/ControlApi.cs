@@ -266,6 +266,9 @@ internal sealed class ControlApi(
         ctx.Response.ContentType = "text/plain; charset=utf-8";
         ctx.Response.Headers.CacheControl = "no-cache";
         await ctx.Response.StartAsync(ctx.RequestAborted);
+        // StartAsync only queues the headers: without a flush a client following a log that stays empty (a process
+        // that never writes to stderr) waits for them forever, and fg, which follows both streams, never starts.
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         await foreach (var chunk in logs.FollowAsync(name, stream, offset, ctx.RequestAborted))
         {
             await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);

@@ -238,7 +238,7 @@ public sealed class CtlCommandsEndToEndTests
     }
 
     [Fact]
-    public async Task Fg_FollowsOutput_ExplainsInputIsNotForwarded_AndEndsOnEof()
+    public async Task Fg_FollowsOutputOfBothStreams_AndEndsOnCtrlCOrEof()
     {
         await using var daemon = await StartedDaemonAsync();
         using var fg = CtlRunningProcess.Start(daemon.ConfigPath, ["fg", "grp:hup"]);
@@ -256,7 +256,7 @@ public sealed class CtlCommandsEndToEndTests
 
         var notRunning = await daemon.CtlAsync("fg", "quick");
         Assert.Equal(("ERROR: process not running", 1), (notRunning.Stdout.Trim(), notRunning.ExitCode));
-        Assert.Contains("not forwarded", (await daemon.CtlAsync("help", "fg")).Stdout);
+        Assert.Contains("typed lines are sent to the process's stdin", (await daemon.CtlAsync("help", "fg")).Stdout);
     }
 
     [Fact]

@@ -56,6 +56,13 @@ internal sealed class CtlRunningProcess : IDisposable
         }
     }
 
+    /// <summary>Types a line on its stdin (fg forwards it to the process).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteAsync(line + "\n");
+        await _process.StandardInput.FlushAsync();
+    }
+
     public void Signal(int signal) => ProcFs.Kill(_process.Id, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)

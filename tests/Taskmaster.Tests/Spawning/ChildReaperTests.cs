@@ -70,7 +70,7 @@ public sealed class ChildReaperTests : IDisposable
     {
         // posix_spawn without the spawner: a child of this process the reaper was never told about.
         int pid;
-        using (var invocation = new SpawnInvocation("/bin/sh", ["/bin/sh", "-c", "exit 5"], [], null, 0b000_010_010, -1, -1))
+        using (var invocation = new SpawnInvocation("/bin/sh", ["/bin/sh", "-c", "exit 5"], [], null, 0b000_010_010, -1, -1, -1))
             Assert.Equal(0, invocation.Run(out pid));
         // Meanwhile registered children come and go, so the reaper is awake while this one exits.
         for (var i = 0; i < 5; i++)
@@ -103,7 +103,7 @@ public sealed class ChildReaperTests : IDisposable
         // The fallback PosixSpawner takes when pidfd_open fails: simulate it on an unregistered child.
         int pid;
         using (var invocation = new SpawnInvocation(Fixture("sleep_forever.sh"), [Fixture("sleep_forever.sh")], [], null,
-                   0b000_010_010, -1, -1))
+                   0b000_010_010, -1, -1, -1))
             Assert.Equal(0, invocation.Run(out pid));
 
         var failed = PosixSpawner.KillUnwatched(pid, LibC.EMFILE, Request(["sleepy"]));

@@ -66,7 +66,7 @@ public sealed class PosixSpawnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Spawn_AppliesWorkingDirectoryEnvironmentAndUmask_WithStdinOnDevNull()
+    public async Task Spawn_AppliesWorkingDirectoryEnvironmentAndUmask_WithStdinOnAPipe()
     {
         var dir = TempDir();
         try
@@ -80,12 +80,42 @@ public sealed class PosixSpawnerTests : IDisposable
             Assert.Contains($"cwd={dir}", lines);
             Assert.Contains("umask=0027", lines);
             Assert.Contains("var=hello world", lines);
-            Assert.Contains("stdin=/dev/null", lines);
+            Assert.Contains(lines, l => l.StartsWith("stdin=pipe:[", StringComparison.Ordinal));
+            child.StdinPipe?.Dispose();
             Assert.Equal("to-stderr\n", await stderr);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead,
                 File.GetUnixFileMode(Path.Combine(dir, "created.txt")));
         }
         finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public async Task Spawn_StdinPipe_CarriesWhatTheDaemonWrites_AndItsCloseIsTheChildsEndOfInput()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("stdin_echo.sh")], stderr: OutputRouting.Discard)));
+        Assert.NotNull(child.StdinPipe);
+        Assert.Equal((6, 0), ChildStdin.Write(child.StdinPipe, "hello\n"u8));
+        child.StdinPipe.Dispose();
+
+        Assert.Equal("got hello\n", await ReadToEnd(child.StdoutPipe));
+        Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(child.Pid));
+    }
+
+    [Fact]
+    public async Task Spawn_StdinPipe_IsNonBlocking_AFullPipeIsEagainNotAStall()
+    {
+        var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));
+        try
+        {
+            var (written, errno) = ChildStdin.Write(child.StdinPipe!, new byte[4 << 20]);
+            Assert.Equal(ChildStdin.FullErrno, errno);
+            Assert.InRange(written, 4096, (4 << 20) - 1);
+        }
+        finally
+        {
+            child.StdinPipe?.Dispose();
+            await KillAndReap(child.Pid);
+        }
     }
 
     [Fact]

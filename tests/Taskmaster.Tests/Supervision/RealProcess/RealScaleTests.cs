@@ -14,8 +14,9 @@ public sealed class RealScaleTests(ITestOutputHelper output)
     [Fact]
     public async Task Scale_ThousandSleepInstances_ReachRunningAndShutdownLeavesNoZombieOrStray()
     {
-        // One pidfd per live child is held by the reaper, on top of what the test host already has open.
-        Assert.True(ResourceLimits.EnsureOpenFiles(Count + 1024) >= Count + 1024, "RLIMIT_NOFILE too low for the scale test");
+        // Two descriptors per live child (the reaper's pidfd, the engine's end of its stdin pipe), on top of what the
+        // test host already has open.
+        Assert.True(ResourceLimits.EnsureOpenFiles(2 * Count + 1024) >= 2 * Count + 1024, "RLIMIT_NOFILE too low for the scale test");
         var clock = Stopwatch.StartNew();
         await using var real = Start(_ => Program("sleeper", "sleep 3600", $"numprocs = {Count}",
             "process_name = %(program_name)s_%(process_num)04d", "startsecs = 1"));
