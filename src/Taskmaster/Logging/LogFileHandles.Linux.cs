@@ -51,6 +51,16 @@ internal static partial class LogFileHandles
         return handle;
     }
 
+    private const int O_PATH = 0x200000;
+
+    /// <summary>A reference to <paramref name="path"/>'s inode that keeps it alive after an unlink, without
+    /// needing read permission (O_PATH); null when there is no such file (or it cannot be held).</summary>
+    public static SafeFileHandle? TryHoldForRetirement(string path)
+    {
+        int fd = Open(path, O_PATH | O_CLOEXEC, 0);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     private static unsafe partial nint Write(SafeFileHandle fd, byte* buffer, nint count);
 
