@@ -21,13 +21,15 @@ internal static class DaemonCommandLine
         var pidfile = new Option<string?>("--pidfile", "-j") { Description = "Pid file (overrides [taskmasterd] pidfile)", HelpName = "FILE" };
         var directory = new Option<string?>("--directory", "-d") { Description = "Change to this directory when daemonizing", HelpName = "DIR" };
         var user = new Option<string?>("--user", "-u") { Description = "Run as this user (the daemon must start as root)", HelpName = "USER" };
+        // Read by Program before parsing (InitRole.ShouldRun); declared here so it is accepted and documented.
+        var noInit = new Option<bool>(InitRole.OptOutFlag) { Description = "As PID 1 (a container), do not start the daemon under a minimal init that reaps orphans and forwards signals" };
 
         var root = new RootCommand(
             "taskmasterd: starts the programs of a configuration file, keeps them alive and serves taskmasterctl.\n\n" +
             "Exit codes: 0 ok; 1 the daemon failed (socket in use, another daemon running, runtime error); " +
             "2 the configuration is invalid (every error is printed as file:line:col).")
         {
-            config, nodaemon, check, logfile, loglevel, pidfile, directory, user,
+            config, nodaemon, check, logfile, loglevel, pidfile, directory, user, noInit,
         };
         root.SetAction(result => run(new DaemonOptions
         {

@@ -11,7 +11,7 @@ internal static class DaemonEnvironment
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             var key = (string)entry.Key;
-            if (key != Detacher.DetachedVariable)
+            if (key != Detacher.DetachedVariable && key != InitRole.ChildVariable)
                 result[key] = (string?)entry.Value ?? "";
         }
         return result;

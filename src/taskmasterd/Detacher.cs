@@ -70,7 +70,7 @@ internal static class Detacher
     }
 
     /// <summary>How to run this program again: the native binary itself, or `dotnet taskmasterd.dll` under the SDK.</summary>
-    private static IEnumerable<string> SelfCommand()
+    public static IEnumerable<string> SelfCommand()
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("unknown executable path");
         if (Path.GetFileNameWithoutExtension(process) == "dotnet")

@@ -15,7 +15,9 @@ internal sealed class PidFile(string path) : IDisposable
     /// <summary>Writes our pid; returns an error message instead when another live daemon holds the file.</summary>
     public string? TryClaim()
     {
-        if (ReadLivePid() is { } other && other != Environment.ProcessId)
+        // Under the init role PID 1 is our own parent, never a rival (a container restarted after a --no-init run
+        // finds 1 in its pid file).
+        if (ReadLivePid() is { } other && other != Environment.ProcessId && !(other == 1 && InitRole.IsDaemonChild))
             return $"another taskmasterd is already running with pid {other} (pidfile {Path})";
         System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
         var temp = Path + ".tmp";

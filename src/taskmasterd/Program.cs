@@ -11,6 +11,10 @@ internal static class Program
         ChildSignals.ResetSigchldToDefault();
         foreach (var signal in (ReadOnlySpan<int>)[Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR2])
             DaemonNative.UnignoreSignal(signal);
+        // As PID 1 the runtime would reap our children behind the pidfd reaper's back: be a tiny init instead,
+        // with the daemon as its child (see InitRole). Decided before parsing: the init touches nothing else.
+        if (InitRole.ShouldRun(args))
+            return InitRole.Run(args);
         return DaemonCommandLine.Build(options => DaemonProgram.Run(options, args)).Parse(args).Invoke();
     }
 }
