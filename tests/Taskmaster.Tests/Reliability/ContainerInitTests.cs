@@ -78,7 +78,7 @@ public class ContainerInitTests
             // The orphans (5 copies of the script whose parent exited) end, and nobody is left a zombie.
             try
             {
-                await daemon.WaitUntilAsync(() => Namespace(init).All(p => ProcessTools.State(p) != 'Z' && !Comm(p).StartsWith("leave_orphans", StringComparison.Ordinal)),
+                await daemon.WaitUntilAsync(() => Namespace(init).All(p => ProcFs.State(p) != 'Z' && !Comm(p).StartsWith("leave_orphans", StringComparison.Ordinal)),
                     "the orphans to be gone and no zombie left", TimeSpan.FromSeconds(30));
             }
             catch (TimeoutException)
@@ -87,18 +87,18 @@ public class ContainerInitTests
             }
 
             // Signals sent to PID 1 reach the daemon.
-            ProcessTools.Kill(init, 1);
+            ProcFs.Kill(init, 1);
             await daemon.WaitForOutputAsync("received SIGHUP");
 
-            ProcessTools.Kill(init, 15);
+            ProcFs.Kill(init, 15);
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains("received SIGTERM", daemon.Output);
             Assert.Contains("stopped: keeper", daemon.Output);
-            Assert.False(ProcessTools.IsAlive(init), "PID 1 outlived the daemon");
+            Assert.False(ProcFs.IsAlive(init), "PID 1 outlived the daemon");
         }
         finally
         {
-            if (init > 0) ProcessTools.Kill(init, 9); // a PID namespace dies with its PID 1
+            if (init > 0) ProcFs.Kill(init, 9); // a PID namespace dies with its PID 1
         }
     }
 
@@ -117,12 +117,12 @@ public class ContainerInitTests
             await daemon.StartAsync();
             init = await NamespaceInitAsync(daemon);
             var daemonPid = Children(init).Single(); // the daemon: the init's only child
-            ProcessTools.Kill(daemonPid, 9);
+            ProcFs.Kill(daemonPid, 9);
             Assert.Equal(128 + 9, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         }
         finally
         {
-            if (init > 0) ProcessTools.Kill(init, 9);
+            if (init > 0) ProcFs.Kill(init, 9);
         }
     }
 
@@ -175,5 +175,5 @@ public class ContainerInitTests
     }
 
     private static string Describe(int init) =>
-        string.Join(", ", Namespace(init).Select(p => $"{p} {Comm(p)} {ProcessTools.State(p)}"));
+        string.Join(", ", Namespace(init).Select(p => $"{p} {Comm(p)} {ProcFs.State(p)}"));
 }
