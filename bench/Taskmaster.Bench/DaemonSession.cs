@@ -14,6 +14,9 @@ internal sealed class DaemonSession : IDisposable
     private readonly Process _daemon;
     private readonly string _runId;
 
+    /// <summary>The marker value every process of this session carries (see <see cref="StraySweeper"/>).</summary>
+    public string RunId => _runId;
+
     public SupervisorUnderTest Supervisor { get; }
     public string Dir { get; }
     public string ConfigPath { get; }
@@ -40,7 +43,7 @@ internal sealed class DaemonSession : IDisposable
     /// <summary>Creates the directory and config, then launches the daemon (does not wait for it).</summary>
     public static DaemonSession Launch(SupervisorUnderTest supervisor, string root, string label, Func<string, IReadOnlyList<ProgramSpec>> programs)
     {
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = StraySweeper.NewRunId();
         var dir = Path.Combine(root, $"{(supervisor.Side == Side.Taskmaster ? "tm" : "sd")}-{label}");
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         Directory.CreateDirectory(PidsDir(dir));

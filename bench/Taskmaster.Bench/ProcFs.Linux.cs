@@ -48,7 +48,11 @@ internal static class ProcFs
     }
 
     /// <summary>Processes whose environment holds <paramref name="entryPrefix"/> (e.g. "TMBENCH_RUN=").</summary>
-    public static List<int> ProcessesWithEnvironment(string entryPrefix)
+    public static List<int> ProcessesWithEnvironment(string entryPrefix) =>
+        ProcessesWithEnvironment(entry => entry.StartsWith(entryPrefix, StringComparison.Ordinal));
+
+    /// <summary>Processes (other than this one) with an environment entry <c>NAME=value</c> that <paramref name="matches"/>.</summary>
+    public static List<int> ProcessesWithEnvironment(Func<string, bool> matches)
     {
         var found = new List<int>();
         var self = Environment.ProcessId;
@@ -60,7 +64,7 @@ internal static class ProcFs
                 var environ = File.ReadAllText($"/proc/{pid}/environ");
                 foreach (var entry in environ.Split('\0'))
                 {
-                    if (entry.StartsWith(entryPrefix, StringComparison.Ordinal)) { found.Add(pid); break; }
+                    if (matches(entry)) { found.Add(pid); break; }
                 }
             }
             catch (IOException) { }

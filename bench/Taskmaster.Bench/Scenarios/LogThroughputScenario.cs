@@ -81,7 +81,7 @@ internal static class LogThroughputScenario
     /// </summary>
     private static double MeasureFloor(BenchContext ctx, TimeSpan window, bool rotated)
     {
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = StraySweeper.NewRunId();
         var dir = Path.Combine(ctx.Root, "floor");
         Directory.CreateDirectory(dir);
         var psi = new ProcessStartInfo("/bin/bash") { UseShellExecute = false };

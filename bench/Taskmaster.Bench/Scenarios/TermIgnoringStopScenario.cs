@@ -16,7 +16,7 @@ internal static class TermIgnoringStopScenario
             s.WaitPidFiles(n, TimeSpan.FromSeconds(120));
             s.WaitRunning(n, TimeSpan.FromSeconds(120));
             var stop = s.Ctl(TimeSpan.FromSeconds(300), "stop", "all");
-            var left = ProcFs.ProcessesWithEnvironment(StraySweeper.ProgramVariable + "=").Count;
+            var left = ProcFs.ProcessesWithEnvironment($"{StraySweeper.ProgramVariable}={s.RunId}").Count;
             if (left > 0) throw new InvalidOperationException($"{left} TERM-ignoring programs still alive after stop all returned: {FleetScenario.Head(stop.Output)}");
             ctx.Book.Record(sup.Side, FleetScenario.MassStop, "`stop all`, TERM ignored, stopwaitsecs=2", $"{n}", "s", stop.Elapsed.TotalSeconds, 3);
         }));
