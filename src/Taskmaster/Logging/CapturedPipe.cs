@@ -33,14 +33,24 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
     private int _heldLength;
     private bool _grown;
     private bool _ended;
+    private int _floodEpisodes;
+    private int _slot = -1;
 
     public int Fd { get; } = fd;
 
     /// <summary>Completes once everything the child wrote is in the file and the pipe is closed.</summary>
     public Task Completion => _done.Task;
 
-    /// <summary>The pipe's place in the reactor's table while it is registered there, else -1 (reactor thread only).</summary>
-    internal int Slot { get; set; } = -1;
+    /// <summary>How many times this pipe went to a flood thread (diagnostics, tests).</summary>
+    public int FloodEpisodes => Volatile.Read(ref _floodEpisodes);
+
+    /// <summary>The pipe's place in the reactor's table while it is registered there, else -1. Written by the
+    /// reactor thread only; read elsewhere by tests.</summary>
+    internal int Slot
+    {
+        get => Volatile.Read(ref _slot);
+        set => Volatile.Write(ref _slot, value);
+    }
 
     /// <summary>Reads once (the reactor's level-triggered readiness), with <paramref name="scratch"/> as the
     /// buffer shared by every calm pipe. Full: the child is ahead of us, hand the pipe to a flood thread.</summary>
@@ -67,6 +77,7 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
     /// the child has been quiet for a moment (false: the pipe goes back to the reactor).</summary>
     public bool DrainFlood()
     {
+        Interlocked.Increment(ref _floodEpisodes);
         if (!_grown)
         {
             PipeReads.TryGrow(Fd, LargeBuffer);

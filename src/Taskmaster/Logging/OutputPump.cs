@@ -17,7 +17,11 @@ internal static class OutputPump
 {
     /// <summary>Takes ownership of <paramref name="pipe"/> and reads it to EOF; the task completes when all of
     /// it is written and the pipe is closed. Returns at once: the reading happens elsewhere.</summary>
-    public static Task RunAsync(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger)
+    public static Task RunAsync(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger) =>
+        Start(pipe, file, processName, logger).Completion;
+
+    /// <summary><see cref="RunAsync"/>, returning the capture itself (tests look at where it is being read).</summary>
+    internal static CapturedPipe Start(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger)
     {
         // The capture owns the descriptor from here on and closes it at EOF; the handle must forget it.
         int fd = (int)pipe.DangerousGetHandle();
@@ -31,13 +35,13 @@ internal static class OutputPump
         {
             logger.PipeReadFailed(processName, e.Message);
             captured.Finish();
-            return captured.Completion;
+            return captured;
         }
         var reactor = file is { WritesMayBlock: true } ? null : PipeReactor.TryGetShared();
         if (reactor is not null)
             reactor.Add(captured);
         else
             PipeReactor.StartOwnThread(captured);
-        return captured.Completion;
+        return captured;
     }
 }
