@@ -143,9 +143,12 @@ internal sealed unsafe class PipeReactor
 
     private void TakeArrivals()
     {
-        Volatile.Write(ref _wakePending, 0);
+        // Order matters: consume the poke first, then clear the flag, then empty the queue. Cleared first, a
+        // poke written in between would be consumed here while the flag stayed set, and the next arrival,
+        // seeing the flag, would not poke: it would wait in the queue for whoever comes after it.
         ulong count;
-        LibC.Read(_wakeFd, &count, sizeof(ulong)); // resets the counter; EAGAIN (already read) is fine
+        LibC.Read(_wakeFd, &count, sizeof(ulong)); // resets the counter; EAGAIN (nothing to read) is fine
+        Interlocked.Exchange(ref _wakePending, 0);
         while (_arrivals.TryDequeue(out var pipe))
             Watch(pipe);
     }

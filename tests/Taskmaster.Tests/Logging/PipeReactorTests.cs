@@ -103,6 +103,38 @@ public sealed class PipeReactorTests : IDisposable
     }
 
     [Fact]
+    public async Task ArrivalsFromManyThreadsAtOnce_NoneIsLeftWaiting()
+    {
+        // Registrations race the reactor taking earlier ones: a lost poke leaves a pipe unread, its
+        // writer blocked and its capture never complete.
+        using var logs = new ChildLogs();
+        const int threads = 8, perThread = 100;
+        var pipes = Enumerable.Range(0, threads * perThread).Select(_ => new TestPipe()).ToArray();
+        try
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                var batch = pipes.Skip(round * pipes.Length / 5).Take(pipes.Length / 5).ToArray();
+                await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() =>
+                {
+                    foreach (var pipe in batch.Where((_, i) => i % threads == t))
+                    {
+                        logs.Attach(Process("p", LogTarget.Discard), pipe.ReadEnd, null);
+                        pipe.Write("hello\n");
+                        pipe.CloseWriter();
+                    }
+                })));
+                await logs.WhenAllDrained().WaitAsync(Deadline);
+            }
+        }
+        finally
+        {
+            foreach (var pipe in pipes)
+                pipe.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task AThousandPipes_ShareOneThread()
     {
         const int count = 1000;
