@@ -41,6 +41,9 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
     /// <summary>Completes once everything the child wrote is in the file and the pipe is closed.</summary>
     public Task Completion => _done.Task;
 
+    /// <summary>Whether the target's writes may wait on its reader (a FIFO or terminal, see RotatingLogFile).</summary>
+    public bool TargetMayBlock => file is { WritesMayBlock: true };
+
     /// <summary>How many times this pipe went to a flood thread (diagnostics, tests).</summary>
     public int FloodEpisodes => Volatile.Read(ref _floodEpisodes);
 

@@ -37,7 +37,7 @@ internal static class OutputPump
             captured.Finish();
             return captured;
         }
-        var reactor = file is { WritesMayBlock: true } ? null : PipeReactor.TryGetShared();
+        var reactor = captured.TargetMayBlock ? null : PipeReactor.TryGetShared();
         if (reactor is not null)
             reactor.Add(captured);
         else

@@ -124,6 +124,14 @@ internal sealed unsafe class PipeReactor
                     continue;
                 }
                 var pipe = _slots[(int)data]!;
+                if (pipe.TargetMayBlock)
+                {
+                    // A FIFO target that could not be opened at registration (no reader yet) and now is:
+                    // its writes may wait, so it leaves for a thread of its own before the next one.
+                    Forget(pipe);
+                    StartOwnThread(pipe);
+                    continue;
+                }
                 switch (pipe.ReadOnce(_scratch))
                 {
                     case CapturedPipe.ReadOutcome.Ended:
