@@ -1,4 +1,4 @@
-// Output capture for all children. Attach hands each pipe to a pump on the thread pool and returns;
+// Output capture for all children. Attach hands each pipe to OutputPump (the pipe reactor) and returns;
 // pumps share one RotatingLogFile per path (reference-counted: the file closes when its last stream
 // reaches EOF), so stdout and stderr of one process can name the same file without two writers
 // fighting over its offset or its rotation.
@@ -122,7 +122,13 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     private Task StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target)
     {
         var file = target.Path is null ? null : Acquire(target);
-        var pump = Task.Run(async () =>
+        var pump = Pump();
+        _pumps.TryAdd(pump, true);
+        pump.ContinueWith(t => _pumps.TryRemove(t, out _), TaskScheduler.Default);
+        return pump;
+
+        // RunAsync only registers the pipe and returns, so the caller is never held up.
+        async Task Pump()
         {
             try
             {
@@ -133,10 +139,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
                 if (file is not null)
                     Release(file);
             }
-        });
-        _pumps.TryAdd(pump, true);
-        pump.ContinueWith(t => _pumps.TryRemove(t, out _), TaskScheduler.Default);
-        return pump;
+        }
     }
 
     private RotatingLogFile Acquire(LogTarget target)

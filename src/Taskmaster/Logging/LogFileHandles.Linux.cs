@@ -40,7 +40,7 @@ internal static partial class LogFileHandles
             throw LastError(path);
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         // O_NONBLOCK was only for the open; writes block, so a slow reader of a FIFO target slows only
-        // the pump that feeds it (a pool thread), never loses data.
+        // the pipe that feeds it (read on a thread of its own, see OutputPump), never loses data.
         int current = Fcntl(handle, F_GETFL, 0);
         if (current < 0 || Fcntl(handle, F_SETFL, current & ~O_NONBLOCK) < 0)
         {

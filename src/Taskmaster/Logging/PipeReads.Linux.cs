@@ -1,7 +1,8 @@
-// System calls for draining a flooding child pipe on a dedicated thread (see OutputPump): poll(2) to
-// wait, read(2) on the descriptor the runtime's pipe stream has already made non-blocking, and
-// F_SETPIPE_SZ so that one read moves up to a megabyte.
+// System calls on a child's pipe read end, shared by the reactor (PipeReactor) and the threads that drain
+// a flooding pipe (CapturedPipe): non-blocking read(2), poll(2) to wait on one pipe, and F_SETPIPE_SZ so
+// that one read moves up to a megabyte. read and fcntl are LibC's declarations (Spawning), poll is only here.
 using System.Runtime.InteropServices;
+using Taskmaster.Spawning;
 
 namespace Taskmaster.Logging;
 
@@ -10,16 +11,6 @@ internal static partial class PipeReads
 {
     /// <summary>read(2) found nothing to read on a non-blocking descriptor.</summary>
     public const int WouldBlock = -1;
-
-    private const int EAGAIN = 11;
-    private const int EINTR = 4;
-    private const int F_SETPIPE_SZ = 1031;
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint Read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int cmd, int arg);
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
@@ -33,8 +24,17 @@ internal static partial class PipeReads
         public short Revents;
     }
 
+    /// <summary>Makes reads on <paramref name="fd"/> return at once when the pipe is empty: the reactor and
+    /// the flood threads wait with epoll/poll, never inside read(2).</summary>
+    public static void MakeNonBlocking(int fd)
+    {
+        int flags = LibC.Fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || LibC.Fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
+            throw LastError("fcntl(O_NONBLOCK)");
+    }
+
     /// <summary>Blocks the calling thread until the pipe can be read (data, EOF or an error) or the
-    /// timeout passes; returns false on timeout.</summary>
+    /// timeout passes (-1: never); returns false on timeout.</summary>
     public static unsafe bool WaitReadable(int fd, int timeoutMs)
     {
         var entry = new PollFd { Fd = fd, Events = POLLIN };
@@ -45,9 +45,8 @@ internal static partial class PipeReads
                 return true; // POLLIN, POLLHUP or POLLERR: the next read tells which
             if (n == 0)
                 return false;
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-                throw new IOException($"poll: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            if (Marshal.GetLastPInvokeError() != LibC.EINTR)
+                throw LastError("poll");
         }
     }
 
@@ -58,13 +57,13 @@ internal static partial class PipeReads
         {
             while (true)
             {
-                nint n = Read(fd, p, buffer.Length);
+                nint n = LibC.Read(fd, p, buffer.Length);
                 if (n >= 0)
                     return (int)n;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR)
+                if (errno == LibC.EINTR)
                     continue;
-                if (errno == EAGAIN)
+                if (errno == LibC.EAGAIN)
                     return WouldBlock;
                 throw new IOException($"read: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
@@ -73,5 +72,11 @@ internal static partial class PipeReads
 
     /// <summary>Asks for a larger pipe so that one read moves more; best effort (the kernel caps it at
     /// /proc/sys/fs/pipe-max-size and per-user limits, and the old size stays on refusal).</summary>
-    public static void TryGrow(int fd, int bytes) => _ = Fcntl(fd, F_SETPIPE_SZ, bytes);
+    public static void TryGrow(int fd, int bytes) => _ = LibC.Fcntl(fd, LibC.F_SETPIPE_SZ, bytes);
+
+    private static IOException LastError(string call)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"{call}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
 }

@@ -58,6 +58,17 @@ internal sealed class RotatingLogFile : IDisposable
     /// <summary>Bytes dropped because the file could not be written, since it was opened.</summary>
     public long DroppedBytes => Interlocked.Read(ref _droppedTotal);
 
+    /// <summary>Whether a write may wait on someone else: the target is a FIFO, a pipe or a terminal, whose
+    /// reader sets the pace (a regular file's write only fills the page cache, or fails at once when full).</summary>
+    public bool WritesMayBlock
+    {
+        get
+        {
+            lock (_gate)
+                return _handle is not null && !_seekable;
+        }
+    }
+
     /// <summary>Appends <paramref name="data"/>, rotating as needed. Never throws for I/O reasons.</summary>
     public void Write(ReadOnlySpan<byte> data)
     {

@@ -1,4 +1,5 @@
-// glibc entry points the spawner, the reaper and the signaller need, declared once.
+// glibc entry points the spawner, the reaper, the signaller and the log capture (Logging/PipeReactor,
+// PipeReads) need, declared once.
 // Only x86-64 / aarch64 glibc is supported: both use the same generic layouts for the few structs
 // touched here (struct passwd, struct statx, the first word of struct sigaction), and opaque spawn
 // objects are given generously sized native blocks instead of mirroring their private layouts.
@@ -23,6 +24,7 @@ internal static unsafe partial class LibC
     public const int SIGCHLD = 17;
     public const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
     public const uint EPOLLIN = 0x1;
+    public const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
     public const int P_PIDFD = 3, WEXITED = 4, WNOHANG = 1;
     public const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 
@@ -115,6 +117,15 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, void* events, int maxEvents, int timeoutMs);
+
+    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, void* buffer, nint count);
+
+    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nint count);
 
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint GetEuid();

@@ -62,6 +62,20 @@ internal static class LogTestSupport
         return reader.ReadToEnd();
     }
 
+    /// <summary>The file's content, or "" while it does not exist (a rotation moved it and has not yet reopened
+    /// the path): for polling conditions, which must not fail on that short window.</summary>
+    public static string ReadSharedOrEmpty(string path)
+    {
+        try
+        {
+            return ReadShared(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
+        }
+    }
+
     public static string Numbered(int i) => $"line {i:D6} " + new string('x', i % 37) + "\n";
 }
 
