@@ -96,6 +96,7 @@ internal sealed class DaemonHost
         {
             DaemonLog.Started(log, Environment.ProcessId, _configPath);
             supervisor.Run();
+            _ = TrimAfterAutostartAsync(supervisor);
             if (Detacher.IsDetachedCopy)
                 Detacher.SignalReady();
 
@@ -123,6 +124,23 @@ internal sealed class DaemonHost
         return DaemonCommandLine.ExitOk;
     }
 
+    /// <summary>
+    /// The loop runs commands in order, so a status request posted after <see cref="Supervisor.Run"/> is answered
+    /// once the autostart command has spawned everything: then the start-up garbage can go.
+    /// </summary>
+    private static async Task TrimAfterAutostartAsync(Supervisor supervisor)
+    {
+        try
+        {
+            await supervisor.GetProcessesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            return; // shutting down already
+        }
+        MemoryTrim.AfterBurst();
+    }
+
     /// <summary>SIGHUP: reread and apply only what changed, logging every line of the outcome.</summary>
     private static async Task ReloadAsync(IConfigurationControl configuration, ILogger log)
     {
@@ -136,6 +154,7 @@ internal sealed class DaemonHost
             else
                 DaemonLog.ReloadFailed(log, result.Group, result.Message ?? result.Error.ToString()!);
         }
+        MemoryTrim.AfterBurst();
     }
 
     private IDisposable RegisterSignals(ILogger log)
