@@ -18,22 +18,29 @@ internal static class ProcFs
     /// <summary>Resident set size in kilobytes (VmRSS).</summary>
     public static long RssKb(int pid) => StatusValue($"/proc/{pid}/status", "VmRSS:");
 
-    /// <summary>Voluntary context switches summed over every thread of the process.</summary>
-    public static long VoluntaryContextSwitches(int pid)
+    /// <summary>Voluntary context switches of each live thread of the process, by thread id.</summary>
+    public static Dictionary<int, long> VoluntaryContextSwitches(int pid)
     {
-        long total = 0;
+        var byThread = new Dictionary<int, long>();
         try
         {
             foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 var v = StatusValue(Path.Combine(task, "status"), "voluntary_ctxt_switches:");
-                if (v > 0) total += v;
+                if (v >= 0 && int.TryParse(Path.GetFileName(task), out var tid)) byThread[tid] = v;
             }
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-        return total;
+        return byThread;
     }
+
+    /// <summary>
+    /// Switches between two samples, summed over the threads alive at the second (a thread born in between counts
+    /// whole). A thread that ended in between is not counted: the kernel forgets its counters with it.
+    /// </summary>
+    public static long ContextSwitchesBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
+        after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
 
     /// <summary>Children of <paramref name="parentPid"/> that have exited but were not reaped.</summary>
     public static int ZombieChildren(int parentPid)

@@ -86,7 +86,7 @@ internal static class FleetScenario
         var side = s.Supervisor.Side;
         ctx.Book.Record(side, Idle, "daemon RSS", size, "MB", rssMb, 1, big ? Bar.RatioAtMost(1.0) : null);
         ctx.Book.Record(side, Idle, $"daemon CPU over {window.TotalSeconds:0} s", size, "s", cpu1 - cpu0, 2, big ? Bar.RatioAtMost(0.1) : null);
-        ctx.Book.Record(side, Idle, "voluntary context switches", size, "/s", (ctx1 - ctx0) / seconds, 1);
+        ctx.Book.Record(side, Idle, "voluntary context switches", size, "/s", ProcFs.ContextSwitchesBetween(ctx0, ctx1) / seconds, 1);
     }
 
     private static void MeasureControl(BenchContext ctx, DaemonSession s, string size, int statusRepeats, int cycleRepeats, bool barred)
@@ -115,7 +115,7 @@ internal static class FleetScenario
     private static void Describe(ResultBook book, TimeSpan idleWindow, int statusRepeats, int cycleRepeats)
     {
         book.DescribeSection(ScaleUp, "N programs (`idle.sh`: writes its pid file, then `exec sleep`), autostart. Time from launching `daemon -c FILE -n` until a `status` call returns N RUNNING (the bench first waits for the N pid files, then polls `status` back to back; the figure includes one `status` round trip).");
-        book.DescribeSection(Idle, $"Same daemon, N programs RUNNING (startsecs=0), after a 1 s settle: VmRSS at the end, utime+stime of the daemon over {idleWindow.TotalSeconds:0} s, voluntary context switches summed over its threads.");
+        book.DescribeSection(Idle, $"Same daemon, N programs RUNNING (startsecs=0), after a 1 s settle: VmRSS at the end, utime+stime of the daemon over {idleWindow.TotalSeconds:0} s, voluntary context switches summed over its threads (those alive at the end of the window).");
         book.DescribeSection(Control, $"Same daemon: wall time of a one-shot client `status` ({statusRepeats} calls), and of `stop p0000` + `start p0000` ({cycleRepeats} cycles), client start-up included.");
         book.DescribeSection(Sigterm, "Same daemon with N programs RUNNING: SIGTERM to the daemon until it has exited (it stops every program first).");
         book.DescribeSection(MassStop, "N programs RUNNING (startsecs=1 run): wall time of `ctl stop all` until it returns with all N stopped. The TERM-ignoring row: 100 programs that ignore SIGTERM, stopwaitsecs=2 (ideal ≈ 2 s: all are killed together).");
