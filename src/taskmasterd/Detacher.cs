@@ -60,13 +60,18 @@ internal static class Detacher
     /// <summary>In the copy: tells the parent we serve, then lets go of its pipe.</summary>
     public static void SignalReady()
     {
-        // Straight to descriptor 2, not through Console.Error, which would open a dup of the pipe that
-        // redirecting descriptor 2 below could not close.
-        using (var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 1))
+        // Descriptor 2 leaves the pipe BEFORE the marker is written (through a duplicate that is closed right
+        // after): the parent returns as soon as it reads the marker, and whoever looks at us then must already
+        // see /dev/null. Not through Console.Error, which would keep a dup of the pipe open.
+        var pipe = DaemonNative.Dup(2);
+        if (pipe >= 0)
+            DaemonNative.RedirectToDevNull(2);
+        using (var stream = new FileStream(new SafeFileHandle(pipe >= 0 ? pipe : 2, ownsHandle: pipe >= 0), FileAccess.Write, 1))
         {
-            stderr.Write(Encoding.UTF8.GetBytes(ReadyMarker + "\n"));
+            stream.Write(Encoding.UTF8.GetBytes(ReadyMarker + "\n"));
         }
-        DaemonNative.RedirectToDevNull(2);
+        if (pipe < 0)
+            DaemonNative.RedirectToDevNull(2); // no descriptor to spare for the duplicate: the old order, marker first
     }
 
     /// <summary>How to run this program again: the native binary itself, or `dotnet taskmasterd.dll` under the SDK.</summary>
