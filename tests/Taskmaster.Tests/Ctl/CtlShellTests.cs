@@ -13,7 +13,7 @@ public sealed class CtlShellTests
     private static async Task StartShell(string session, ControlHost host)
     {
         var command = $"env HOME='{host.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -s '{host.Url}'";
-        await Tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command);
+        await NewSession(session, command);
         await WaitForScreen(session, s => s.Contains("taskmaster>"));
         // Keys typed while the line editor is still setting up the terminal can be dropped; a first command
         // that is echoed back proves the editor is reading before the real checks start.

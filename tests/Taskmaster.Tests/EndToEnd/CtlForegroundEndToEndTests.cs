@@ -78,7 +78,7 @@ public sealed class CtlForegroundEndToEndTests
         await using var daemon = await StartedDaemonAsync();
         var session = $"tmfg{Guid.NewGuid():N}"[..14];
         var command = $"env HOME='{daemon.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -c '{daemon.ConfigPath}'";
-        await Tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command);
+        await NewSession(session, command);
         try
         {
             await WaitForScreen(session, s => s.Contains("taskmaster>") && s.Contains("RUNNING"));

@@ -31,7 +31,7 @@ public sealed class CtlShellEndToEndTests
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
         var session = $"tmshell{Guid.NewGuid():N}"[..14];
         var command = $"env HOME='{daemon.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -c '{daemon.ConfigPath}'";
-        await Tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command);
+        await NewSession(session, command);
         try
         {
             await WaitForScreen(session, s => s.Contains("taskmaster>") && s.Contains("RUNNING"));
@@ -98,7 +98,7 @@ public sealed class CtlShellEndToEndTests
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING")));
         var session = $"tmauth{Guid.NewGuid():N}"[..14];
         var command = $"env HOME='{daemon.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -s http://127.0.0.1:{port}";
-        await Tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", command);
+        await NewSession(session, command);
         try
         {
             // The opening status meets the 401: supervisorctl's words, then its two prompts.
