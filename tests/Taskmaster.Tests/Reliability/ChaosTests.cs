@@ -99,7 +99,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             await ReliabilityTools.WaitUntilAsync(() =>
             {
                 (fdsAfter, rssAfter) = (FdCount(daemon.Pid), RssKb(daemon.Pid));
-                return fdsAfter <= fdsBefore * 1.1 + 8 && rssAfter <= rssBefore * 1.1 + 8 * 1024;
+                return fdsAfter <= fdsBefore * 1.1 && rssAfter <= rssBefore * 1.1;
             }, "fds and RSS near the baseline", TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException)
