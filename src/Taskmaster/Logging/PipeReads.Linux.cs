@@ -1,28 +1,16 @@
 // System calls on a child's pipe read end, shared by the reactor (PipeReactor) and the threads that drain
 // a flooding pipe (CapturedPipe): non-blocking read(2), poll(2) to wait on one pipe, and F_SETPIPE_SZ so
-// that one read moves up to a megabyte. read and fcntl are LibC's declarations (Spawning), poll is only here.
+// that one read moves up to a megabyte. read, fcntl and poll are LibC's declarations (Spawning).
 using System.Runtime.InteropServices;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Logging;
 
 /// <summary>Direct non-blocking reads and capacity changes on a child's pipe.</summary>
-internal static partial class PipeReads
+internal static class PipeReads
 {
     /// <summary>read(2) found nothing to read on a non-blocking descriptor.</summary>
     public const int WouldBlock = -1;
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static unsafe partial int Poll(PollFd* fds, nuint count, int timeoutMs);
-
-    private const short POLLIN = 0x1;
-
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     /// <summary>Makes reads on <paramref name="fd"/> return at once when the pipe is empty: the reactor and
     /// the flood threads wait with epoll/poll, never inside read(2).</summary>
@@ -37,10 +25,10 @@ internal static partial class PipeReads
     /// timeout passes (-1: never); returns false on timeout.</summary>
     public static unsafe bool WaitReadable(int fd, int timeoutMs)
     {
-        var entry = new PollFd { Fd = fd, Events = POLLIN };
+        var entry = new LibC.PollFd { Fd = fd, Events = LibC.POLLIN };
         while (true)
         {
-            int n = Poll(&entry, 1, timeoutMs);
+            int n = LibC.Poll(&entry, 1, timeoutMs);
             if (n > 0)
                 return true; // POLLIN, POLLHUP or POLLERR: the next read tells which
             if (n == 0)

@@ -7,7 +7,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Taskmaster.Spawning;
 
 /// <summary>Non-blocking writes to a child's stdin pipe, reporting errno instead of throwing.</summary>
-public static unsafe partial class ChildStdin
+public static unsafe class ChildStdin
 {
     /// <summary>errno of a pipe whose reader is gone (the child closed its stdin or exited).</summary>
     public const int ClosedErrno = LibC.EPIPE;
@@ -30,7 +30,7 @@ public static unsafe partial class ChildStdin
             {
                 while (written < data.Length)
                 {
-                    var n = WriteFd(fd, start + written, (nuint)(data.Length - written));
+                    var n = LibC.Write(fd, start + written, data.Length - written);
                     if (n >= 0)
                     {
                         written += (int)n;
@@ -47,7 +47,4 @@ public static unsafe partial class ChildStdin
             if (added) pipe.DangerousRelease();
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint WriteFd(int fd, byte* buffer, nuint count);
 }

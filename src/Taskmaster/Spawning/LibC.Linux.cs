@@ -1,5 +1,5 @@
-// glibc entry points the spawner, the reaper, the signaller and the log capture (Logging/PipeReactor,
-// PipeReads) need, declared once.
+// glibc entry points the spawner, the reaper, the signaller, the log capture (Logging/PipeReactor,
+// PipeReads) and taskmasterctl's interruptible stdin need, declared once.
 // Only x86-64 / aarch64 glibc is supported: both use the same generic layouts for the few structs
 // touched here (struct passwd, struct statx, the first word of struct sigaction), and opaque spawn
 // objects are given generously sized native blocks instead of mirroring their private layouts.
@@ -120,6 +120,20 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initialValue, int flags);
+
+    public const short POLLIN = 0x1;
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
 
     [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, void* buffer, nint count);

@@ -5,29 +5,18 @@
 // so each read returns one line, newline included (Ctrl-D on an empty line reads 0 bytes: end of input).
 // Reading fd 0 directly (not Console.In) also means no managed buffer holds input back from the process.
 using System.Runtime.InteropServices;
+using Taskmaster.Spawning;
 
 namespace Taskmaster.Ctl.Commands;
 
 /// <summary>Reads raw chunks (lines, on a terminal) from fd 0; a cancellation ends a wait at once.</summary>
-internal sealed unsafe partial class InterruptibleStdin : IDisposable
+internal sealed unsafe class InterruptibleStdin : IDisposable
 {
-    private const int EINTR = 4;
-    private const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
-    private const short POLLIN = 0x1;
-
     private readonly int _wake;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
 
     public InterruptibleStdin()
     {
-        _wake = EventFd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        _wake = LibC.EventFd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (_wake < 0)
             throw new IOException($"eventfd: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
@@ -37,16 +26,16 @@ internal sealed unsafe partial class InterruptibleStdin : IDisposable
     public int Read(Span<byte> buffer, CancellationToken ct)
     {
         using var wakeOnCancel = ct.Register(static state => ((InterruptibleStdin)state!).Wake(), this);
-        var fds = stackalloc PollFd[2];
-        fds[0] = new PollFd { Fd = 0, Events = POLLIN };
-        fds[1] = new PollFd { Fd = _wake, Events = POLLIN };
+        var fds = stackalloc LibC.PollFd[2];
+        fds[0] = new LibC.PollFd { Fd = 0, Events = LibC.POLLIN };
+        fds[1] = new LibC.PollFd { Fd = _wake, Events = LibC.POLLIN };
         while (true)
         {
             if (ct.IsCancellationRequested) return 0;
-            if (Poll(fds, 2, -1) < 0)
+            if (LibC.Poll(fds, 2, -1) < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR) continue; // Ctrl-C's own signal: the cancellation it causes wakes us next
+                if (errno == LibC.EINTR) continue; // Ctrl-C's own signal: the cancellation it causes wakes us next
                 throw new IOException($"poll: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
             if (fds[1].Revents != 0 || ct.IsCancellationRequested) return 0;
@@ -55,7 +44,7 @@ internal sealed unsafe partial class InterruptibleStdin : IDisposable
             fixed (byte* p = buffer)
             {
                 nint n;
-                while ((n = ReadFd(0, p, (nuint)buffer.Length)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
+                while ((n = LibC.Read(0, p, buffer.Length)) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
                 {
                 }
                 return n < 0 ? 0 : (int)n;
@@ -66,23 +55,8 @@ internal sealed unsafe partial class InterruptibleStdin : IDisposable
     private void Wake()
     {
         ulong one = 1;
-        _ = WriteFd(_wake, &one, sizeof(ulong));
+        _ = LibC.Write(_wake, &one, sizeof(ulong));
     }
 
-    public void Dispose() => CloseFd(_wake);
-
-    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
-    private static partial int EventFd(uint initial, int flags);
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(PollFd* fds, nuint count, int timeoutMs);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint ReadFd(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint WriteFd(int fd, void* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseFd(int fd);
+    public void Dispose() => LibC.Close(_wake);
 }
