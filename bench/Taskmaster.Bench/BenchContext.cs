@@ -58,7 +58,7 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
         finally
         {
             session.Dispose();
-            TryDelete(session.Dir);
+            Retire(session.Dir);
         }
     }
 
@@ -80,16 +80,32 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
             {
                 var log = session.DaemonLogTail();
                 session.Dispose();
-                TryDelete(session.Dir);
+                Retire(session.Dir);
                 if (attempt == 2) throw new DaemonUnavailableException($"{e.Message} {log}".Trim());
                 Console.WriteLine($"  .. {sup.Name} did not come up ({e.Message}); retrying once");
             }
         }
     }
 
-    private static void TryDelete(string dir)
+    /// <summary>
+    /// Empties every file of a finished session but deletes nothing: the temp root goes at the end of the run.
+    /// On ext4 without a journal (this VM's disk) the inode allocator steps over every inode deleted in the
+    /// last 60-300 s, one buffer lookup each: with the ~2000 files of a 1000-program session deleted, each
+    /// file the next session created cost ~0.35 ms (perf: find_get_block_common under recently_deleted), for
+    /// the daemon's log files and the children's pid files alike, which the bench itself had caused.
+    /// Truncating frees the data (the 150 MB of a log flood) and keeps the inodes.
+    /// </summary>
+    private static void Retire(string dir)
     {
-        try { Directory.Delete(dir, recursive: true); }
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            {
+                try { File.WriteAllBytes(file, []); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
     }

@@ -4,7 +4,7 @@ namespace Taskmaster.Bench;
 internal sealed record BenchOptions
 {
     public bool Quick { get; init; }
-    /// <summary>Repository root: fixtures are read from bench/fixtures there.</summary>
+    /// <summary>Repository root.</summary>
     public string RepoRoot { get; init; } = Directory.GetCurrentDirectory();
     /// <summary>Folder holding published taskmasterd and taskmasterctl; the Taskmaster side runs only when both exist.</summary>
     public string TaskmasterDir { get; init; } = "bench/.out";
@@ -14,7 +14,13 @@ internal sealed record BenchOptions
     /// <summary>Scenario names to run (empty: all).</summary>
     public HashSet<string> Only { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
-    public string Fixture(string name) => Path.Combine(RepoRoot, "bench", "fixtures", name);
+    /// <summary>
+    /// The program every scenario supervises (bench/fixtures/benchchild.c, built by bench/run next to
+    /// the published binaries): <c>Child("idle", file)</c> is the command line of one program.
+    /// </summary>
+    public string Child(string mode, string file) => $"{ChildPath} {mode} {file}";
+
+    public string ChildPath => Path.Combine(TaskmasterDir, "benchchild");
 
     /// <summary>The size at which the "1000" bars are judged (the largest size a quick run has).</summary>
     public int BarSize => Quick ? 100 : 1000;

@@ -14,6 +14,12 @@ StraySweeper.SweepEverything();
 Console.CancelKeyPress += (_, _) => StraySweeper.SweepEverything();
 AppDomain.CurrentDomain.ProcessExit += (_, _) => StraySweeper.SweepEverything();
 
+if (!File.Exists(options.ChildPath))
+{
+    Console.Error.WriteLine($"taskmaster-bench: {options.ChildPath} is missing (bench/run builds it from bench/fixtures/benchchild.c)");
+    return 1;
+}
+
 var supervisors = new List<SupervisorUnderTest>();
 var tmDaemon = Path.Combine(options.TaskmasterDir, "taskmasterd");
 var tmCtl = Path.Combine(options.TaskmasterDir, "taskmasterctl");

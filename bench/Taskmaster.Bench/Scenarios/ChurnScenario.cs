@@ -18,10 +18,10 @@ internal static class ChurnScenario
     public static void Run(BenchContext ctx)
     {
         var window = TimeSpan.FromSeconds(ctx.Options.Quick ? 10 : 30);
-        ctx.Book.DescribeSection(Section, $"{Programs} programs (`churn.sh`: lives a random 0–500 ms), autorestart=true, startsecs=0, {window.TotalSeconds:0} s window after a 1 s warm-up. Ideal rate = {Programs} ÷ mean planned life of the starts in the window; the respawn gap is the time between one run's planned end and the next run's start (includes bash start-up of the fixture, ≈1 ms). Zombies: unreaped children of the daemon once `stop all` has returned (allowing 2 s).");
+        ctx.Book.DescribeSection(Section, $"{Programs} programs (`benchchild churn`: lives a random 0–500 ms), autorestart=true, startsecs=0, {window.TotalSeconds:0} s window after a 1 s warm-up. Ideal rate = {Programs} ÷ mean planned life of the starts in the window; the respawn gap is the time between one run's planned end and the next run's start (includes the fixture's exec, ≈0.2 ms). Zombies: unreaped children of the daemon once `stop all` has returned (allowing 2 s).");
         Console.WriteLine("churn");
         ctx.ForBoth(Section, sup => ctx.WithSession(sup, "churn", dir => Enumerable.Range(0, Programs).Select(i =>
-            new ProgramSpec($"c{i:00}", $"{ctx.Options.Fixture("churn.sh")} {Path.Combine(DaemonSession.PidsDir(dir), $"c{i:00}")}")
+            new ProgramSpec($"c{i:00}", ctx.Options.Child("churn", Path.Combine(DaemonSession.PidsDir(dir), $"c{i:00}")))
             {
                 StopWaitSecs = 2,
             }).ToList(), s =>

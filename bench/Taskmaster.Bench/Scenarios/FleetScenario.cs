@@ -66,7 +66,7 @@ internal static class FleetScenario
         Enumerable.Range(0, n).Select(i =>
         {
             var name = $"p{i:0000}";
-            return new ProgramSpec(name, $"{o.Fixture("idle.sh")} {Path.Combine(DaemonSession.PidsDir(dir), name)}") { StartSecs = startSecs };
+            return new ProgramSpec(name, o.Child("idle", Path.Combine(DaemonSession.PidsDir(dir), name))) { StartSecs = startSecs };
         }).ToList();
 
     private static void MeasureIdle(BenchContext ctx, DaemonSession s, string size, TimeSpan window)
@@ -114,7 +114,7 @@ internal static class FleetScenario
 
     private static void Describe(ResultBook book, TimeSpan idleWindow, int statusRepeats, int cycleRepeats)
     {
-        book.DescribeSection(ScaleUp, "N programs (`idle.sh`: writes its pid file, then `exec sleep`), autostart. Time from launching `daemon -c FILE -n` until a `status` call returns N RUNNING (the bench first waits for the N pid files, then polls `status` back to back; the figure includes one `status` round trip).");
+        book.DescribeSection(ScaleUp, "N programs (`benchchild idle`: writes its pid file, then waits for a signal), autostart. Time from launching `daemon -c FILE -n` until a `status` call returns N RUNNING (the bench first waits for the N pid files, then polls `status` back to back; the figure includes one `status` round trip).");
         book.DescribeSection(Idle, $"Same daemon, N programs RUNNING (startsecs=0), after a 1 s settle: VmRSS at the end, utime+stime of the daemon over {idleWindow.TotalSeconds:0} s, voluntary context switches summed over its threads (those alive at the end of the window).");
         book.DescribeSection(Control, $"Same daemon: wall time of a one-shot client `status` ({statusRepeats} calls), and of `stop p0000` + `start p0000` ({cycleRepeats} cycles), client start-up included.");
         book.DescribeSection(Sigterm, "Same daemon with N programs RUNNING: SIGTERM to the daemon until it has exited (it stops every program first).");

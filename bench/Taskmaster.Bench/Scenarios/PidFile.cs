@@ -17,6 +17,6 @@ internal readonly record struct PidFile(int Pid, double StartedAt)
         return double.TryParse(parts[1].Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var at) ? new PidFile(pid, at) : null;
     }
 
-    /// <summary>Now on the same clock as bash's EPOCHREALTIME (CLOCK_REALTIME, seconds).</summary>
+    /// <summary>Now on the clock the fixture stamps its start with (CLOCK_REALTIME, seconds).</summary>
     public static double Now() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds;
 }

@@ -16,7 +16,7 @@ internal static class RestartLatencyScenario
     {
         var o = ctx.Options;
         var kills = o.Quick ? 30 : 200;
-        ctx.Book.DescribeSection(Section, $"Program `t0000` (`idle.sh`, autorestart=true, startsecs=0), alone and beside 100 other running programs. {kills} times: wait until `status t0000` shows RUNNING with the pid from its pid file, SIGKILL that pid, then the latency is the replacement's own start timestamp (bash EPOCHREALTIME, written before it execs `sleep`) minus the kill time.");
+        ctx.Book.DescribeSection(Section, $"Program `t0000` (`benchchild idle`, autorestart=true, startsecs=0), alone and beside 100 other running programs. {kills} times: wait until `status t0000` shows RUNNING with the pid from its pid file, SIGKILL that pid, then the latency is the replacement's own start timestamp (CLOCK_REALTIME, the first thing it does after exec) minus the kill time.");
         foreach (var others in new[] { 0, 100 })
         {
             var size = others == 0 ? "1" : $"1 + {others}";
@@ -61,8 +61,8 @@ internal static class RestartLatencyScenario
     private static IReadOnlyList<ProgramSpec> Programs(BenchOptions o, string dir, int others)
     {
         var pids = DaemonSession.PidsDir(dir);
-        var list = new List<ProgramSpec> { new("t0000", $"{o.Fixture("idle.sh")} {Path.Combine(pids, "t0000")}") };
-        for (var i = 0; i < others; i++) list.Add(new ProgramSpec($"p{i:0000}", $"{o.Fixture("idle.sh")} {Path.Combine(pids, $"p{i:0000}")}"));
+        var list = new List<ProgramSpec> { new("t0000", o.Child("idle", Path.Combine(pids, "t0000"))) };
+        for (var i = 0; i < others; i++) list.Add(new ProgramSpec($"p{i:0000}", o.Child("idle", Path.Combine(pids, $"p{i:0000}"))));
         return list;
     }
 }

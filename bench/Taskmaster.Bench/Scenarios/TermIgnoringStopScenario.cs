@@ -8,7 +8,7 @@ internal static class TermIgnoringStopScenario
         const int n = 100;
         Console.WriteLine("mass stop: TERM ignored");
         ctx.ForBoth(FleetScenario.MassStop, sup => ctx.WithSession(sup, "deaf", dir => Enumerable.Range(0, n).Select(i =>
-            new ProgramSpec($"d{i:0000}", $"{ctx.Options.Fixture("ignoreterm.sh")} {Path.Combine(DaemonSession.PidsDir(dir), $"d{i:0000}")}")
+            new ProgramSpec($"d{i:0000}", ctx.Options.Child("deaf", Path.Combine(DaemonSession.PidsDir(dir), $"d{i:0000}")))
             {
                 StopWaitSecs = 2,
             }).ToList(), s =>
