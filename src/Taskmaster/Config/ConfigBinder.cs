@@ -100,7 +100,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         };
     }
 
-    private Dictionary<string, ExpansionValue> BaseNames(string here) =>
+    private ExpansionNames BaseNames(string here) =>
         new(envNames) { ["here"] = here, ["host_node_name"] = hostName };
 
     private SectionReader Reader(IniSection section, SectionKind kind)
@@ -263,9 +263,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             r.Names["process_num"] = processNum;
             r.Names["numprocs"] = numprocs;
-            foreach (var key in r.Names.Keys.Where(k => k.StartsWith("ENV_", StringComparison.Ordinal) && !envNames.ContainsKey(k)).ToList())
-                r.Names.Remove(key);
-            foreach (var (k, v) in envNames) r.Names[k] = v;
+            r.Names.ForgetOwnVariables();
 
             var environment = r.Get("environment", ImmutableArray<KeyValuePair<string, string>>.Empty, EnvironmentListParser.TryParse);
             // Later keys may refer to the program's own variables, as in supervisord.

@@ -51,7 +51,7 @@ public static class ConfigLoader
         {
             if (section.Name != "include") { into.Add(section); continue; }
             var reader = new SectionReader(section, SectionKind.Include, diagnostics, "include");
-            reader.Names = new Dictionary<string, ExpansionValue>(envNames) { ["here"] = section.Here };
+            reader.Names = new ExpansionNames(envNames) { ["here"] = section.Here };
             var entry = reader.Entry("files");
             if (entry is null) { reader.ErrorAtHeader("[include] needs a 'files' key (space-separated globs)"); continue; }
             var patterns = reader.Text("files");

@@ -150,21 +150,21 @@ internal static class IniReader
         return null;
     }
 
+    /// <summary>A value being read. Most values fit on their key's line: those are built without a StringBuilder or a
+    /// segment list, which made up most of what reading a 1000-program file allocated.</summary>
     private sealed class PendingEntry(string key, SourceLocation keyLocation, string lineText, string firstValue, SourceLocation valueLocation)
     {
-        private readonly StringBuilder _value = new(firstValue);
-        private readonly ImmutableArray<IniValueSegment>.Builder _segments =
-            ImmutableArray.CreateBuilder<IniValueSegment>();
-
-        public PendingEntry Init()
-        {
-            _segments.Add(new IniValueSegment(valueLocation, 0, lineText));
-            return this;
-        }
+        private StringBuilder? _value;
+        private ImmutableArray<IniValueSegment>.Builder? _segments;
 
         public void AppendLine(string text, SourceLocation at, string physicalLine, int blankLinesBefore)
         {
-            if (_segments.Count == 0) Init();
+            if (_value is null || _segments is null)
+            {
+                _value = new StringBuilder(firstValue);
+                _segments = ImmutableArray.CreateBuilder<IniValueSegment>();
+                _segments.Add(new IniValueSegment(valueLocation, 0, lineText));
+            }
             _value.Append('\n', blankLinesBefore + 1);
             _segments.Add(new IniValueSegment(at, _value.Length, physicalLine));
             _value.Append(text);
@@ -172,7 +172,8 @@ internal static class IniReader
 
         public IniEntry Build()
         {
-            if (_segments.Count == 0) Init();
+            if (_value is null || _segments is null)
+                return new IniEntry(key, firstValue, keyLocation, [new IniValueSegment(valueLocation, 0, lineText)], lineText);
             // ConfigParser drops trailing blank lines of a multi-line value; a first line left empty
             // ("key =" then indented lines) yields a leading '\n', which ConfigParser keeps too.
             return new IniEntry(key, _value.ToString().TrimEnd(), keyLocation, _segments.ToImmutable(), lineText);

@@ -43,7 +43,7 @@ internal sealed class SectionReader
     public string DisplayName { get; }
 
     /// <summary>The names <c>%(...)</c> may use in this section's values.</summary>
-    public Dictionary<string, ExpansionValue> Names { get; set; } = [];
+    public ExpansionNames Names { get; set; } = new();
 
     /// <summary>Canonical key → where its value came from, for the keys read so far.</summary>
     public Dictionary<string, SourceLocation> Origins { get; } = [];
