@@ -30,8 +30,10 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private readonly PosixSpawnerOptions _options;
     private readonly Thread _thread;
     private readonly Lock _callerGate = new();
-    private readonly SemaphoreSlim _workReady = new(0);
-    private readonly SemaphoreSlim _workDone = new(0);
+    // Strict ping-pong under _callerGate. No spinning: while the spawner thread sits in posix_spawn (vfork: until
+    // the child has exec'd), a caller spinning for the result would take a CPU from the very child it waits for.
+    private readonly ManualResetEventSlim _workReady = new(false, spinCount: 0);
+    private readonly ManualResetEventSlim _workDone = new(false, spinCount: 0);
     private readonly ManualResetEventSlim _threadReady = new();
     private SpawnInvocation? _pending;
     private int _pendingResult, _pendingPid;
@@ -240,8 +242,9 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _pending = invocation;
-            _workReady.Release();
+            _workReady.Set();
             _workDone.Wait();
+            _workDone.Reset();
             _pending = null;
             return (_pendingResult, _pendingPid);
         }
@@ -259,6 +262,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         while (true)
         {
             _workReady.Wait();
+            _workReady.Reset();
             if (_disposed)
                 return;
             var invocation = _pending!;
@@ -266,7 +270,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             _pendingResult = invocation.Run(out _pendingPid);
             if (!_privateFs)
                 LibC.Umask(previous);
-            _workDone.Release();
+            _workDone.Set();
         }
     }
 
@@ -277,7 +281,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             if (_disposed)
                 return;
             _disposed = true;
-            _workReady.Release();
+            _workReady.Set();
         }
         _thread.Join();
     }
