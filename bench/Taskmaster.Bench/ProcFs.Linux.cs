@@ -54,6 +54,22 @@ internal static class ProcFs
         return count;
     }
 
+    /// <summary>A child of <paramref name="parentPid"/> whose command name is <paramref name="comm"/>, or null.</summary>
+    public static int? ChildNamed(int parentPid, string comm)
+    {
+        foreach (var pid in AllPids())
+        {
+            var f = StatFields(pid);
+            if (f is null || f[1] != parentPid.ToString()) continue;
+            try
+            {
+                if (File.ReadAllText($"/proc/{pid}/comm").Trim() == comm) return pid;
+            }
+            catch (IOException) { }
+        }
+        return null;
+    }
+
     /// <summary>Processes whose environment holds <paramref name="entryPrefix"/> (e.g. "TMBENCH_RUN=").</summary>
     public static List<int> ProcessesWithEnvironment(string entryPrefix) =>
         ProcessesWithEnvironment(entry => entry.StartsWith(entryPrefix, StringComparison.Ordinal));
