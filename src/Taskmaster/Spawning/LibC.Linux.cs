@@ -17,7 +17,8 @@ internal static unsafe partial class LibC
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     public const int O_RDONLY = 0, O_WRONLY = 1, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public const int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
-    public const int CLONE_FS = 0x200;
+    public const int CLONE_FS = 0x200, CLONE_FILES = 0x400;
+    public const int O_RDWR = 2;
     public const int X_OK = 1, F_OK = 0;
     public const int AT_FDCWD = -100;
     public const uint STATX_MODE = 0x2;
@@ -108,6 +109,25 @@ internal static unsafe partial class LibC
     /// becomes readable when it exits; glibc 2.36+ (the kernel call is 5.3+). Always close-on-exec.</summary>
     [LibraryImport(Lib, EntryPoint = "pidfd_open", SetLastError = true)]
     public static partial int PidfdOpen(int pid, uint flags);
+
+    /// <summary>A copy, in the caller's descriptor table, of descriptor <paramref name="targetFd"/> of the process
+    /// behind <paramref name="pidFd"/> (always close-on-exec); glibc 2.36+, kernel 5.6+.</summary>
+    [LibraryImport(Lib, EntryPoint = "pidfd_getfd", SetLastError = true)]
+    public static partial int PidfdGetfd(int pidFd, int targetFd, uint flags);
+
+    public const int SIG_BLOCK = 0;
+
+    [LibraryImport(Lib, EntryPoint = "pthread_sigmask")]
+    public static partial int PthreadSigmask(int how, void* set, void* oldSet);
+
+    [LibraryImport(Lib, EntryPoint = "close_range", SetLastError = true)]
+    public static partial int CloseRange(uint first, uint last, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "dup3", SetLastError = true)]
+    public static partial int Dup3(int oldFd, int newFd, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags);
 
     [LibraryImport(Lib, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate1(int flags);

@@ -10,6 +10,10 @@
 // synchronous by contract). Everything that may load libraries or allocate much — user lookup (NSS),
 // PATH resolution, pipe creation — happens on the caller's thread.
 //
+// The same thread also has a descriptor table of its own, nearly empty (SpawnerDescriptorTable): the child's
+// copy of the table and exec's close-on-exec pass then cost the same whatever the daemon holds open. One
+// more reason it must not start threads: they would share that table too.
+//
 // Running as another user: util-linux setpriv is used as an exec prefix
 // (setpriv --reuid=U --regid=G --init-groups -- /abs/cmd args). posix_spawn cannot change ids itself, and
 // the alternatives are worse: forking from managed code is unsafe; re-executing taskmasterd in a helper
@@ -36,10 +40,13 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private readonly ManualResetEventSlim _workDone = new(false, spinCount: 0);
     private readonly ManualResetEventSlim _threadReady = new();
     private SpawnInvocation? _pending;
+    private (int Stdin, int Stdout, int Stderr) _pendingShared;
     private int _pendingResult, _pendingPid;
     private volatile bool _disposed;
     private uint _inheritedUmask;
     private bool _privateFs;
+    private bool _privateDescriptors;
+    private int _sharedPidfdToClose = -1;
     private string _inheritedCwd = "/";
 
     public PosixSpawner(PosixSpawnerOptions? options = null)
@@ -48,11 +55,17 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         _thread = new Thread(SpawnerLoop) { IsBackground = true, Name = "taskmaster-spawner" };
         _thread.Start();
         _threadReady.Wait();
+        if (_sharedPidfdToClose >= 0)
+            LibC.Close(_sharedPidfdToClose); // the spawner thread's probe, left in the table we are still on
     }
 
     /// <summary>False when unshare(CLONE_FS) was refused (e.g. by a seccomp filter): spawns then set the
     /// process-wide umask for the instant of posix_spawn and restore it.</summary>
     public bool HasPrivateUmask => _privateFs;
+
+    /// <summary>False when the spawner thread could not get a descriptor table of its own (see
+    /// <see cref="SpawnerDescriptorTable"/>): each spawn then copies the daemon's whole table.</summary>
+    public bool HasPrivateDescriptorTable => _privateDescriptors;
 
     public SpawnResult Spawn(SpawnRequest request)
     {
@@ -134,9 +147,14 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             };
             var env = environment.Select(kv => $"{kv.Key}={kv.Value}").ToArray();
             var umask = (uint)(request.Umask ?? _options.DefaultUmask ?? (int)_inheritedUmask);
+            // On a private table the child's ends are fetched into fixed slots, and the file actions name those.
+            var (inSource, outSource, errSource) = _privateDescriptors
+                ? (inRead >= 0 ? SpawnerDescriptorTable.StdinSlot : -1, outWrite >= 0 ? SpawnerDescriptorTable.StdoutSlot : -1,
+                   stderrFd >= 0 ? SpawnerDescriptorTable.StderrSlot : stderrFd)
+                : (inRead, outWrite, stderrFd);
             int rc, pid;
-            using (var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, inRead, outWrite, stderrFd))
-                (rc, pid) = RunOnSpawnerThread(invocation);
+            using (var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, inSource, outSource, errSource))
+                (rc, pid) = RunOnSpawnerThread(invocation, (inRead, outWrite, errWrite));
             if (rc != 0)
                 return MapSpawnError(rc, request, executable, workingDirectory);
 
@@ -236,12 +254,13 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private static SpawnResult.Failed BadDirectory(string directory) =>
         new($"bad directory {CommandResolver.PythonRepr(directory)}");
 
-    private (int Rc, int Pid) RunOnSpawnerThread(SpawnInvocation invocation)
+    private (int Rc, int Pid) RunOnSpawnerThread(SpawnInvocation invocation, (int Stdin, int Stdout, int Stderr) shared)
     {
         lock (_callerGate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _pending = invocation;
+            _pendingShared = shared;
             _workReady.Set();
             _workDone.Wait();
             _workDone.Reset();
@@ -253,6 +272,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private void SpawnerLoop()
     {
         _privateFs = LibC.Unshare(LibC.CLONE_FS) == 0;
+        _privateDescriptors = _options.PrivateDescriptorTable && SpawnerDescriptorTable.TryLeaveSharedTable(out _sharedPidfdToClose);
         _inheritedUmask = LibC.Umask(0b000_010_010 /* 022 */);
         LibC.Umask(_inheritedUmask);
         _inheritedCwd = Directory.GetCurrentDirectory();
@@ -267,10 +287,31 @@ public sealed class PosixSpawner : ISpawner, IDisposable
                 return;
             var invocation = _pending!;
             var previous = LibC.Umask(invocation.Umask);
-            _pendingResult = invocation.Run(out _pendingPid);
+            _pendingResult = _privateDescriptors ? RunFromPrivateTable(invocation, _pendingShared, out _pendingPid) : invocation.Run(out _pendingPid);
             if (!_privateFs)
                 LibC.Umask(previous);
             _workDone.Set();
+        }
+    }
+
+    /// <summary>On the spawner thread, private table: fetches the child's ends into their slots, spawns, lets go of them.</summary>
+    private static int RunFromPrivateTable(SpawnInvocation invocation, (int Stdin, int Stdout, int Stderr) shared, out int pid)
+    {
+        pid = 0;
+        try
+        {
+            int errno;
+            if (shared.Stdin >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stdin, SpawnerDescriptorTable.StdinSlot)) != 0)
+                return errno;
+            if (shared.Stdout >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stdout, SpawnerDescriptorTable.StdoutSlot)) != 0)
+                return errno;
+            if (shared.Stderr >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stderr, SpawnerDescriptorTable.StderrSlot)) != 0)
+                return errno;
+            return invocation.Run(out pid);
+        }
+        finally
+        {
+            SpawnerDescriptorTable.Clear();
         }
     }
 

@@ -3,15 +3,62 @@ using static Taskmaster.Tests.Spawning.SpawnTestKit;
 
 namespace Taskmaster.Tests.Spawning;
 
+/// <summary>Every test below, with the spawner on a descriptor table of its own (what taskmasterd does).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class PosixSpawnerPrivateTableTests() : PosixSpawnerTests(privateTable: true);
+
+/// <summary>Every test below, with the spawner on the process's table (where the runtime forbids a private one).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class PosixSpawnerSharedTableTests() : PosixSpawnerTests(privateTable: false);
+
 /// <summary>What a child started by <see cref="PosixSpawner"/> sees: session, signals, descriptors, cwd, env, umask.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class PosixSpawnerTests : IDisposable
+public abstract class PosixSpawnerTests : IDisposable
 {
-    private readonly PosixSpawner _spawner = new();
+    private readonly bool _privateTable;
+    private readonly PosixSpawner _spawner;
 
-    public PosixSpawnerTests() => ChildExits.EnsureWatching();
+    protected PosixSpawnerTests(bool privateTable)
+    {
+        ChildExits.EnsureWatching();
+        _privateTable = privateTable;
+        _spawner = new PosixSpawner(new PosixSpawnerOptions { PrivateDescriptorTable = privateTable });
+    }
 
     public void Dispose() => _spawner.Dispose();
+
+    [Fact]
+    public void Spawner_IsOnTheTableItWasAskedFor()
+    {
+        // The test host runs with DOTNET_EnableWriteXorExecute=0 (test.runsettings), so a private table is allowed.
+        Assert.Equal(_privateTable, _spawner.HasPrivateDescriptorTable);
+    }
+
+    [Fact]
+    public unsafe void Spawner_KeepsNoCopyOfDescriptorsOpenBeforeIt()
+    {
+        // The private table starts as a copy of the process's: a pipe's write end left in it would never let the
+        // reader see end-of-file (a daemon's log pipe, a test's pipe, a detached copy's stderr).
+        var fds = stackalloc int[2];
+        Assert.Equal(0, LibC.Pipe2(fds, LibC.O_CLOEXEC));
+        try
+        {
+            using (new PosixSpawner(new PosixSpawnerOptions { PrivateDescriptorTable = _privateTable }))
+            {
+                LibC.Close(fds[1]);
+                fds[1] = -1;
+                var poll = new LibC.PollFd { Fd = fds[0], Events = LibC.POLLIN };
+                Assert.Equal(1, LibC.Poll(&poll, 1, 10_000));
+                byte b;
+                Assert.Equal(0, LibC.Read(fds[0], &b, 1)); // end of file: no other writer anywhere
+            }
+        }
+        finally
+        {
+            LibC.Close(fds[0]);
+            if (fds[1] >= 0) LibC.Close(fds[1]);
+        }
+    }
 
     [Fact]
     public async Task Spawn_Child_LeadsItsOwnSessionAndProcessGroup()
