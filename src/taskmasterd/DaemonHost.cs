@@ -199,7 +199,7 @@ internal sealed class DaemonHost
         var account = UserAccount.Find(user);
         if (account is null)
             return $"can't find user '{user}'";
-        var euid = DaemonNative.GetEuid();
+        var euid = LibC.GetEuid();
         if (euid == account.Uid)
             return null;
         if (euid != 0)
@@ -214,7 +214,7 @@ internal sealed class DaemonHost
     /// <summary>Umask, working directory and descriptor limit, as [taskmasterd] and the flags say.</summary>
     private void ApplyProcessSettings(DaemonSettings daemon)
     {
-        DaemonNative.Umask((uint)daemon.Umask);
+        LibC.Umask((uint)daemon.Umask);
         if (daemon.Directory is { } directory)
             Directory.SetCurrentDirectory(directory);
         // Every child costs up to three descriptors (two pipes and a pidfd): raise the soft limit toward minfds.

@@ -1,33 +1,16 @@
 using System.Runtime.InteropServices;
+using Taskmaster.Spawning;
 
 namespace Taskmaster.Daemon;
 
-/// <summary>The few libc calls the daemon itself needs (the spawner has its own).</summary>
+/// <summary>The libc calls only the daemon needs (changing its own identity and limits, detaching its standard
+/// streams); the ones it shares with the engine (open, close, umask, waitpid, geteuid, sigaction) are in LibC.</summary>
 internal static partial class DaemonNative
 {
     private const string Lib = "libc";
-    public const int O_RDWR = 2;
-
-    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags);
 
     [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
     public static partial int Dup(int fd);
-
-    [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
-    public static partial int Dup2(int oldFd, int newFd);
-
-    [LibraryImport(Lib, EntryPoint = "close")]
-    public static partial int Close(int fd);
-
-    [LibraryImport(Lib, EntryPoint = "umask")]
-    public static partial uint Umask(uint mask);
-
-    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
-    public static partial int WaitPid(int pid, out int status, int options);
-
-    [LibraryImport(Lib, EntryPoint = "geteuid")]
-    public static partial uint GetEuid();
 
     [LibraryImport(Lib, EntryPoint = "setgid", SetLastError = true)]
     public static partial int SetGid(uint gid);
@@ -53,9 +36,6 @@ internal static partial class DaemonNative
         public ulong Max;
     }
 
-    [LibraryImport(Lib, EntryPoint = "sigaction", SetLastError = true)]
-    private static unsafe partial int Sigaction(int signal, void* action, void* oldAction);
-
     /// <summary>
     /// Sets <paramref name="signal"/> back to its default disposition if it was inherited as ignored (nohup ignores
     /// HUP; a script's background job ignores INT and QUIT). The runtime never installs a handler over an ignored
@@ -68,19 +48,19 @@ internal static partial class DaemonNative
         // struct sigaction begins with the handler; 256 bytes is more than glibc's struct on any Linux target.
         var current = stackalloc byte[256];
         new Span<byte>(current, 256).Clear();
-        if (Sigaction(signal, null, current) != 0 || *(nint*)current != SIG_IGN)
+        if (LibC.Sigaction(signal, null, current) != 0 || *(nint*)current != SIG_IGN)
             return;
         var defaults = stackalloc byte[256];
         new Span<byte>(defaults, 256).Clear();
-        Sigaction(signal, defaults, null);
+        LibC.Sigaction(signal, defaults, null);
     }
 
     /// <summary>Points <paramref name="fd"/> at /dev/null (used to detach standard streams).</summary>
     public static void RedirectToDevNull(int fd)
     {
-        var devNull = Open("/dev/null", O_RDWR);
-        if (devNull < 0) return;
-        Dup2(devNull, fd);
-        if (devNull != fd) Close(devNull);
+        var devNull = LibC.Open("/dev/null", LibC.O_RDWR);
+        if (devNull < 0 || devNull == fd) return;
+        LibC.Dup3(devNull, fd, 0);
+        LibC.Close(devNull);
     }
 }
