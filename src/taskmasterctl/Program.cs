@@ -20,9 +20,10 @@ internal static class Program
             return ExitCodes.Success;
         }
         ServerSettings settings;
+        Task<string?> fullCheck;
         try
         {
-            settings = ServerLocator.Resolve(parsed, Console.Error);
+            settings = ServerLocator.Resolve(parsed, out fullCheck);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -49,11 +50,20 @@ internal static class Program
         if (!interactive)
         {
             await processor.ExecuteAsync(string.Join(' ', parsed.Command));
+            await ReportConfigProblems(fullCheck);
             return processor.ExitStatus;
         }
+        await ReportConfigProblems(fullCheck);
         using var shell = new InteractiveShell(processor);
         if (parsed.Command.Count > 0) await processor.ExecuteAsync(string.Join(' ', parsed.Command));
         await shell.RunAsync(showStatus: parsed.Command.Count == 0);
         return ExitCodes.Success; // supervisorctl's shell always exits 0
+    }
+
+    /// <summary>Errors elsewhere in the config than its control sections: shown, never fatal for the client.</summary>
+    private static async Task ReportConfigProblems(Task<string?> fullCheck)
+    {
+        if (await fullCheck is { } problems)
+            Console.Error.WriteLine(problems);
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Taskmaster.Config;
 
 /// <summary>
@@ -27,7 +29,36 @@ public static class ConfigLoader
     }
 
     /// <summary>Loads configuration <paramref name="text"/> as if it were the file <paramref name="path"/> (includes resolve from its directory).</summary>
-    public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
+    public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
+        LoadText(text, path, environment, hostName, onlySections: null);
+
+    /// <summary>The sections that say where taskmasterd listens and how the client talks to it.</summary>
+    public static readonly FrozenSet<string> ControlSections =
+        FrozenSet.ToFrozenSet(["unix_http_server", "inet_http_server", "taskmasterctl", "supervisorctl"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Loads <paramref name="path"/> and its includes, but binds only the <see cref="ControlSections"/>: what
+    /// taskmasterctl needs before it can send anything. Problems anywhere else are not looked at (<see cref="Load"/>
+    /// reports them); binding 1000 programs is most of what reading such a file costs.
+    /// </summary>
+    public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
+    {
+        var full = Path.GetFullPath(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
+                $"cannot read the configuration file: {e.Message}", null)]);
+        }
+        return LoadText(text, full, environment, hostName, ControlSections);
+    }
+
+    private static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment, string? hostName,
+        FrozenSet<string>? onlySections)
     {
         var full = Path.GetFullPath(path);
         environment ??= CurrentEnvironment();
@@ -38,6 +69,11 @@ public static class ConfigLoader
         foreach (var (k, v) in environment) envNames["ENV_" + k] = v;
 
         ReadWithIncludes(full, text, sections, [full], new HashSet<string>(StringComparer.Ordinal) { full }, envNames, diagnostics);
+        if (onlySections is not null)
+        {
+            sections.RemoveAll(section => !onlySections.Contains(section.Name));
+            diagnostics = diagnostics.Where(d => d.Section is { } name && onlySections.Contains(name));
+        }
         var config = new ConfigBinder(sections, full, envNames, hostName, diagnostics).Bind();
         if (diagnostics.HasErrors) throw new ConfigException(diagnostics.Errors);
         return config with { Warnings = diagnostics.Warnings };

@@ -23,6 +23,15 @@ internal sealed class DiagnosticBag
     public void Warning(SourceLocation at, string? section, string? key, string message, string? lineText) =>
         Add(_warnings, new ConfigDiagnostic(at, section, key, message, lineText));
 
+    /// <summary>A new bag holding the findings so far that <paramref name="keep"/> accepts.</summary>
+    public DiagnosticBag Where(Func<ConfigDiagnostic, bool> keep)
+    {
+        var bag = new DiagnosticBag();
+        foreach (var e in _errors.Where(keep)) bag.Add(bag._errors, e);
+        foreach (var w in _warnings.Where(keep)) bag.Add(bag._warnings, w);
+        return bag;
+    }
+
     private void Add(List<ConfigDiagnostic> list, ConfigDiagnostic diagnostic)
     {
         if (_seen.Add(diagnostic.ToString())) list.Add(diagnostic);
