@@ -129,6 +129,24 @@ internal sealed class DaemonSession : IDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="count"/> programs appended their line to the shared <paramref name="file"/>
+    /// (<c>benchchild joined</c>).</summary>
+    public void WaitJoined(string file, int count, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        int Lines()
+        {
+            try { return File.ReadAllBytes(file).Count(b => b == (byte)'\n'); }
+            catch (FileNotFoundException) { return 0; }
+        }
+        while (Lines() < count)
+        {
+            if (_daemon.HasExited) throw new InvalidOperationException($"{Supervisor.Name} daemon exited: {DaemonOutputTail()}");
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"{Supervisor.Name}: only {Lines()} of {count} programs started within {timeout.TotalSeconds:0} s");
+            Thread.Sleep(5);
+        }
+    }
+
     /// <summary>Polls <c>status</c> back to back until <paramref name="count"/> programs are RUNNING; returns the last answer.</summary>
     public CtlResult WaitRunning(int count, TimeSpan timeout, params string[] names)
     {
