@@ -44,7 +44,7 @@ public sealed record ProcessConfig
     public required LogTarget Stderr { get; init; }
 
     /// <summary>Where each key's value came from (key → location); keys absent here took their default.</summary>
-    public ImmutableDictionary<string, SourceLocation> Origins { get; init; } =
+    public IReadOnlyDictionary<string, SourceLocation> Origins { get; init; } =
         ImmutableDictionary<string, SourceLocation>.Empty;
 
     /// <summary>
