@@ -56,5 +56,9 @@ internal static class ServerLocator
         {
             return $"taskmasterctl: {path} has errors (taskmasterd would refuse it); using its control sections:\n{e.Message}";
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            return null; // the file changed under us, or no host name: nothing reliable to say, and the command went through
+        }
     }
 }
