@@ -15,17 +15,7 @@ public static class ConfigLoader
     public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
     {
         var full = Path.GetFullPath(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
-                $"cannot read the configuration file: {e.Message}", null)]);
-        }
-        return LoadText(text, full, environment, hostName);
+        return LoadText(ReadMainFile(full), full, environment, hostName);
     }
 
     /// <summary>Loads configuration <paramref name="text"/> as if it were the file <paramref name="path"/> (includes resolve from its directory).</summary>
@@ -44,17 +34,20 @@ public static class ConfigLoader
     public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
     {
         var full = Path.GetFullPath(path);
-        string text;
+        return LoadText(ReadMainFile(full), full, environment, hostName, ControlSections);
+    }
+
+    private static string ReadMainFile(string full)
+    {
         try
         {
-            text = File.ReadAllText(full);
+            return File.ReadAllText(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
                 $"cannot read the configuration file: {e.Message}", null)]);
         }
-        return LoadText(text, full, environment, hostName, ControlSections);
     }
 
     private static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment, string? hostName,
