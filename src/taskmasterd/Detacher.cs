@@ -52,20 +52,9 @@ internal static class Detacher
                 Console.Error.WriteLine(line);
             }
         }
-        var status = WaitFor(started.Pid);
-        var exit = ExitStatus.FromWaitStatus(status);
-        return exit.Code is { } code and not 0 ? code : DaemonCommandLine.ExitError;
-    }
-
-    /// <summary>The failed copy's wait status; 0 when the spawner's reaper thread reaped it first (the caller then
-    /// reports a generic error).</summary>
-    private static unsafe int WaitFor(int pid)
-    {
-        int status = 0;
-        while (LibC.WaitPid(pid, &status, 0) < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == LibC.EINTR)
-        {
-        }
-        return status;
+        // Null when the spawner's reaper thread reaped the copy first: then only a generic error can be said.
+        var exit = BlockingWait.For(started.Pid);
+        return exit?.Code is { } code and not 0 ? code : DaemonCommandLine.ExitError;
     }
 
     /// <summary>In the copy: tells the parent we serve, then lets go of its pipe.</summary>

@@ -79,13 +79,7 @@ internal static unsafe partial class InitRole
     }
 
     /// <summary>Reaps <paramref name="pid"/>, which has exited, and decodes its status.</summary>
-    private static ExitStatus Reap(int pid)
-    {
-        int status, rc;
-        do rc = LibC.WaitPid(pid, &status, 0);
-        while (rc < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
-        return rc == pid ? ExitStatus.FromWaitStatus(status) : ExitStatus.Exited(DaemonCommandLine.ExitError);
-    }
+    private static ExitStatus Reap(int pid) => BlockingWait.For(pid) ?? ExitStatus.Exited(DaemonCommandLine.ExitError);
 
     /// <summary>Reaps one child that has already exited; returns its pid, or 0 / -1 when there is none.</summary>
     private static int ReapAnyFinished()

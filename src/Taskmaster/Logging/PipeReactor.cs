@@ -22,8 +22,6 @@
 // Lifetime: started on first use and then runs for the life of the process, like the child reaper (a
 // background thread blocked in epoll_wait, an epoll fd and an eventfd).
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Logging;
@@ -72,7 +70,7 @@ internal sealed unsafe class PipeReactor
             if (epollFd < 0)
                 return null;
             int wakeFd = LibC.EventFd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            if (wakeFd < 0 || !Register(epollFd, wakeFd, WakeToken))
+            if (wakeFd < 0 || LibC.EpollAddReadable(epollFd, wakeFd, WakeToken) != 0)
             {
                 if (wakeFd >= 0)
                     LibC.Close(wakeFd);
@@ -100,24 +98,15 @@ internal sealed unsafe class PipeReactor
 
     private void Loop()
     {
-        int stride = LibC.EpollEventBytes;
         byte* events = stackalloc byte[MaxEventsPerWait * 16];
         while (true)
         {
-            int ready = LibC.EpollWait(_epollFd, events, MaxEventsPerWait, -1);
-            if (ready < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR)
-                    continue;
-                // EBADF/EFAULT/EINVAL: a bug here. A capture that quietly stopped would leave every child
-                // blocked on a full pipe; failing loudly is the lesser harm.
-                Environment.FailFast($"taskmaster-logs: epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
+            // A capture that quietly stopped would leave every child blocked on a full pipe: it fails loudly instead.
+            int ready = LibC.EpollWaitForever(_epollFd, events, MaxEventsPerWait, "taskmaster-logs");
             bool woken = false;
             for (int i = 0; i < ready; i++)
             {
-                ulong data = Unsafe.ReadUnaligned<ulong>(events + i * stride + LibC.EpollDataOffset);
+                ulong data = LibC.EpollDataAt(events, i);
                 if (data == WakeToken)
                 {
                     woken = true;
@@ -164,7 +153,7 @@ internal sealed unsafe class PipeReactor
     private void Watch(CapturedPipe pipe)
     {
         int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
-        if (!Register(_epollFd, pipe.Fd, (ulong)slot))
+        if (LibC.EpollAddReadable(_epollFd, pipe.Fd, (ulong)slot) != 0)
         {
             // ENOMEM or the user's epoll watch limit: the pipe must still be drained, or its child blocks.
             _freeSlots.Push(slot);
@@ -209,13 +198,4 @@ internal sealed unsafe class PipeReactor
             pipe.DrainToEnd(ScratchBytes);
             pipe.Finish();
         }) { IsBackground = true, Name = "taskmaster-pipe" }.Start();
-
-    private static bool Register(int epollFd, int fd, ulong data)
-    {
-        byte* ev = stackalloc byte[16];
-        new Span<byte>(ev, 16).Clear();
-        *(uint*)ev = LibC.EPOLLIN;
-        Unsafe.WriteUnaligned(ev + LibC.EpollDataOffset, data);
-        return LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_ADD, fd, ev) == 0;
-    }
 }

@@ -16,9 +16,9 @@ internal static class PipeReads
     /// the flood threads wait with epoll/poll, never inside read(2).</summary>
     public static void MakeNonBlocking(int fd)
     {
-        int flags = LibC.Fcntl(fd, LibC.F_GETFL, 0);
-        if (flags < 0 || LibC.Fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
-            throw LastError("fcntl(O_NONBLOCK)");
+        int errno = LibC.SetNonBlocking(fd);
+        if (errno != 0)
+            throw new IOException($"fcntl(O_NONBLOCK): {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
 
     /// <summary>Blocks the calling thread until the pipe can be read (data, EOF or an error) or the

@@ -24,7 +24,6 @@
 // Left out on purpose: there is no stop, hence no eventfd to wake the thread; a stop/restart cycle would only
 // add a window where two threads could race on the same pidfd, for no benefit.
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Taskmaster.Spawning;
@@ -50,17 +49,10 @@ internal static unsafe class ChildReaper
         var pidFd = LibC.PidfdOpen(pid, 0);
         if (pidFd < 0)
             return Marshal.GetLastPInvokeError();
-        var ev = stackalloc byte[16];
-        new Span<byte>(ev, 16).Clear();
-        *(uint*)ev = LibC.EPOLLIN;
-        Unsafe.WriteUnaligned(ev + LibC.EpollDataOffset, ((ulong)(uint)pid << 32) | (uint)pidFd);
-        if (LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_ADD, pidFd, ev) != 0)
-        {
-            errno = Marshal.GetLastPInvokeError();
+        errno = LibC.EpollAddReadable(epollFd, pidFd, ((ulong)(uint)pid << 32) | (uint)pidFd);
+        if (errno != 0)
             LibC.Close(pidFd);
-            return errno;
-        }
-        return 0;
+        return errno;
     }
 
     public static void Subscribe(Action<int, ExitStatus> onExit)
@@ -100,24 +92,15 @@ internal static unsafe class ChildReaper
 
     private static void ReapLoop(int epollFd)
     {
-        var stride = LibC.EpollEventBytes;
         var events = stackalloc byte[MaxEventsPerWait * 16];
         var siginfo = stackalloc byte[LibC.SiginfoBytes];
         while (true)
         {
-            var ready = LibC.EpollWait(epollFd, events, MaxEventsPerWait, -1);
-            if (ready < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR)
-                    continue;
-                // EBADF/EFAULT/EINVAL: a bug here. A reaper that quietly stopped would leave every program
-                // looking alive forever; failing loudly is the lesser harm.
-                Environment.FailFast($"taskmaster-reaper: epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}");
-            }
+            // A reaper that quietly stopped would leave every program looking alive forever: it fails loudly instead.
+            var ready = LibC.EpollWaitForever(epollFd, events, MaxEventsPerWait, "taskmaster-reaper");
             for (var i = 0; i < ready; i++)
             {
-                var data = Unsafe.ReadUnaligned<ulong>(events + i * stride + LibC.EpollDataOffset);
+                var data = LibC.EpollDataAt(events, i);
                 var pid = (int)(data >> 32);
                 var pidFd = (int)(uint)data;
                 if (TryReap(epollFd, pidFd, siginfo, out var status))

@@ -1,8 +1,10 @@
 // glibc entry points the spawner, the reaper, the signaller, the log capture (Logging/PipeReactor,
-// PipeReads) and taskmasterctl's interruptible stdin need, declared once.
+// PipeReads), taskmasterd and taskmasterctl's interruptible stdin need, declared once; plus the epoll helpers
+// both epoll loops (the reaper, the pipe reactor) share, since the struct epoll_event layout is known here.
 // Only x86-64 / aarch64 glibc is supported: both use the same generic layouts for the few structs
 // touched here (struct passwd, struct statx, the first word of struct sigaction), and opaque spawn
 // objects are given generously sized native blocks instead of mirroring their private layouts.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Taskmaster.Spawning;
@@ -137,6 +139,46 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
     public static partial int EpollWait(int epfd, void* events, int maxEvents, int timeoutMs);
+
+    /// <summary>Sets O_NONBLOCK on <paramref name="fd"/>, keeping its other status flags. 0, or the errno.</summary>
+    public static int SetNonBlocking(int fd)
+    {
+        var flags = Fcntl(fd, F_GETFL, 0);
+        return flags >= 0 && Fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>Adds <paramref name="fd"/> to the set, level-triggered EPOLLIN, with <paramref name="data"/> as the
+    /// word the set reports it with. 0, or the errno.</summary>
+    public static int EpollAddReadable(int epfd, int fd, ulong data)
+    {
+        var ev = stackalloc byte[16];
+        new Span<byte>(ev, 16).Clear();
+        *(uint*)ev = EPOLLIN;
+        Unsafe.WriteUnaligned(ev + EpollDataOffset, data);
+        return EpollCtl(epfd, EPOLL_CTL_ADD, fd, ev) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>The data word of event <paramref name="index"/> in a buffer filled by <see cref="EpollWaitForever"/>.</summary>
+    public static ulong EpollDataAt(byte* events, int index) =>
+        Unsafe.ReadUnaligned<ulong>(events + index * EpollEventBytes + EpollDataOffset);
+
+    /// <summary>
+    /// epoll_wait with no timeout, retried on EINTR. Any other failure (EBADF, EFAULT, EINVAL) is a bug in the
+    /// caller, and a thread that quietly stopped waiting would leave children unreaped or pipes undrained:
+    /// failing loudly, naming <paramref name="thread"/>, is the lesser harm.
+    /// </summary>
+    public static int EpollWaitForever(int epfd, byte* events, int maxEvents, string thread)
+    {
+        while (true)
+        {
+            var ready = EpollWait(epfd, events, maxEvents, -1);
+            if (ready >= 0)
+                return ready;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+                Environment.FailFast($"{thread}: epoll_wait failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+    }
 
     [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
     public static partial int EventFd(uint initialValue, int flags);

@@ -209,10 +209,9 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private (int Read, int Write) CreateStdinPipe()
     {
         var (read, write) = CreatePipe(resize: false);
-        var flags = LibC.Fcntl(write, LibC.F_GETFL, 0);
-        if (flags < 0 || LibC.Fcntl(write, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0)
+        var errno = LibC.SetNonBlocking(write);
+        if (errno != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
             LibC.Close(read);
             LibC.Close(write);
             throw new IOException($"fcntl(O_NONBLOCK): {Marshal.GetPInvokeErrorMessage(errno)}", errno);
@@ -237,14 +236,11 @@ public sealed class PosixSpawner : ISpawner, IDisposable
 
     /// <summary>Undoes a spawn whose child could not be registered with the reaper (pidfd_open or epoll_ctl
     /// failed, typically EMFILE): kills it and reaps it here, since no one else will.</summary>
-    internal static unsafe SpawnResult.Failed KillUnwatched(int pid, int errno, SpawnRequest request)
+    internal static SpawnResult.Failed KillUnwatched(int pid, int errno, SpawnRequest request)
     {
         LibC.Kill(-pid, Signals.SIGKILL); // its group, in case it already started a helper
         LibC.Kill(pid, Signals.SIGKILL);
-        int status;
-        while (LibC.WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
-        {
-        }
+        BlockingWait.For(pid);
         var name = CommandResolver.PythonRepr(request.Argv[0]);
         return errno is LibC.EMFILE or LibC.ENFILE
             ? new($"too many open files to spawn {name}")
