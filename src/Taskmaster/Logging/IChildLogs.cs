@@ -14,6 +14,14 @@ public interface IChildLogs : IDisposable
     /// into the targets of <paramref name="process"/>. Returns at once; never blocks the caller.</summary>
     void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe);
 
+    /// <summary>
+    /// Before a batch of spawns (autostart, <c>start all</c>, a reload's additions): creates, off the caller's
+    /// thread and in the given order, the log files of <paramref name="processes"/> that do not exist yet, so
+    /// each spawn finds its file and only opens it. Returns at once; the task completes when the files are made
+    /// (callers need not wait: a spawn that gets there first creates its file itself). The default does nothing.
+    /// </summary>
+    Task Prepare(IEnumerable<ProcessConfig> processes) => Task.CompletedTask;
+
     /// <summary>Truncates the process's log files (and removes rotated backups), as supervisorctl's <c>clear</c>.</summary>
     void Clear(ProcessConfig process);
 

@@ -51,6 +51,17 @@ internal static partial class LogFileHandles
         return handle;
     }
 
+    private const int O_EXCL = 0x80;
+
+    /// <summary>Creates <paramref name="path"/> empty when nothing exists there (not even a dangling symlink);
+    /// touches nothing that exists. Best effort: failures are silent.</summary>
+    public static void CreateIfMissing(string path)
+    {
+        int fd = Open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DefaultMode);
+        if (fd >= 0)
+            Spawning.LibC.Close(fd);
+    }
+
     private const int O_PATH = 0x200000;
 
     /// <summary>A reference to <paramref name="path"/>'s inode that keeps it alive after an unlink, without

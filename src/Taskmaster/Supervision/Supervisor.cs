@@ -285,8 +285,10 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void Autostart()
     {
-        foreach (var p in _directory.InStartOrder(_directory.All))
-            if (p.Config.Autostart && p.State == ProcessState.Stopped && !_shuttingDown)
+        var starting = _directory.InStartOrder(_directory.All.Where(p => p.Config.Autostart && p.State == ProcessState.Stopped)).ToList();
+        _ = _childLogs.Prepare(starting.Select(p => p.Config));
+        foreach (var p in starting)
+            if (!_shuttingDown)
                 Dispatch(p, ProcessEvent.Start);
     }
 
@@ -302,7 +304,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             results.Add(new OperationResult(name, ErrorCode.BadName));
 
         // Spawned in ascending priority; one priority does not wait for the previous (as supervisord).
-        foreach (var p in _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!)))
+        var starting = _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!)).ToList();
+        _ = _childLogs.Prepare(starting.Select(p => p.Config));
+        foreach (var p in starting)
         {
             if (_shuttingDown)
             {

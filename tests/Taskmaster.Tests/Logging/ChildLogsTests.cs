@@ -1,4 +1,5 @@
 using System.Text;
+using Taskmaster.Config;
 using Taskmaster.Logging;
 using static Taskmaster.Tests.Logging.LogTestSupport;
 
@@ -224,6 +225,41 @@ public sealed class ChildLogsTests : IDisposable
         pipe.CloseWriter();
         await logs.WhenAllDrained().WaitAsync(Deadline);
         Assert.Equal("fresh\n", ReadShared(log));
+    }
+
+    [Fact]
+    public async Task Prepare_CreatesTheMissingFilesOfEveryPipedStream_AndLeavesExistingOnesAlone()
+    {
+        string Log(string name) => Path.Combine(_dir, name);
+        System.IO.File.WriteAllText(Log("kept.log"), "earlier run\n");
+        using var logs = new ChildLogs();
+        var redirected = Process("both", File(Log("both.log")), File(Log("unused.err"))) with { RedirectStderr = true };
+        await logs.Prepare(
+        [
+            Process("kept", File(Log("kept.log"))),
+            Process("split", File(Log("split.out")), File(Log("split.err"))),
+            redirected,
+            Process("quiet", LogTarget.Discard),
+        ]).WaitAsync(Deadline);
+
+        Assert.Equal("earlier run\n", ReadShared(Log("kept.log")));
+        foreach (var made in new[] { "split.out", "split.err", "both.log" })
+            Assert.Equal("", ReadShared(Log(made)));
+        Assert.False(System.IO.File.Exists(Log("unused.err"))); // redirect_stderr: that stream feeds both.log
+        Assert.Equal(["both.log", "kept.log", "split.err", "split.out"],
+            Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Prepare_NeverOpensWhatExists_NotAFifoWithoutReader_NorThroughADanglingSymlink()
+    {
+        string fifo = Path.Combine(_dir, "out.fifo"), link = Path.Combine(_dir, "link.log"), target = Path.Combine(_dir, "elsewhere.log");
+        Assert.Equal(0, Mkfifo(fifo));
+        System.IO.File.CreateSymbolicLink(link, target);
+        using var logs = new ChildLogs();
+        // Opening the FIFO for writing would wait for a reader forever: completing at all is the point.
+        await logs.Prepare([Process("piped", File(fifo)), Process("linked", File(link))]).WaitAsync(Deadline);
+        Assert.False(System.IO.File.Exists(target));
     }
 
     [Fact]

@@ -55,6 +55,13 @@ internal sealed class FakeChildLogs : IChildLogs
 {
     public ConcurrentQueue<string> Attached { get; } = new();
     public ConcurrentQueue<string> Cleared { get; } = new();
+    /// <summary>Each Prepare call's process names, in the order given.</summary>
+    public ConcurrentQueue<string[]> Prepared { get; } = new();
+    public Task Prepare(IEnumerable<ProcessConfig> processes)
+    {
+        Prepared.Enqueue([.. processes.Select(p => p.Name)]);
+        return Task.CompletedTask;
+    }
     public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe) => Attached.Enqueue(process.Name);
     public void Clear(ProcessConfig process) => Cleared.Enqueue(process.Name);
     public void ReopenAll() { }

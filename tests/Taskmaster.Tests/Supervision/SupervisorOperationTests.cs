@@ -21,6 +21,7 @@ public class SupervisorOperationTests
             EngineHarness.Proc("b") with { Priority = 20 }, EngineHarness.Proc("manual") with { Priority = 1, Autostart = false });
         Assert.Equal(["a", "b", "c"], h.Spawner.SpawnedNames);
         Assert.Equal(ProcessState.Stopped, await h.State("manual"));
+        Assert.Equal(["a", "b", "c"], Assert.Single(h.Logs.Prepared)); // log files made ahead, in spawn order
     }
 
     [Fact]
@@ -29,6 +30,7 @@ public class SupervisorOperationTests
         await using var h = await EngineHarness.RunAsync(P("a", 10), P("b1", 20), P("b2", 20), P("c", 30));
         await h.Engine.StartAsync(["all"], wait: false);
         Assert.Equal(["a", "b1", "b2", "c"], h.Spawner.SpawnedNames);
+        Assert.Equal(["a", "b1", "b2", "c"], h.Logs.Prepared.Last());
         var pids = new Dictionary<string, int>();
         foreach (var n in new[] { "a", "b1", "b2", "c" }) pids[n] = await h.Pid(n);
         List<int> Signalled() => [.. h.Signaller.Sent.Select(s => s.Pid)];

@@ -197,8 +197,12 @@ internal sealed class ApplyOperation : PendingOperation
         foreach (var group in _diff.Groups.Added.Where(_scope.Contains)) ReloadLog.GroupAdded(log, group);
 
         if (!_loop.ShuttingDown())
-            foreach (var p in directory.InStartOrder(fresh.Where(p => p.Config.Autostart)))
+        {
+            var starting = directory.InStartOrder(fresh.Where(p => p.Config.Autostart)).ToList();
+            _ = _loop.ChildLogs.Prepare(starting.Select(p => p.Config));
+            foreach (var p in starting)
                 _loop.Dispatch(p, ProcessEvent.Start);
+        }
 
         _reply.TrySetResult(Results(troubled));
     }

@@ -91,7 +91,9 @@ public sealed partial class Supervisor
         if (_directory.HasGroup(group.Name)) return new GroupUpdateResult(group.Name, "ERROR (already added)", ErrorCode.AlreadyAdded);
         var added = _directory.AddGroup(group);
         ReloadLog.GroupAdded(_logger, group.Name);
-        foreach (var p in _directory.InStartOrder(added.Where(p => p.Config.Autostart)))
+        var starting = _directory.InStartOrder(added.Where(p => p.Config.Autostart)).ToList();
+        _ = _childLogs.Prepare(starting.Select(p => p.Config));
+        foreach (var p in starting)
             Dispatch(p, ProcessEvent.Start);
         return new GroupUpdateResult(group.Name, "added process group");
     }
