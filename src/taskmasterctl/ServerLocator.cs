@@ -10,9 +10,9 @@ internal sealed record ServerSettings(string ServerUrl, string? Username, string
 /// config's <c>[unix_http_server] file</c>, else its <c>[inet_http_server] port</c>, else
 /// <c>unix:///tmp/taskmaster.sock</c>. The config is read by the daemon's own <see cref="ConfigLoader"/>, found in
 /// the order of <see cref="ConfigLocator"/>, so both sides agree on every expansion and default.
-/// Only the control sections are bound before the command is sent (a file of 1000 programs costs ~15 ms to bind
-/// in full); the whole file is checked meanwhile on another thread, and a config with errors (typically one being
-/// edited while the daemon still runs the previous one) is reported without locking the user out.
+/// Only the control sections are bound (a file of 1000 programs costs ~15 ms to bind in full), so errors elsewhere
+/// in the file (typically one being edited while the daemon still runs the previous version) never lock the user out;
+/// <see cref="ProblemsOf"/> finds them when the caller wants to say so.
 /// </summary>
 internal static class ServerLocator
 {
@@ -20,17 +20,15 @@ internal static class ServerLocator
 
     /// <summary>
     /// Throws <see cref="FileNotFoundException"/> when <c>-c</c> names a missing file and <see cref="ConfigException"/>
-    /// when the control sections do not load. <paramref name="fullCheck"/> completes with the errors of the whole
-    /// file (taskmasterd would refuse it), or null when it loads or there is no file.
+    /// when the control sections do not load.
     /// </summary>
-    public static ServerSettings Resolve(CtlArguments args, out Task<string?> fullCheck)
+    public static ServerSettings Resolve(CtlArguments args)
     {
         string? configFile;
         try { configFile = ConfigLocator.Find(args.ConfigFile, Environment.CurrentDirectory); }
         catch (FileNotFoundException) when (args.ConfigFile is null) { configFile = null; } // no config: defaults
 
         var config = configFile is null ? null : ConfigLoader.LoadControlSections(configFile);
-        fullCheck = configFile is null ? Task.FromResult<string?>(null) : Task.Run(() => ProblemsOf(configFile));
         var ctl = config?.Ctl ?? new CtlSettings();
         var url = args.ServerUrl ?? ctl.ServerUrl ?? DefaultUrl(config);
         var history = ctl.HistoryFile
@@ -45,8 +43,12 @@ internal static class ServerLocator
         _ => "unix://" + DefaultSocket,
     };
 
-    private static string? ProblemsOf(string path)
+    /// <summary>The errors of the whole file (taskmasterd would refuse it) as one message, or null when it loads or
+    /// there is no file.</summary>
+    public static string? ProblemsOf(string? path)
     {
+        if (path is null)
+            return null;
         try
         {
             ConfigLoader.Load(path);
@@ -58,7 +60,7 @@ internal static class ServerLocator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
-            return null; // the file changed under us, or no host name: nothing reliable to say, and the command went through
+            return null; // the file changed under us, or no host name: nothing reliable to say
         }
     }
 }

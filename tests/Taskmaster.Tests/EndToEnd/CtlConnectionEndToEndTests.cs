@@ -1,5 +1,5 @@
 // How taskmasterctl finds and reaches the daemon: the config file through the real ConfigLoader (also when the
-// file has errors), a daemon that is not running, Basic authentication over [inet_http_server], and the shell
+// file has errors: only its control sections are needed), a daemon that is not running, Basic authentication over [inet_http_server], and the shell
 // surviving a daemon restart.
 using System.Diagnostics;
 using System.Net;
@@ -59,7 +59,7 @@ public sealed class CtlConnectionEndToEndTests
     }
 
     [Fact]
-    public async Task ConfigWithErrors_StillFindsTheSocket_AndPrintsTheErrors()
+    public async Task ConfigWithErrors_StillFindsTheSocket_TheShellSaysWhere_OneShotCommandsStayQuiet()
     {
         await using var daemon = DaemonUnderTest.Create(Sleeper);
         await daemon.StartAsync();
@@ -70,8 +70,17 @@ public sealed class CtlConnectionEndToEndTests
         var status = await daemon.CtlAsync("status");
         Assert.Equal(0, status.ExitCode);
         Assert.Contains("sleeper", status.Stdout);
-        Assert.Contains("startsecs", status.Stderr);
-        Assert.Contains("taskmaster.conf:", status.Stderr);
+        Assert.Equal("", status.Stderr); // as supervisorctl: the daemon judges the file (reread, below)
+
+        var shell = await Control.ControlHost.RunAsync(["-c", daemon.ConfigPath], stdin: "quit\n");
+        Assert.Equal(0, shell.ExitCode);
+        Assert.Contains("sleeper", shell.Stdout);
+        Assert.Contains("startsecs", shell.Stderr);
+        Assert.Contains("taskmaster.conf:", shell.Stderr);
+
+        var reread = await daemon.CtlAsync("reread");
+        Assert.NotEqual(0, reread.ExitCode);
+        Assert.Contains("startsecs", reread.Stdout + reread.Stderr);
 
         // The control sections themselves broken: nothing to go on, the errors say where.
         File.WriteAllText(daemon.ConfigPath, "[unix_http_server]\nchmod = rwx\n");
