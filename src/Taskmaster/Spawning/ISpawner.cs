@@ -6,4 +6,9 @@ public interface ISpawner
     /// <summary>Starts a child in a new session. Synchronous: when it returns the pid is known to the caller,
     /// so the caller can register it before any exit of it is observed.</summary>
     SpawnResult Spawn(SpawnRequest request);
+
+    /// <summary>Starts a spawn and may return before it is done, so the caller can get on with other work (the
+    /// previous child's bookkeeping, the next request) meanwhile. Spawns run in the order they were begun. The
+    /// default spawns at once.</summary>
+    PendingSpawn Begin(SpawnRequest request) => new PendingSpawn.Done(Spawn(request));
 }

@@ -27,6 +27,31 @@ internal sealed class ProcessActions(
     /// <summary>Children by pid, so a reaped pid finds its process.</summary>
     public Dictionary<int, ManagedProcess> ByPid { get; } = [];
 
+    // Spawns begun before their process's Start reached the Spawn action (SpawnAhead), oldest first.
+    private readonly Queue<(ManagedProcess Process, PendingSpawn Spawn)> _ahead = new();
+
+    /// <summary>
+    /// Begins <paramref name="p"/>'s spawn now, for the Start about to be dispatched to it: its Spawn action then
+    /// only collects the outcome. Starting a batch this way, the spawner thread runs one child's posix_spawn while
+    /// the loop records the previous child (pidfd, log capture, state changes) instead of both taking turns.
+    /// </summary>
+    public void SpawnAhead(ManagedProcess p) => _ahead.Enqueue((p, Begin(p)));
+
+    /// <summary>After a batch: spawns begun ahead whose Start never came (the batch was cut short) would leave children
+    /// nobody supervises; they are killed (the reaper reaps them, no process claims their exit).</summary>
+    public void AbandonSpawnsAhead()
+    {
+        while (_ahead.TryDequeue(out var ahead))
+        {
+            if (ahead.Spawn.Collect() is not SpawnResult.Started started) continue;
+            SupervisorLog.SpawnAbandoned(logger, ahead.Process.Name, started.Pid);
+            signaller.Signal(started.Pid, Signals.SIGKILL, toGroup: true);
+            started.StdoutPipe?.Dispose();
+            started.StderrPipe?.Dispose();
+            started.StdinPipe?.Dispose();
+        }
+    }
+
     public ProcessInput? Run(ProcessAction action, ManagedProcess p, ProcessInput input) => action switch
     {
         ProcessAction.None => null,
@@ -60,15 +85,15 @@ internal sealed class ProcessActions(
         p.StartedAt = time.GetUtcNow();
         p.SpawnError = null;
         p.LastSpawnFailed = false;
+        var pending = _ahead.TryPeek(out var ahead) && ahead.Process == p ? _ahead.Dequeue().Spawn : Begin(p);
         SpawnResult result;
         try
         {
-            result = spawner.Spawn(BuildRequest(p.Config));
+            result = pending.Collect();
         }
         catch (Exception e)
         {
-            // A spawner bug must not take the loop down; it becomes an ordinary spawn error.
-            result = new SpawnResult.Failed($"unknown error during spawn of '{p.Name}': {e.Message}");
+            result = SpawnBug(p, e);
         }
 
         switch (result)
@@ -89,6 +114,22 @@ internal sealed class ProcessActions(
                 throw new InvalidOperationException($"unexpected spawn result {result}");
         }
     }
+
+    private PendingSpawn Begin(ManagedProcess p)
+    {
+        try
+        {
+            return spawner.Begin(BuildRequest(p.Config));
+        }
+        catch (Exception e)
+        {
+            return new PendingSpawn.Done(SpawnBug(p, e));
+        }
+    }
+
+    // A spawner bug must not take the loop down; it becomes an ordinary spawn error.
+    private static SpawnResult.Failed SpawnBug(ManagedProcess p, Exception e) =>
+        new($"unknown error during spawn of '{p.Name}': {e.Message}");
 
     private void Attach(ManagedProcess p, SpawnResult.Started started)
     {

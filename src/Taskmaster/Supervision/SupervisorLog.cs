@@ -75,4 +75,7 @@ internal static partial class SupervisorLog
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "stdin of {Name} is closed (errno {Errno}): input is refused from now on")]
     public static partial void StdinClosed(ILogger logger, string name, int errno);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Error, Message = "'{Name}' was spawned ahead (pid {Pid}) but its start never came: killed")]
+    public static partial void SpawnAbandoned(ILogger logger, string name, int pid);
 }

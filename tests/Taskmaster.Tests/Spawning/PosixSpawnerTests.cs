@@ -149,6 +149,37 @@ public abstract class PosixSpawnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Begin_SeveralBeforeCollecting_EachChildGetsItsOwnPipes()
+    {
+        // Queued spawns: each one's ends travel with it, whatever ran on the spawner thread before it.
+        var pending = Enumerable.Range(0, 3)
+            .Select(_ => _spawner.Begin(Request([Fixture("stdin_echo.sh")], stderr: OutputRouting.Discard))).ToList();
+        var children = pending.Select(p => Started(p.Collect())).ToList();
+        Assert.Equal(3, children.Select(c => c.Pid).Distinct().Count());
+        for (var i = 0; i < children.Count; i++)
+        {
+            Assert.Equal((8, 0), ChildStdin.Write(children[i].StdinPipe!, System.Text.Encoding.ASCII.GetBytes($"child {i}\n")));
+            children[i].StdinPipe!.Dispose();
+        }
+        for (var i = 0; i < children.Count; i++)
+        {
+            Assert.Equal($"got child {i}\n", await ReadToEnd(children[i].StdoutPipe));
+            Assert.Equal(ExitStatus.Exited(0), await ChildExits.Of(children[i].Pid));
+        }
+    }
+
+    [Fact]
+    public async Task Begin_ThenDispose_TheQueuedSpawnStillRuns_AndCollectDoesNotHang()
+    {
+        var spawner = new PosixSpawner(new PosixSpawnerOptions { PrivateDescriptorTable = _privateTable });
+        var pending = spawner.Begin(Request([Fixture("exit_with.sh"), "3"], stdout: OutputRouting.Discard, stderr: OutputRouting.Discard));
+        spawner.Dispose();
+        var child = Started(pending.Collect());
+        Assert.Equal(ExitStatus.Exited(3), await ChildExits.Of(child.Pid));
+        Assert.Throws<ObjectDisposedException>(() => spawner.Begin(Request([Fixture("exit_with.sh"), "0"])));
+    }
+
+    [Fact]
     public async Task Spawn_StdinPipe_IsNonBlocking_AFullPipeIsEagainNotAStall()
     {
         var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));

@@ -85,8 +85,14 @@ internal sealed class CapturingLogger : ILogger
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
     public bool IsEnabled(LogLevel logLevel) => true;
 
+    /// <summary>A line starting with this makes the logging call throw (after it is kept): a fault inside the loop.</summary>
+    public volatile string? ThrowOn;
+
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        lock (_entries) _entries.Add((logLevel, eventId.Id, formatter(state, exception)));
+        var text = formatter(state, exception);
+        lock (_entries) _entries.Add((logLevel, eventId.Id, text));
+        if (ThrowOn is { } marker && text.StartsWith(marker, StringComparison.Ordinal))
+            throw new InvalidOperationException($"test fault at \"{text}\"");
     }
 }

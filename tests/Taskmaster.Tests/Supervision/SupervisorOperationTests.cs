@@ -25,6 +25,38 @@ public class SupervisorOperationTests
     }
 
     [Fact]
+    public async Task StartAll_SpawnsEachChildAheadOfRecordingThePrevious_InPriorityOrder()
+    {
+        await using var h = await EngineHarness.RunAsync(P("c", 30), P("a", 10), P("b", 20));
+        var results = await h.Engine.StartAsync(["all"], wait: false);
+        Assert.Equal(["a", "b", "c"], results.Select(r => r.Name));
+        Assert.Equal(["a", "b", "c"], h.Spawner.SpawnedNames);
+        // Each child's pid is the one its own spawn returned, although the next spawn was already made.
+        Assert.Equal((1001, 1002, 1003), (await h.Pid("a"), await h.Pid("b"), await h.Pid("c")));
+        Assert.Empty(h.Signaller.Sent);
+    }
+
+    [Fact]
+    public async Task StartAll_CutShortByAFault_KillsTheChildSpawnedAheadForAStartThatNeverCame()
+    {
+        await using var h = await EngineHarness.RunAsync(P("a", 10), P("b", 20), P("c", 30));
+        h.Log.ThrowOn = "spawned: 'a'";
+        await Assert.ThrowsAsync<InvalidOperationException>(() => h.Engine.StartAsync(["all"], wait: false));
+        h.Log.ThrowOn = null;
+        await h.Idle();
+
+        Assert.Equal(["a", "b"], h.Spawner.SpawnedNames); // b was begun while a was still being recorded
+        Assert.Equal([(1002, Signals.SIGKILL, true)], h.Signaller.Sent);
+        Assert.Contains("'b' was spawned ahead (pid 1002) but its start never came: killed", h.Log.Activity);
+        Assert.Equal(ProcessState.Stopped, await h.State("b"));
+        Assert.Equal(ProcessState.Stopped, await h.State("c"));
+
+        var again = await h.Engine.StartAsync(["b"], wait: false);
+        Assert.True(again.Single().Ok);
+        Assert.Equal(1003, await h.Pid("b"));
+    }
+
+    [Fact]
     public async Task StopAll_StopsHighestPriorityFirst_AndWaitsForEachBatchToBeReaped()
     {
         await using var h = await EngineHarness.RunAsync(P("a", 10), P("b1", 20), P("b2", 20), P("c", 30));

@@ -23,10 +23,12 @@ namespace Taskmaster.Supervision.Reload;
 /// <summary>One <c>update</c> (or <c>reload</c>) in flight on the supervision loop.</summary>
 internal sealed class ApplyOperation : PendingOperation
 {
-    /// <summary>What the loop lends the operation: its directory, its dispatcher, and how it stops processes.</summary>
+    /// <summary>What the loop lends the operation: its directory, its dispatcher, and how it starts (in order, unless
+    /// shutting down) and stops processes.</summary>
     public sealed record Loop(
         ProcessDirectory Directory,
         Func<ManagedProcess, ProcessInput, Transition> Dispatch,
+        Action<IReadOnlyList<ManagedProcess>> StartInOrder,
         Func<IReadOnlyList<ManagedProcess>, PendingOperation> BeginStop,
         Func<bool> ShuttingDown,
         IChildLogs ChildLogs,
@@ -196,13 +198,7 @@ internal sealed class ApplyOperation : PendingOperation
         }
         foreach (var group in _diff.Groups.Added.Where(_scope.Contains)) ReloadLog.GroupAdded(log, group);
 
-        if (!_loop.ShuttingDown())
-        {
-            var starting = directory.InStartOrder(fresh.Where(p => p.Config.Autostart)).ToList();
-            _ = _loop.ChildLogs.Prepare(starting.Select(p => p.Config));
-            foreach (var p in starting)
-                _loop.Dispatch(p, ProcessEvent.Start);
-        }
+        _loop.StartInOrder(directory.InStartOrder(fresh.Where(p => p.Config.Autostart)).ToList());
 
         _reply.TrySetResult(Results(troubled));
     }
