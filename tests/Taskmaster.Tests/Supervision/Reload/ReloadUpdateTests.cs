@@ -61,6 +61,7 @@ public class ReloadUpdateTests
         Assert.Equal(before["db"], after["db"]);
         Assert.Empty(k.H.Signaller.Sent);
         Assert.Equal(["reload: cache added", "reload: lazy added", "reload: group cache added", "reload: group lazy added"], k.ReloadLines);
+        Assert.Equal(["cache"], k.H.Logs.Prepared.Last()); // its log file made ahead, as at autostart
     }
 
     [Fact]
