@@ -12,11 +12,8 @@ public static class ConfigLoader
     /// <summary>Loads <paramref name="path"/> and its includes.</summary>
     /// <param name="environment">Variables for <c>%(ENV_X)s</c>; the daemon's environment when null.</param>
     /// <param name="hostName">Value of <c>%(host_node_name)s</c>; this machine's name when null.</param>
-    public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
-    {
-        var full = Path.GetFullPath(path);
-        return LoadText(ReadMainFile(full), full, environment, hostName);
-    }
+    public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
+        LoadFile(path, environment, hostName, onlySections: null);
 
     /// <summary>Loads configuration <paramref name="text"/> as if it were the file <paramref name="path"/> (includes resolve from its directory).</summary>
     public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
@@ -31,23 +28,24 @@ public static class ConfigLoader
     /// taskmasterctl needs before it can send anything. Problems anywhere else are not looked at (<see cref="Load"/>
     /// reports them); binding 1000 programs is most of what reading such a file costs.
     /// </summary>
-    public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null)
+    public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
+        LoadFile(path, environment, hostName, ControlSections);
+
+    private static SupervisorConfig LoadFile(string path, IReadOnlyDictionary<string, string>? environment, string? hostName,
+        FrozenSet<string>? onlySections)
     {
         var full = Path.GetFullPath(path);
-        return LoadText(ReadMainFile(full), full, environment, hostName, ControlSections);
-    }
-
-    private static string ReadMainFile(string full)
-    {
+        string text;
         try
         {
-            return File.ReadAllText(full);
+            text = File.ReadAllText(full);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
                 $"cannot read the configuration file: {e.Message}", null)]);
         }
+        return LoadText(text, full, environment, hostName, onlySections);
     }
 
     private static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment, string? hostName,

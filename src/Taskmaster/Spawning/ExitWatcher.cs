@@ -6,8 +6,8 @@ namespace Taskmaster.Spawning;
 /// missed exit, and children started any other way (System.Diagnostics.Process, libraries) are left alone.
 /// </summary>
 /// <remarks>
-/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> has returned that pid
-/// to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
+/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> (or
+/// <see cref="PendingSpawn.Collect"/>) has returned that pid to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
 /// therefore not act on the callback directly; post to a queue that is drained after the Spawn call, as the
 /// supervision loop does with its channel. Several watchers may run at once: each gets every exit, including
 /// pids it never registered (another watcher's children); ignore those. Start the watcher BEFORE spawning:

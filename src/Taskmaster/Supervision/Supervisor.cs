@@ -284,8 +284,10 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     // ---- Commands (loop thread) ----
 
     private void Autostart() =>
-        StartEach(_directory.InStartOrder(_directory.All.Where(p => p.Config.Autostart && p.State == ProcessState.Stopped)).ToList(),
-            p => Dispatch(p, ProcessEvent.Start));
+        StartEach(_directory.InStartOrder(_directory.All.Where(p => p.Config.Autostart && p.State == ProcessState.Stopped)).ToList());
+
+    /// <summary>Dispatches Start to each of <paramref name="ordered"/>, as <see cref="StartEach(IReadOnlyList{ManagedProcess}, Action{ManagedProcess})"/>.</summary>
+    private void StartEach(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered, p => Dispatch(p, ProcessEvent.Start));
 
     /// <summary>
     /// Hands each of <paramref name="ordered"/> to <paramref name="start"/> in turn, which dispatches Start to it unless
@@ -299,9 +301,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _ = _childLogs.Prepare(ordered.Select(p => p.Config));
         try
         {
+            if (ordered.Count > 0) SpawnAheadIfStartSpawns(ordered[0]);
             for (var i = 0; i < ordered.Count; i++)
             {
-                if (i == 0) SpawnAheadIfStartSpawns(ordered[0]);
                 if (i + 1 < ordered.Count) SpawnAheadIfStartSpawns(ordered[i + 1]);
                 if (!_shuttingDown) start(ordered[i]);
             }

@@ -65,8 +65,7 @@ public sealed partial class Supervisor
             reply.TrySetResult([new GroupUpdateResult("", "ERROR (shutting down)", ErrorCode.ShutdownState)]);
             return;
         }
-        var loop = new ApplyOperation.Loop(_directory, Dispatch, ps => StartEach(ps, p => Dispatch(p, ProcessEvent.Start)),
-            CreateReapingStop, () => _shuttingDown, _childLogs, _logger);
+        var loop = new ApplyOperation.Loop(_directory, Dispatch, StartEach, CreateReapingStop, () => _shuttingDown, _childLogs, _logger);
         var op = ApplyOperation.Begin(loop, reply, diff(), groups);
         if (!op.TryAdvance()) _operations.Add(op);
     }
@@ -92,7 +91,7 @@ public sealed partial class Supervisor
         if (_directory.HasGroup(group.Name)) return new GroupUpdateResult(group.Name, "ERROR (already added)", ErrorCode.AlreadyAdded);
         var added = _directory.AddGroup(group);
         ReloadLog.GroupAdded(_logger, group.Name);
-        StartEach(_directory.InStartOrder(added.Where(p => p.Config.Autostart)).ToList(), p => Dispatch(p, ProcessEvent.Start));
+        StartEach(_directory.InStartOrder(added.Where(p => p.Config.Autostart)).ToList());
         return new GroupUpdateResult(group.Name, "added process group");
     }
 
