@@ -43,7 +43,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private volatile bool _disposed;
     private uint _inheritedUmask;
     private bool _privateFs;
-    private bool _privateDescriptors;
+    private SpawnerDescriptorTable? _privateTable;
     private int _sharedPidfdToClose = -1;
     private string _inheritedCwd = "/";
 
@@ -63,7 +63,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
 
     /// <summary>False when the spawner thread could not get a descriptor table of its own (see
     /// <see cref="SpawnerDescriptorTable"/>): each spawn then copies the daemon's whole table.</summary>
-    public bool HasPrivateDescriptorTable => _privateDescriptors;
+    public bool HasPrivateDescriptorTable => _privateTable is not null;
 
     public SpawnResult Spawn(SpawnRequest request) => Begin(request).Collect();
 
@@ -150,9 +150,9 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             var env = environment.Select(kv => $"{kv.Key}={kv.Value}").ToArray();
             var umask = (uint)(request.Umask ?? _options.DefaultUmask ?? (int)_inheritedUmask);
             // On a private table the child's ends are fetched into fixed slots, and the file actions name those.
-            var (inSource, outSource, errSource) = _privateDescriptors
-                ? (inRead >= 0 ? SpawnerDescriptorTable.StdinSlot : -1, outWrite >= 0 ? SpawnerDescriptorTable.StdoutSlot : -1,
-                   stderrFd >= 0 ? SpawnerDescriptorTable.StderrSlot : stderrFd)
+            var (inSource, outSource, errSource) = _privateTable is { } table
+                ? (inRead >= 0 ? table.StdinSlot : -1, outWrite >= 0 ? table.StdoutSlot : -1,
+                   stderrFd >= 0 ? table.StderrSlot : stderrFd)
                 : (inRead, outWrite, stderrFd);
             var invocation = new SpawnInvocation(executable, argv, env, workingDirectory, umask, inSource, outSource, errSource);
             job = new QueuedSpawn(request, executable, workingDirectory, invocation,
@@ -239,7 +239,8 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private void SpawnerLoop()
     {
         _privateFs = LibC.Unshare(LibC.CLONE_FS) == 0;
-        _privateDescriptors = _options.PrivateDescriptorTable && SpawnerDescriptorTable.TryLeaveSharedTable(out _sharedPidfdToClose);
+        if (_options.PrivateDescriptorTable)
+            _privateTable = SpawnerDescriptorTable.TryLeaveSharedTable(out _sharedPidfdToClose);
         _inheritedUmask = LibC.Umask(0b000_010_010 /* 022 */);
         LibC.Umask(_inheritedUmask);
         _inheritedCwd = Directory.GetCurrentDirectory();
@@ -262,7 +263,9 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             }
             var previous = LibC.Umask(job.Invocation.Umask);
             int pid;
-            var rc = _privateDescriptors ? RunFromPrivateTable(job.Invocation, job.Fds.ChildEnds, out pid) : job.Invocation.Run(out pid);
+            var rc = _privateTable is { } table
+                ? RunFromPrivateTable(table, job.Invocation, job.Fds.ChildEnds, out pid)
+                : job.Invocation.Run(out pid);
             if (!_privateFs)
                 LibC.Umask(previous);
             job.Complete(rc, pid);
@@ -270,23 +273,24 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     }
 
     /// <summary>On the spawner thread, private table: fetches the child's ends into their slots, spawns, lets go of them.</summary>
-    private static int RunFromPrivateTable(SpawnInvocation invocation, (int Stdin, int Stdout, int Stderr) shared, out int pid)
+    private static int RunFromPrivateTable(SpawnerDescriptorTable table, SpawnInvocation invocation,
+        (int Stdin, int Stdout, int Stderr) shared, out int pid)
     {
         pid = 0;
         try
         {
             int errno;
-            if (shared.Stdin >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stdin, SpawnerDescriptorTable.StdinSlot)) != 0)
+            if (shared.Stdin >= 0 && (errno = table.Bring(shared.Stdin, table.StdinSlot)) != 0)
                 return errno;
-            if (shared.Stdout >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stdout, SpawnerDescriptorTable.StdoutSlot)) != 0)
+            if (shared.Stdout >= 0 && (errno = table.Bring(shared.Stdout, table.StdoutSlot)) != 0)
                 return errno;
-            if (shared.Stderr >= 0 && (errno = SpawnerDescriptorTable.Bring(shared.Stderr, SpawnerDescriptorTable.StderrSlot)) != 0)
+            if (shared.Stderr >= 0 && (errno = table.Bring(shared.Stderr, table.StderrSlot)) != 0)
                 return errno;
             return invocation.Run(out pid);
         }
         finally
         {
-            SpawnerDescriptorTable.Clear();
+            table.Clear();
         }
     }
 

@@ -13,7 +13,7 @@ public sealed record PosixSpawnerOptions
     /// <summary>umask for requests without one. Null: the daemon's umask when the spawner was created.</summary>
     public int? DefaultUmask { get; init; }
 
-    /// <summary>Spawn from a descriptor table of the spawner's own when the runtime allows it (see
+    /// <summary>Spawn from a descriptor table of the spawner's own when the kernel allows it (see
     /// <see cref="SpawnerDescriptorTable"/>); false keeps every spawn on the process's table.</summary>
     public bool PrivateDescriptorTable { get; init; } = true;
 

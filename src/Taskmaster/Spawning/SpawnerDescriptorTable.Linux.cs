@@ -2,69 +2,106 @@
 //
 // posix_spawn's child starts with a copy of the spawning thread's descriptor table (clone without CLONE_FILES),
 // and exec then closes every close-on-exec entry one by one. A daemon supervising N programs holds ~4N
-// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn paid O(N) twice: perf of 1000 programs
-// starting showed a third of all samples in dup_fd and the close-on-exec loop (filp_flush, fput) of the
-// spawner thread, and a posix_spawn + wait measured 77 µs with 10 descriptors open, 189 µs with 4000.
+// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn paid O(N) twice (docs/BENCHMARKS.md,
+// "Scale-up of 1000 (third round)", has the profile and the figures).
 //
 // So the spawner thread leaves the process's table: unshare(CLONE_FILES) gives it a private copy, which it
-// empties at once (/dev/null on 0-2, everything else closed; closing its copies does not touch the daemon's).
-// A spawn then brings over just the child's three ends with pidfd_getfd(2) from the process's table into fixed
-// slots, spawns, and closes them again: the child's copy and its exec cost the same at 1 program or 10 000.
+// empties at once (/dev/null on 0-2, everything else closed but the runtime's memfds, below; closing its copies
+// does not touch the daemon's). A spawn then brings over just the child's three ends with pidfd_getfd(2) from
+// the process's table into slots of this table, spawns, and closes them again: the child's copy and its exec
+// cost the same at 1 program or 10 000.
 //
 // Set up only when pidfd_getfd works (a seccomp profile may refuse it): it is tried before leaving the shared
 // table, since a private table that cannot fetch the pipes could not spawn anything. Otherwise spawns stay on
-// the shared table, as before.
+// the shared table.
 //
-// The runtime keeps process-wide descriptors it may use from any thread, by number. Two matter here:
-//   - the JIT's double-mapped code (W^X, on by default) maps executable memory through a memfd: a method first
-//     compiled on this thread would fail with "Out of memory". NativeAOT compiles nothing at run time, and a JIT
-//     process started with DOTNET_EnableWriteXorExecute=0 maps anonymous memory; anywhere else the thread
-//     stays on the shared table;
+// The runtime keeps process-wide descriptors it uses from any thread, by number. Two matter here:
+//   - under the JIT with W^X on (the runtime's default), executable memory is double-mapped through a memfd
+//     ("doublemapper", made at start-up): every method compiled, every stub patched, maps a view of it by
+//     number, on whatever thread needs it. Had this thread closed its copy, the first method compiled here
+//     would abort the process (mmap: EBADF, then "Out of memory" and SIGABRT). So the runtime's memfds stay open
+//     at their numbers in the private table: the same open files as in the shared one, so the mappings are the
+//     same memory. Our own code never makes a memfd; they are close-on-exec, so no child ever sees them.
+//     NativeAOT and a JIT with W^X off have none, and nothing changes for them.
 //   - signal handlers write to a notification pipe: on this thread that number would name another file or
 //     none. So the thread blocks the asynchronous signals; the process's other threads take them (children get
 //     an empty mask from posix_spawn). Fault signals stay open: the runtime turns SIGSEGV into exceptions.
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Taskmaster.Spawning;
 
-internal static unsafe class SpawnerDescriptorTable
+internal sealed unsafe class SpawnerDescriptorTable
 {
-    /// <summary>Where the child's ends sit in the spawner's table for the file actions (dup2 onto 0, 1, 2).</summary>
-    public const int StdinSlot = 4, StdoutSlot = 5, StderrSlot = 6;
-
     /// <summary>The process's pidfd, in the private table: the handle pidfd_getfd reads the daemon's table through.</summary>
-    private const int ProcessSlot = 3;
+    private readonly int _processSlot;
+
+    /// <summary>Where the child's ends sit in the spawner's table for the file actions (dup2 onto 0, 1, 2).</summary>
+    public int StdinSlot { get; }
+    public int StdoutSlot { get; }
+    public int StderrSlot { get; }
+
+    private SpawnerDescriptorTable(int processSlot, int stdinSlot, int stdoutSlot, int stderrSlot)
+    {
+        _processSlot = processSlot;
+        StdinSlot = stdinSlot;
+        StdoutSlot = stdoutSlot;
+        StderrSlot = stderrSlot;
+    }
 
     /// <summary>
-    /// On the spawner thread: leaves the shared table, or returns false (and stays on it) when descriptors
-    /// could not be fetched from it. <paramref name="sharedPidfd"/> is a pidfd left open in the SHARED table,
-    /// which a thread still on that table must close; -1 when none was opened.
+    /// On the spawner thread: leaves the shared table, or returns null (and stays on it) when descriptors could
+    /// not be fetched from it. <paramref name="sharedPidfd"/> is a pidfd left open in the SHARED table, which a
+    /// thread still on that table must close; -1 when none was opened.
     /// </summary>
-    public static bool TryLeaveSharedTable(out int sharedPidfd)
+    public static SpawnerDescriptorTable? TryLeaveSharedTable(out int sharedPidfd)
     {
-        sharedPidfd = -1;
-        if (RuntimeFeature.IsDynamicCodeCompiled && Environment.GetEnvironmentVariable("DOTNET_EnableWriteXorExecute") != "0")
-            return false;
         sharedPidfd = LibC.PidfdOpen(Environment.ProcessId, 0);
         if (sharedPidfd < 0)
-            return false;
+            return null;
         var probe = LibC.PidfdGetfd(sharedPidfd, sharedPidfd, 0);
         if (probe < 0)
-            return false;
+            return null;
         LibC.Close(probe);
         BlockAsynchronousSignals();
         if (LibC.Unshare(LibC.CLONE_FILES) != 0)
-            return false;
+            return null;
 
-        // Private from here: nothing below affects the daemon's descriptors.
-        var devNull = LibC.Open("/dev/null", LibC.O_RDWR);
+        // Private from here: nothing below affects the daemon's descriptors. The copy is read through
+        // /proc/thread-self, which shows this thread's table, not the process leader's.
+        var runtimeOwned = RuntimeMemfds();
+        var free = Enumerable.Range(3, int.MaxValue - 3).Where(fd => !runtimeOwned.Contains(fd)).Take(4).ToArray();
+        var table = new SpawnerDescriptorTable(free[0], free[1], free[2], free[3]);
+
+        var devNull = LibC.Open("/dev/null", LibC.O_RDWR | LibC.O_CLOEXEC);
         for (var fd = 0; fd <= 2 && devNull >= 0; fd++)
-            if (devNull != fd) LibC.Dup3(devNull, fd, 0);
-        if (sharedPidfd != ProcessSlot && LibC.Dup3(sharedPidfd, ProcessSlot, LibC.O_CLOEXEC) < 0)
+            if (devNull != fd && !runtimeOwned.Contains(fd)) LibC.Dup3(devNull, fd, 0);
+        if (sharedPidfd != table._processSlot && LibC.Dup3(sharedPidfd, table._processSlot, LibC.O_CLOEXEC) < 0)
             Environment.FailFast($"taskmaster-spawner: dup3 in its own descriptor table failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        LibC.CloseRange(ProcessSlot + 1, uint.MaxValue, 0);
-        return true;
+        CloseAllBut(keep: fd => fd <= 2 || fd == table._processSlot || runtimeOwned.Contains(fd));
+        return table;
+    }
+
+    /// <summary>The memfds in this thread's table: the runtime's (see the file's header), kept at their numbers.</summary>
+    private static HashSet<int> RuntimeMemfds()
+    {
+        var memfds = new HashSet<int>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/thread-self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), out var fd)
+                && new FileInfo(entry).LinkTarget is { } target && target.StartsWith("/memfd:", StringComparison.Ordinal))
+                memfds.Add(fd);
+        }
+        return memfds;
+    }
+
+    private static void CloseAllBut(Func<int, bool> keep)
+    {
+        var open = Directory.EnumerateFileSystemEntries("/proc/thread-self/fd")
+            .Select(entry => int.TryParse(Path.GetFileName(entry), out var fd) ? fd : -1)
+            .Where(fd => fd >= 0)
+            .ToArray(); // read whole before closing: the enumeration holds a descriptor of its own
+        foreach (var fd in open)
+            if (!keep(fd)) LibC.Close(fd);
     }
 
     private static void BlockAsynchronousSignals()
@@ -80,9 +117,9 @@ internal static unsafe class SpawnerDescriptorTable
     }
 
     /// <summary>Copies the daemon's descriptor <paramref name="sharedFd"/> into <paramref name="slot"/>; 0 or an errno.</summary>
-    public static int Bring(int sharedFd, int slot)
+    public int Bring(int sharedFd, int slot)
     {
-        var fd = LibC.PidfdGetfd(ProcessSlot, sharedFd, 0);
+        var fd = LibC.PidfdGetfd(_processSlot, sharedFd, 0);
         if (fd < 0)
             return Marshal.GetLastPInvokeError();
         if (fd == slot)
@@ -93,7 +130,7 @@ internal static unsafe class SpawnerDescriptorTable
     }
 
     /// <summary>Closes the slots once the child holds its own copies.</summary>
-    public static void Clear()
+    public void Clear()
     {
         LibC.Close(StdinSlot);
         LibC.Close(StdoutSlot);

@@ -118,6 +118,8 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
         CtlResult last;
         do
         {
+            if (_process is { HasExited: true } exited)
+                throw new InvalidOperationException($"taskmasterd exited with {exited.ExitCode} while status was awaited:\n{Output}");
             last = await CtlAsync("status");
             if (condition(last.Lines)) return last;
             await Task.Delay(100);
