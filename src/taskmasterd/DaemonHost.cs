@@ -63,7 +63,8 @@ internal sealed class DaemonHost
             return Fail(log, refusal);
         // Crash safety: children of a SIGKILLed predecessor die before any of ours is spawned.
         var childrenFile = ChildRecordFile.NextToPidfile(pidFile.Path);
-        await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System).StopLeftoversAsync(childrenFile);
+        await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System) { ChildUids = ChildUids(_config) }
+            .StopLeftoversAsync(childrenFile);
 
         using var spawner = new PosixSpawner();
         using var exitWatcher = new ExitWatcher();
@@ -223,6 +224,16 @@ internal sealed class DaemonHost
             var wanted = new DaemonNative.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
             DaemonNative.SetRlimit(DaemonNative.RLIMIT_NOFILE, wanted);
         }
+    }
+
+    /// <summary>The uids the children of <paramref name="config"/> run as: ours, and each configured <c>user=</c>'s.</summary>
+    private static HashSet<uint> ChildUids(SupervisorConfig config)
+    {
+        var uids = new HashSet<uint> { LibC.GetEuid() };
+        foreach (var user in config.AllProcesses.Select(p => p.User).OfType<string>().Distinct())
+            if (UserAccount.Find(user) is { } account)
+                uids.Add(account.Uid);
+        return uids;
     }
 
     private static int Fail(ILogger log, string message)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Daemon;
 
@@ -19,10 +20,20 @@ internal sealed class PidFile(string path) : IDisposable
         // finds 1 in its pid file).
         if (ReadLivePid() is { } other && other != Environment.ProcessId && !(other == 1 && InitRole.IsDaemonChild))
             return $"another taskmasterd is already running with pid {other} (pidfile {Path})";
-        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        var temp = Path + ".tmp";
-        File.WriteAllText(temp, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-        File.Move(temp, Path, overwrite: true); // atomic: a reader never sees a half-written pid
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        if (StateFile.UnsafeDirectoryReason(directory) is { } unsafeDirectory)
+            return $"cannot use pidfile {Path}: {unsafeDirectory}";
+        System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            // Readable by all, as pid files are (monitoring reads them); writable by us alone, whatever the umask.
+            StateFile.Write(Path, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n",
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write pidfile {Path}: {e.Message}";
+        }
         _owned = true;
         return null;
     }
@@ -32,7 +43,8 @@ internal sealed class PidFile(string path) : IDisposable
     {
         try
         {
-            var text = File.ReadAllText(Path).Trim();
+            // A pid file another user could have written names nobody we should defer to.
+            var text = StateFile.Read(Path, out _)?.Trim();
             if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid <= 0)
                 return null;
             // A recycled pid belongs to some other program: only a command line naming taskmasterd counts
@@ -51,7 +63,7 @@ internal sealed class PidFile(string path) : IDisposable
         try
         {
             // Only remove the file if it still names us: a successor may have replaced it.
-            if (File.ReadAllText(Path).Trim() == Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+            if (StateFile.Read(Path, out _)?.Trim() == Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
                 File.Delete(Path);
         }
         catch (IOException) { }

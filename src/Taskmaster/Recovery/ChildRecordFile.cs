@@ -1,10 +1,13 @@
 using System.Text;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Recovery;
 
 /// <summary>
 /// The file that lists the daemon's live children (<c>PIDFILE.children</c>). It is always replaced whole
 /// (write a temp file, then rename), so after a crash at any instant it holds one complete earlier version.
+/// It tells a root daemon which process groups to signal at start, so it is a <see cref="StateFile"/>: mode
+/// 0600, and believed only when no other user could have written it.
 /// </summary>
 public sealed class ChildRecordFile(string path)
 {
@@ -18,19 +21,16 @@ public sealed class ChildRecordFile(string path)
     {
         var text = new StringBuilder();
         foreach (var record in records) text.Append(record.ToLine()).Append('\n');
-        var temp = Path + ".tmp";
-        File.WriteAllText(temp, text.ToString());
-        File.Move(temp, Path, overwrite: true);
+        StateFile.Write(Path, text.ToString(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    /// <summary>The records of the file; empty when there is none. Lines that do not parse are skipped.</summary>
-    public IReadOnlyList<ChildRecord> Read()
+    /// <summary>The records of the file; empty when there is none, or when it cannot be trusted
+    /// (<paramref name="refusal"/> then says why). Lines that do not parse are skipped.</summary>
+    public IReadOnlyList<ChildRecord> Read(out string? refusal)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(Path); }
-        catch (FileNotFoundException) { return []; }
-        catch (DirectoryNotFoundException) { return []; }
-        return lines.Select(ChildRecord.TryParse).OfType<ChildRecord>().ToList();
+        var text = StateFile.Read(Path, out refusal);
+        if (text is null) return [];
+        return text.Split('\n').Select(ChildRecord.TryParse).OfType<ChildRecord>().ToList();
     }
 
     public void Delete()

@@ -8,6 +8,11 @@
 // leader is gone but members of its group remain (a grandchild that outlived its parent), the group is still
 // ours: Linux never hands out a pid while a process group or session of that number exists, so group X with
 // live members and no process X can only be the group the leader made.
+//
+// The file is only believed when no other user could have written it (StateFile), and even then a group is
+// signalled only when a live member of it runs as the daemon's user or a configured `user=` AND carries the
+// name of the recorded program in its environment (SUPERVISOR_PROCESS_NAME, which every child gets): a
+// forged or stale line can never point a root daemon at somebody else's processes.
 using Microsoft.Extensions.Logging;
 using Taskmaster.Spawning;
 
@@ -16,6 +21,9 @@ namespace Taskmaster.Recovery;
 /// <summary>Stops the children a previous, crashed daemon left behind (TERM, then KILL after a grace).</summary>
 public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger, TimeProvider time)
 {
+    /// <summary>The uids our children may run as: the daemon's own, and those of the configured <c>user=</c>s.</summary>
+    public IReadOnlySet<uint> ChildUids { get; init; } = new HashSet<uint> { Spawning.LibC.GetEuid() };
+
     /// <summary>How long leftovers get to exit after SIGTERM before SIGKILL.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -25,7 +33,9 @@ public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger,
     /// <summary>Stops every live leftover listed in <paramref name="file"/>; returns how many groups were stopped.</summary>
     public async Task<int> StopLeftoversAsync(ChildRecordFile file, CancellationToken ct = default)
     {
-        var records = file.Read();
+        var records = file.Read(out var refusal);
+        if (refusal is not null)
+            RecoveryLog.FileNotTrusted(logger, refusal);
         if (records.Count == 0) return 0;
 
         var targets = new List<ChildRecord>();
@@ -40,14 +50,24 @@ public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger,
                     RecoveryLog.PidRecycled(logger, record.Name, record.Pid);
                     continue;
                 }
+                if (!IsOurs(record.Pid, record))
+                {
+                    RecoveryLog.NotOurs(logger, record.Name, record.Pid);
+                    continue;
+                }
                 RecoveryLog.StoppingLeftover(logger, record.Name, record.Pid);
             }
             else
             {
                 var remaining = members.TryGetValue(record.ProcessGroup, out var list)
-                    ? list.Count(m => m.StartTicks >= record.StartTicks) : 0;
-                if (remaining == 0) continue;
-                RecoveryLog.StoppingLeftoverGroup(logger, record.Name, record.Pid, remaining);
+                    ? list.Where(m => m.Stat.StartTicks >= record.StartTicks).ToList() : [];
+                if (remaining.Count == 0) continue;
+                if (!remaining.Any(m => IsOurs(m.Pid, record)))
+                {
+                    RecoveryLog.NotOurs(logger, record.Name, record.ProcessGroup);
+                    continue;
+                }
+                RecoveryLog.StoppingLeftoverGroup(logger, record.Name, record.Pid, remaining.Count);
             }
             signaller.Signal(record.ProcessGroup, Signals.SIGTERM, toGroup: true);
             // A stopped process does not act on SIGTERM until it is continued.
@@ -87,16 +107,26 @@ public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger,
     }
 
     /// <summary>Live (non-zombie) processes by process group, from one scan of /proc.</summary>
-    private static Dictionary<int, List<ProcStat>> GroupMembers()
+    private static Dictionary<int, List<(int Pid, ProcStat Stat)>> GroupMembers()
     {
-        var groups = new Dictionary<int, List<ProcStat>>();
+        var groups = new Dictionary<int, List<(int, ProcStat)>>();
         foreach (var pid in ProcStat.AllPids())
         {
             if (ProcStat.Read(pid) is not { IsZombie: false } stat) continue;
             if (!groups.TryGetValue(stat.ProcessGroup, out var list))
                 groups[stat.ProcessGroup] = list = [];
-            list.Add(stat);
+            list.Add((pid, stat));
         }
         return groups;
+    }
+
+    /// <summary>Whether <paramref name="pid"/> runs as one of <see cref="ChildUids"/> and was started by a daemon
+    /// for the program <paramref name="record"/> names.</summary>
+    private bool IsOurs(int pid, ChildRecord record)
+    {
+        if (ProcOwner.RealUid(pid) is not { } uid || !ChildUids.Contains(uid))
+            return false;
+        var processName = record.Name[(record.Name.LastIndexOf(':') + 1)..];
+        return ProcOwner.HasEnvironmentEntry(pid, "SUPERVISOR_PROCESS_NAME=" + processName);
     }
 }

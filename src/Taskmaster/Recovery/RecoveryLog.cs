@@ -30,4 +30,12 @@ internal static partial class RecoveryLog
 
     [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "recovery: {Path} is writable again")]
     public static partial void WriteResumed(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Critical,
+        Message = "recovery: not trusting the children file: {Reason}; no leftover of a previous taskmasterd is stopped")]
+    public static partial void FileNotTrusted(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning,
+        Message = "recovery: process group {ProcessGroup} recorded for '{Name}' is not a child of ours (user or environment differ); left alone")]
+    public static partial void NotOurs(ILogger logger, string name, int processGroup);
 }

@@ -14,7 +14,7 @@ internal static unsafe partial class LibC
     private const string Lib = "libc";
 
     public const int EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, ENOENT = 2, ENOTDIR = 20,
-        ERANGE = 34, ESRCH = 3, EPERM = 1, EMFILE = 24, ENFILE = 23, EPIPE = 32;
+        ERANGE = 34, ESRCH = 3, EPERM = 1, EMFILE = 24, ENFILE = 23, EPIPE = 32, ELOOP = 40;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
     public const int O_RDONLY = 0, O_WRONLY = 1, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
@@ -212,6 +212,17 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Statx(int dirFd, string path, int flags, uint mask, StatxBuffer* buffer);
 
+    /// <summary>open(2) with a creation mode (the three-argument form).</summary>
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int OpenCreating(string path, int flags, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, uint mode);
+
+    public const int O_CREAT = 0x40, O_EXCL = 0x80, O_NOFOLLOW = 0x20000, AT_EMPTY_PATH = 0x1000;
+    public const uint STATX_TYPE = 0x1, STATX_UID = 0x8, STATX_SIZE = 0x200;
+    public const ushort S_IFREG = 0x8000, S_ISVTX = 0x200, S_IWGRP = 0x10, S_IWOTH = 0x2;
+
     [LibraryImport(Lib, EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int GetpwnamR(string name, Passwd* pwd, byte* buffer, nuint bufferLength, Passwd** result);
 
@@ -242,6 +253,7 @@ internal static unsafe partial class LibC
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(40)] public ulong Size;
     }
 
     public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000;

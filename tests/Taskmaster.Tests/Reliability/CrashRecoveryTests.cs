@@ -6,6 +6,7 @@ using static Taskmaster.Tests.Reliability.ReliabilityTools;
 namespace Taskmaster.Tests.Reliability;
 
 /// <summary>DESIGN §5: a daemon that crashed and is started again does not run two copies.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public class CrashRecoveryTests
 {
     private static readonly string[] Names = ["p1", "p2", "p3", "p4", "p5"];
@@ -28,7 +29,7 @@ public class CrashRecoveryTests
         var oldGrandchildren = oldPids.Values.SelectMany(p => ProcFs.GroupMembers(p).Where(m => m != p)).ToList();
         Assert.Equal(5, oldGrandchildren.Count);
         var childrenFile = new ChildRecordFile(daemon.PidfilePath + ".children");
-        await WaitUntilAsync(() => childrenFile.Read().Count == 5, "the children file lists five children");
+        await WaitUntilAsync(() => childrenFile.Read(out _).Count == 5, "the children file lists five children");
 
         daemon.Signal(9);
         await daemon.WaitForExitAsync();
@@ -74,6 +75,93 @@ public class CrashRecoveryTests
         }
     }
 
+    /// <summary>A stranger's process group: what a forged children file points the daemon at.</summary>
+    private static async Task<Process> StartVictimAsync()
+    {
+        var victim = Process.Start(new ProcessStartInfo("setsid", ["sleep", "3600"]) { UseShellExecute = false })!;
+        await WaitUntilAsync(() => ProcFs.ProcessGroup(victim.Id) == victim.Id, "the victim leads its group");
+        return victim;
+    }
+
+    /// <summary>A line naming the victim's group under a dead pid and start time 0, which matched any group before.</summary>
+    private static ChildRecord ForgedRecord(Process victim) => new("web", int.MaxValue - 7, victim.Id, 0);
+
+    [RootFact]
+    public async Task Restart_WithAChildrenFileWrittenByAnotherUser_SignalsNothing()
+    {
+        await using var daemon = DaemonUnderTest.Create("");
+        using var victim = await StartVictimAsync();
+        try
+        {
+            var file = daemon.PidfilePath + ".children";
+            new ChildRecordFile(file).Write([ForgedRecord(victim)]);
+            Security.StateFileTests.Chown(file, 65534); // as if the other user had planted it
+
+            await daemon.StartAsync();
+
+            await daemon.WaitForOutputAsync($"recovery: not trusting the children file: {file} is owned by uid 65534");
+            Assert.True(ProcFs.IsAlive(victim.Id), "the forged line got the victim signalled");
+        }
+        finally
+        {
+            ProcFs.Kill(victim.Id, 9);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_WithARecordOfAGroupThatIsNotOurChild_LeavesItAlone()
+    {
+        await using var daemon = DaemonUnderTest.Create("");
+        using var victim = await StartVictimAsync();
+        try
+        {
+            new ChildRecordFile(daemon.PidfilePath + ".children").Write([ForgedRecord(victim)]);
+
+            await daemon.StartAsync();
+
+            await daemon.WaitForOutputAsync($"recovery: process group {victim.Id} recorded for 'web' is not a child of ours");
+            Assert.True(ProcFs.IsAlive(victim.Id), "a group without our marker was signalled");
+        }
+        finally
+        {
+            ProcFs.Kill(victim.Id, 9);
+        }
+    }
+
+    [Fact]
+    public async Task StateFiles_UnderUmask000_AreNotWritableByOthers()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:solo]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            """);
+        daemon.Launcher = ["sh", "-c", "umask 000; exec \"$@\"", "sh"];
+        await daemon.StartAsync();
+        await WaitAllRunningAsync(daemon, ["solo"]);
+        var children = daemon.PidfilePath + ".children";
+        await WaitUntilAsync(() => new ChildRecordFile(children).Read(out _).Count == 1, "solo is recorded");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(children));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+            File.GetUnixFileMode(daemon.PidfilePath));
+    }
+
+    [RootFact]
+    public async Task Start_WithThePidfileInADirectoryOwnedByAnotherUser_RefusesWithTheReason()
+    {
+        await using var daemon = DaemonUnderTest.Create("");
+        var theirs = Path.Combine(daemon.Dir, "theirs");
+        Directory.CreateDirectory(theirs);
+        Security.StateFileTests.Chown(theirs, 65534);
+        var pidfile = Path.Combine(theirs, "taskmasterd.pid");
+
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["-n", "-c", daemon.ConfigPath, "-j", pidfile]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"cannot use pidfile {pidfile}: directory {theirs} is owned by uid 65534", run.Stdout + run.Stderr);
+    }
+
     [Fact]
     public async Task Restart_WhenLeaderIsGoneButGrandchildRemains_StopsTheGrandchild()
     {
@@ -85,7 +173,7 @@ public class CrashRecoveryTests
         await daemon.StartAsync();
         var pid = (await WaitAllRunningAsync(daemon, ["solo"]))["solo"];
         var grandchild = ProcFs.GroupMembers(pid).Single(m => m != pid);
-        await WaitUntilAsync(() => new ChildRecordFile(daemon.PidfilePath + ".children").Read().Count == 1, "solo is recorded");
+        await WaitUntilAsync(() => new ChildRecordFile(daemon.PidfilePath + ".children").Read(out _).Count == 1, "solo is recorded");
 
         daemon.Signal(9);
         await daemon.WaitForExitAsync();
@@ -111,7 +199,7 @@ public class CrashRecoveryTests
         await daemon.StartAsync();
         await WaitAllRunningAsync(daemon, ["solo"]);
         var file = daemon.PidfilePath + ".children";
-        await WaitUntilAsync(() => new ChildRecordFile(file).Read().Count == 1, "solo is recorded");
+        await WaitUntilAsync(() => new ChildRecordFile(file).Read(out _).Count == 1, "solo is recorded");
         daemon.Signal(15);
         Assert.Equal(0, await daemon.WaitForExitAsync());
         Assert.False(File.Exists(file));

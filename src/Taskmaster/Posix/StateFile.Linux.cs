@@ -1,0 +1,121 @@
+// Files the daemon keeps for itself (the pid file, the crash-recovery children file) and reads back after a
+// restart. They often sit where other users can write (supervisord's sample config puts its pid file in
+// /tmp), and a root daemon acts on what they say: the children file makes it signal process groups at start.
+// So a file of ours is only ever:
+//   - written under a fresh random name with O_CREAT|O_EXCL|O_NOFOLLOW (a planted file or symlink is never
+//     opened, let alone written through), given its mode with fchmod (the umask cannot widen it), then renamed
+//     over the real name (rename replaces a symlink itself, never its target; readers see old or new, whole);
+//   - read through O_NOFOLLOW, and believed only when it is a regular file owned by the daemon's euid and
+//     writable by nobody else;
+//   - kept in a directory that no other user can rearrange: owned by us or by root, and not writable by group
+//     or others unless sticky (in /tmp others can plant names, but neither replace nor remove ours).
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Posix;
+
+/// <summary>Writes and reads the daemon's own state files so that no other local user can forge or redirect them.</summary>
+public static unsafe class StateFile
+{
+    /// <summary>The most a state file may hold: a children file of 100 000 programs is ~5 MB.</summary>
+    private const int MaxBytes = 16 << 20;
+
+    /// <summary>
+    /// Null when <paramref name="directory"/> is safe for our files, else why not (for an error message). A
+    /// directory that does not exist yet is safe: the caller creates it, and it is then ours.
+    /// </summary>
+    public static string? UnsafeDirectoryReason(string directory)
+    {
+        LibC.StatxBuffer st;
+        if (LibC.Statx(LibC.AT_FDCWD, directory, 0, LibC.STATX_TYPE | LibC.STATX_MODE | LibC.STATX_UID, &st) != 0)
+            return null;
+        var euid = LibC.GetEuid();
+        if (st.Uid != euid && st.Uid != 0)
+            return $"directory {directory} is owned by uid {st.Uid}, not by this daemon's user (uid {euid}) or root";
+        if ((st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0 && (st.Mode & LibC.S_ISVTX) == 0)
+            return $"directory {directory} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)}) and not sticky";
+        return null;
+    }
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically, with exactly <paramref name="mode"/>.
+    /// Throws <see cref="IOException"/> with the system's reason.</summary>
+    public static void Write(string path, string content, UnixFileMode mode)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (UnsafeDirectoryReason(directory) is { } reason)
+            throw new IOException($"refusing to write {path}: {reason}");
+        var temp = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
+        var fd = LibC.OpenCreating(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, (uint)mode);
+        if (fd < 0)
+            throw LastError("create", temp);
+        using (var handle = new SafeFileHandle(fd, ownsHandle: true))
+        {
+            try
+            {
+                if (LibC.Fchmod(fd, (uint)mode) != 0)
+                    throw LastError("chmod", temp);
+                RandomAccess.Write(handle, Encoding.UTF8.GetBytes(content), 0);
+            }
+            catch
+            {
+                File.Delete(temp);
+                throw;
+            }
+        }
+        try { File.Move(temp, path, overwrite: true); }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The text of <paramref name="path"/>, or null when there is none. A file that is not ours to trust (a
+    /// symlink, not a regular file, owned by another user, writable by group or others) is not read:
+    /// <paramref name="refusal"/> says why, and the result is null.
+    /// </summary>
+    public static string? Read(string path, out string? refusal)
+    {
+        refusal = null;
+        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is LibC.ENOENT or LibC.ENOTDIR)
+                return null;
+            refusal = errno == LibC.ELOOP ? $"{path} is a symbolic link" : $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
+            return null;
+        }
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        LibC.StatxBuffer st;
+        if (LibC.Statx(fd, "", LibC.AT_EMPTY_PATH, LibC.STATX_TYPE | LibC.STATX_MODE | LibC.STATX_UID | LibC.STATX_SIZE, &st) != 0)
+        {
+            refusal = $"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+            return null;
+        }
+        var euid = LibC.GetEuid();
+        if ((st.Mode & LibC.S_IFMT) != LibC.S_IFREG)
+            refusal = $"{path} is not a regular file";
+        else if (st.Uid != euid)
+            refusal = $"{path} is owned by uid {st.Uid}, not by this daemon's user (uid {euid})";
+        else if ((st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0)
+            refusal = $"{path} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)})";
+        else if (st.Size > MaxBytes)
+            refusal = $"{path} is larger than {MaxBytes} bytes";
+        if (refusal is not null)
+            return null;
+        var buffer = new byte[st.Size];
+        var read = RandomAccess.Read(handle, buffer, 0);
+        return Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    private static IOException LastError(string what, string path)
+    {
+        var errno = Marshal.GetLastPInvokeError();
+        return new IOException($"cannot {what} {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+    }
+}
