@@ -1,118 +1,140 @@
-using System.Collections.Immutable;
 using System.Text;
 
 namespace Taskmaster.Config;
 
 /// <summary>
-/// Decides how a command runs. Without shell syntax it is split into words exactly as a POSIX
-/// shell would split it (single quotes literal, double quotes with \ escaping only <c>$ ` " \</c>
-/// and newline, backslash escaping any character outside quotes) and executed directly, so the
-/// supervised pid is the program itself. With shell syntax outside quotes (pipes, redirections,
-/// <c>; &amp; ( )</c>, <c>$</c> and backquotes even inside double quotes, globs <c>* ? [</c>, a
-/// leading <c>~</c> or <c>#</c>, newlines, a <c>NAME=value</c> prefix, or a shell keyword/builtin
-/// as first word) it runs as <c>/bin/sh -c raw</c>, which keeps its meaning intact.
+/// Splits <c>command=</c> into words exactly as supervisord does: Python's <c>shlex.split</c> in POSIX mode,
+/// without comments. Whitespace (space, tab, CR, LF) separates words; single quotes keep everything literal;
+/// inside double quotes a backslash escapes only <c>"</c> and <c>\</c> (before anything else it stays);
+/// outside quotes a backslash keeps the next character, whatever it is; <c>''</c> is an empty word. Nothing
+/// else is special: <c>; | &amp; $ ` * ? [ ~ #</c> are ordinary characters and there is never a shell
+/// (DESIGN §1). <see cref="ShellLookalike"/> finds what looks like it was written for one, for a warning.
 /// </summary>
 public static class CommandLineSplitter
 {
-    private static readonly string[] ShellWords =
-    [
-        "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "{", "}", "!",
-        "exec", "cd", ".", "source", "export", "set", "unset", "ulimit", "umask", "eval", "trap", "alias", ":",
-        "wait", "read", "shift", "local", "return", "exit", "command", "builtin", "type", "times",
-    ];
-
-    /// <summary>Splits <paramref name="raw"/>, or explains why it cannot run (empty, unterminated quote).</summary>
+    /// <summary>Splits <paramref name="raw"/>, or explains why it cannot run (empty, an open quote, a final backslash).</summary>
     public static bool TrySplit(string raw, out CommandLine command, out string error, out int errorOffset)
     {
-        command = new CommandLine(raw, [], false);
+        command = new CommandLine(raw, []);
+        if (!TrySplitWords(raw, out var words, out error, out errorOffset))
+            return false;
+        if (words.Count == 0)
+            return Fail("the command is empty", 0, out error, out errorOffset);
+        command = new CommandLine(raw, [.. words.Select(w => w.Text)]);
+        return true;
+    }
+
+    /// <summary>
+    /// What in <paramref name="raw"/> looks written for a shell, outside quotes (a pipe, a command list, a
+    /// redirection, a variable or command substitution, a glob, <c>~</c>), or null. The command still runs
+    /// without a shell; this only feeds <c>--check</c>'s warning.
+    /// </summary>
+    public static string? ShellLookalike(string raw)
+    {
+        if (!TrySplitWords(raw, out var words, out _, out _))
+            return null;
+        foreach (var (_, bare) in words)
+        {
+            if (bare is "|" or "||" or "&&" or ";" or "&" || bare.Contains("&&") || bare.Contains("||") || bare.Contains('|'))
+                return "a pipe or a command list";
+            if (bare.EndsWith(';') || bare.StartsWith(';'))
+                return "a command list (';')";
+            if (bare.StartsWith('>') || bare.StartsWith('<') || (bare.Length > 1 && char.IsAsciiDigit(bare[0]) && bare[1] == '>'))
+                return "a redirection";
+            for (var i = 0; i < bare.Length; i++)
+                if ((bare[i] == '$' && i + 1 < bare.Length && (char.IsAsciiLetter(bare[i + 1]) || bare[i + 1] is '_' or '{' or '(')) || bare[i] == '`')
+                    return "a variable or command substitution";
+            if (bare.IndexOfAny(['*', '?', '[']) >= 0)
+                return "a glob";
+            if (bare.StartsWith('~'))
+                return "a '~' for a home directory";
+        }
+        return null;
+    }
+
+    /// <summary>One word: its text, and the same text with every quoted or escaped character blanked to NUL
+    /// (what a shell would have seen as syntax).</summary>
+    private readonly record struct Word(string Text, string Bare);
+
+    private static bool TrySplitWords(string raw, out List<Word> words, out string error, out int errorOffset)
+    {
+        var found = new List<Word>();
+        words = found;
         error = "";
         errorOffset = 0;
-        var words = new List<string>();
-        var word = new StringBuilder();
-        var inWord = false;
-        var needsShell = false;
+        var text = new StringBuilder();
+        var bare = new StringBuilder();
+        var inWord = false; // a word has begun, even an empty quoted one
         var i = 0;
         while (i < raw.Length)
         {
             var c = raw[i];
-            if (c is ' ' or '\t')
-            {
-                if (inWord) { words.Add(word.ToString()); word.Clear(); inWord = false; }
-                i++;
-                continue;
-            }
-            var atWordStart = !inWord;
             switch (c)
             {
+                case ' ' or '\t' or '\r' or '\n':
+                    if (inWord) End();
+                    i++;
+                    continue;
                 case '\'':
                 {
-                    var end = raw.IndexOf('\'', i + 1);
-                    if (end < 0) return Fail("unterminated single quote", i, out error, out errorOffset);
-                    word.Append(raw, i + 1, end - i - 1);
-                    i = end + 1;
-                    inWord = true;
+                    var close = raw.IndexOf('\'', i + 1);
+                    if (close < 0) return Fail("can't parse command: No closing quotation", i, out error, out errorOffset);
+                    Quoted(raw.AsSpan(i + 1, close - i - 1));
+                    i = close + 1;
                     continue;
                 }
                 case '"':
                 {
-                    i++;
-                    var closed = false;
-                    while (i < raw.Length)
+                    var open = i++;
+                    while (true)
                     {
+                        if (i >= raw.Length) return Fail("can't parse command: No closing quotation", open, out error, out errorOffset);
                         var d = raw[i];
-                        if (d == '"') { closed = true; i++; break; }
-                        if (d is '$' or '`') needsShell = true;
-                        if (d == '\\' && i + 1 < raw.Length && raw[i + 1] is '$' or '`' or '"' or '\\' or '\n')
+                        if (d == '"') { i++; break; }
+                        if (d == '\\' && i + 1 < raw.Length && raw[i + 1] is '"' or '\\')
                         {
-                            if (raw[i + 1] != '\n') word.Append(raw[i + 1]);
+                            Quoted(raw.AsSpan(i + 1, 1));
                             i += 2;
                             continue;
                         }
-                        word.Append(d);
+                        if (d == '\\' && i + 1 >= raw.Length)
+                            return Fail("can't parse command: No closing quotation", open, out error, out errorOffset);
+                        Quoted(raw.AsSpan(i, 1));
                         i++;
                     }
-                    if (!closed) return Fail("unterminated double quote", raw.LastIndexOf('"'), out error, out errorOffset);
                     inWord = true;
                     continue;
                 }
                 case '\\':
-                    if (i + 1 >= raw.Length) return Fail("trailing backslash escapes nothing", i, out error, out errorOffset);
-                    if (raw[i + 1] != '\n') { word.Append(raw[i + 1]); inWord = true; }
+                    if (i + 1 >= raw.Length) return Fail("can't parse command: No escaped character", i, out error, out errorOffset);
+                    Quoted(raw.AsSpan(i + 1, 1));
                     i += 2;
                     continue;
-                case '|' or '&' or ';' or '<' or '>' or '(' or ')' or '$' or '`' or '*' or '?' or '[' or '\n' or '\r':
-                    needsShell = true;
-                    break;
-                case '~' or '#' when atWordStart:
-                    needsShell = true;
-                    break;
-                case '=' when words.Count == 0 && IsAssignmentName(word):
-                    needsShell = true;
-                    break;
+                default:
+                    text.Append(c);
+                    bare.Append(c);
+                    inWord = true;
+                    i++;
+                    continue;
             }
-            word.Append(c);
-            inWord = true;
-            i++;
         }
-        if (inWord) words.Add(word.ToString());
-
-        if (raw.Trim().Length == 0 || (words.Count == 0 && !needsShell))
-            return Fail("the command is empty", 0, out error, out errorOffset);
-        if (!needsShell && ShellWords.Contains(words[0])) needsShell = true;
-
-        command = needsShell
-            ? new CommandLine(raw, ["/bin/sh", "-c", raw], true)
-            : new CommandLine(raw, [.. words], false);
+        if (inWord) End();
         return true;
-    }
 
-    // Only a quote-free NAME before '=' makes "NAME=value cmd" an assignment, as in the shell.
-    private static bool IsAssignmentName(StringBuilder word)
-    {
-        if (word.Length == 0 || !(char.IsAsciiLetter(word[0]) || word[0] == '_')) return false;
-        for (var k = 0; k < word.Length; k++)
-            if (!(char.IsAsciiLetterOrDigit(word[k]) || word[k] == '_')) return false;
-        return true;
+        void Quoted(ReadOnlySpan<char> chars)
+        {
+            text.Append(chars);
+            bare.Append('\0', chars.Length);
+            inWord = true;
+        }
+
+        void End()
+        {
+            found.Add(new Word(text.ToString(), bare.ToString()));
+            text.Clear();
+            bare.Clear();
+            inWord = false;
+        }
     }
 
     private static bool Fail(string message, int offset, out string error, out int errorOffset)

@@ -332,6 +332,10 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             if (CommandLineSplitter.TrySplit(commandText, out var cl, out var err, out var offset)) command = cl;
             else r.Report(commandEntry, new ValueError(err, offset), commandText != commandEntry.Value);
+            if (command is not null && CommandLineSplitter.ShellLookalike(commandText) is { } lookalike)
+                r.Warning(commandEntry, $"the command holds what looks like shell syntax ({lookalike}), but it runs without a shell, " +
+                    $"as argv [{string.Join(", ", command.Argv.Select(Spawning.CommandResolver.PythonRepr))}]; " +
+                    "write sh -c '...' if a shell was meant");
         }
         if (command is null) return null;
 

@@ -4,8 +4,8 @@ namespace Taskmaster.Config;
 
 /// <summary>
 /// Prints what <c>taskmasterd --check</c> shows: every process instance with every resolved value
-/// and where it came from (<c>file:line</c> or <c>default</c>), the command's argv and whether it
-/// runs under <c>/bin/sh -c</c>, the daemon settings, and the warnings.
+/// and where it came from (<c>file:line</c> or <c>default</c>), the command's argv, the daemon settings,
+/// and the warnings.
 /// </summary>
 public static class EffectiveConfigPrinter
 {
@@ -60,7 +60,7 @@ public static class EffectiveConfigPrinter
         void Key(string key, string value) => output.WriteLine(
             $"    {key,-24}= {value}  ({(p.Origins.TryGetValue(key, out var at) ? $"{at.File}:{at.Line}" : "default")})");
         Key("command", p.Command.Raw);
-        output.WriteLine($"    {"argv",-24}= [{string.Join(", ", p.Command.Argv.Select(Quote))}]  ({(p.Command.UsesShell ? "runs under /bin/sh -c" : "executed directly")})");
+        output.WriteLine($"    {"argv",-24}= [{string.Join(", ", p.Command.Argv.Select(Quote))}]  (executed directly)");
         Key("process_name", p.Name);
         Key("directory", p.Directory ?? "(inherit)");
         Key("umask", p.Umask is { } m ? Octal(m) : "(inherit)");

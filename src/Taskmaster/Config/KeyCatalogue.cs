@@ -15,7 +15,7 @@ public static class KeyCatalogue
     /// <summary>All keys, grouped by section, in reference-table order.</summary>
     public static IReadOnlyList<KeyInfo> All { get; } =
     [
-        new(P, "command", "cmd", "required", "Command to run; split into words and executed directly, or run by `/bin/sh -c` when it uses shell syntax."),
+        new(P, "command", "cmd", "required", "Command to run: split into words as supervisord does (shlex, POSIX rules) and executed directly, never through a shell; write `sh -c '…'` for one."),
         new(P, "process_name", null, "`%(program_name)s`, or `%(program_name)s_%(process_num)02d` when numprocs > 1", "Name of each instance; must differ between instances."),
         new(P, "numprocs", null, "1", "Number of instances."),
         new(P, "numprocs_start", null, "0", "`process_num` of the first instance."),

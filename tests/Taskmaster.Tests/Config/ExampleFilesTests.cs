@@ -39,7 +39,6 @@ public class ExampleFilesTests
             Assert.Equal([0, 1], p.ExitCodes.ToArray());
             Assert.Equal(AutoRestartPolicy.Unexpected, p.AutoRestart);
             Assert.Equal(["python3", "worker.py"], p.Command.Argv.ToArray());
-            Assert.False(p.Command.UsesShell);
             Assert.Equal([new KeyValuePair<string, string>("WORKER_ENV", "production")], p.Environment.ToArray());
             Assert.Equal($"/var/log/worker.stdout.{p.ProcessNum}", p.Stdout.Path);
             Assert.Equal($"/var/log/worker.stderr.{p.ProcessNum}", p.Stderr.Path);
@@ -63,6 +62,5 @@ public class ExampleFilesTests
         Assert.Equal("/tmp/taskmaster-example.sock", config.UnixHttpServer!.File);
         var web = config.AllProcesses.Single(p => p.Name == "web");
         Assert.Contains(new KeyValuePair<string, string>("GREETING", "hello, world"), web.Environment);
-        Assert.True(config.AllProcesses.Single(p => p.Name == "queue_00").Command.UsesShell is false);
     }
 }

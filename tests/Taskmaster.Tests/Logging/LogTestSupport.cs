@@ -33,7 +33,7 @@ internal static class LogTestSupport
         GroupName = name,
         ProgramName = name,
         ProcessNum = 0,
-        Command = new CommandLine("true", ["true"], false),
+        Command = new CommandLine("true", ["true"]),
         Stdout = stdout,
         Stderr = stderr ?? LogTarget.Discard,
     };

@@ -33,7 +33,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         GroupName = group ?? name,
         ProgramName = name,
         ProcessNum = 0,
-        Command = new CommandLine($"/bin/{name}", [$"/bin/{name}"], false),
+        Command = new CommandLine($"/bin/{name}", [$"/bin/{name}"]),
         Stdout = new LogTarget($"/tmp/{name}.out", false, 0, 0),
         Stderr = new LogTarget($"/tmp/{name}.err", false, 0, 0),
     };

@@ -10,7 +10,7 @@ public class ReloadDuringTransitionsTests
 {
     private static ProcessConfig Web => EngineHarness.Proc("web") with { StartSecs = 5, StartRetries = 5 };
     private static ProcessConfig Other => EngineHarness.Proc("other");
-    private static readonly CommandLine NewCommand = new("/bin/web2", ["/bin/web2"], false);
+    private static readonly CommandLine NewCommand = new("/bin/web2", ["/bin/web2"]);
 
     /// <summary>Every process shows once; every pid the fake spawner handed out and did not reap is still tracked.</summary>
     private static async Task AssertNoDuplicate(ReloadKit k)

@@ -19,7 +19,7 @@ public class ReloadRealProcessTests
         return new ProcessConfig
         {
             Name = name, GroupName = name, ProgramName = name, ProcessNum = 0,
-            Command = new CommandLine(path, [path], false),
+            Command = new CommandLine(path, [path]),
             Stdout = LogTarget.Discard, Stderr = LogTarget.Discard, // no pipes: nothing to drain
             StartSecs = 1, StopWaitSecs = 10,
         };

@@ -71,7 +71,7 @@ public class ReloadUpdateTests
         var oldDb = await k.H.Pid("db");
         var crasherPid = await k.H.Pid("crasher");
 
-        k.Set(Crasher, Db with { Command = new CommandLine("/bin/db2 --fast", ["/bin/db2", "--fast"], false) });
+        k.Set(Crasher, Db with { Command = new CommandLine("/bin/db2 --fast", ["/bin/db2", "--fast"]) });
         var update = await k.BeginUpdate();
         Assert.Equal(ProcessState.Stopping, await k.H.State("db"));
         Assert.Equal([(oldDb, Signals.SIGTERM, true)], k.H.Signaller.Sent);
