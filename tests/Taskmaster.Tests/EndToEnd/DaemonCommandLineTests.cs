@@ -102,7 +102,7 @@ public class DaemonCommandLineTests
         await daemon.WaitForOutputAsync($"config {daemon.ConfigPath}");
     }
 
-    [Fact]
+    [RequiresFact(Requirement.NoTaskmasterConfInEtc)] // /etc/taskmaster.conf comes before ./supervisord.conf
     public async Task WithoutC_FallsBackToSupervisordConfInTheWorkingDirectory()
     {
         await using var daemon = DaemonUnderTest.Create(Sleeper);
