@@ -7,7 +7,7 @@ namespace Taskmaster.Tests.TestSupport;
 /// </summary>
 public enum Requirement
 {
-    /// <summary>Running as root (uid 0): switching to another user, creating a pid namespace.</summary>
+    /// <summary>Running as root (uid 0): switching to another user.</summary>
     Root,
 
     /// <summary><c>tmux</c> on PATH: a real terminal for the interactive shell (Debian: tmux).</summary>
