@@ -73,6 +73,7 @@ public static class ConfigLoader
     private static void ReadWithIncludes(string file, string text, List<IniSection> into, List<string> chain,
         HashSet<string> loaded, Dictionary<string, ExpansionValue> envNames, DiagnosticBag diagnostics)
     {
+        diagnostics.Reading(file);
         var sections = IniReader.Read(text, file, diagnostics);
         foreach (var section in sections)
         {

@@ -88,7 +88,7 @@ public class CommandLineSplitterTests
     public void Loader_EmptyCommand_IsError() =>
         Assert.Contains("empty", Cfg.FailsOnce("[p]\ncmd =\n").Message);
 
-    [Fact]
+    [RequiresFact(Requirement.Python3)]
     public void RandomCommands_SplitAsPythonsShlexSplits()
     {
         // Many strings per python3 call: one process, not one per case. A fixed seed for the same cases every run,

@@ -29,10 +29,9 @@ public sealed class CtlShellTests
         }
     }
 
-    [Fact]
+    [RequiresFact(Requirement.Tmux, Requirement.LibEdit)]
     public async Task Shell_CompletesProgramName_AndRecallsHistoryAfterRestart()
     {
-        if (!File.Exists("/usr/bin/tmux")) return; // .ci/run installs tmux
         await using var host = await ControlHost.StartAsync();
         var session = $"tmctl{Guid.NewGuid():N}"[..14];
         try

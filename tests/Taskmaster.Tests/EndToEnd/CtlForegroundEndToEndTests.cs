@@ -71,10 +71,9 @@ public sealed class CtlForegroundEndToEndTests
         Assert.Contains("RUNNING", await StatusLine(daemon, "deaf"));
     }
 
-    [Fact]
+    [RequiresFact(Requirement.Tmux, Requirement.LibEdit)]
     public async Task Fg_InTheShellOnATerminal_ForwardsLines_AndCtrlCGivesTheNextCommandToTheShell()
     {
-        if (!File.Exists("/usr/bin/tmux")) return;
         await using var daemon = await StartedDaemonAsync();
         var session = $"tmfg{Guid.NewGuid():N}"[..14];
         var command = $"env HOME='{daemon.Dir}' NO_COLOR=1 TERM=xterm dotnet '{ControlHost.CtlDll}' -c '{daemon.ConfigPath}'";

@@ -18,10 +18,9 @@ public sealed class CtlShellEndToEndTests
         }
     }
 
-    [Fact]
+    [RequiresFact(Requirement.Tmux, Requirement.LibEdit)]
     public async Task Shell_StaysUsableAcrossDaemonRestart_ReconnectsOnNextCommand()
     {
-        if (!File.Exists("/usr/bin/tmux")) return;
         await using var daemon = DaemonUnderTest.Create("""
             [program:sleeper]
             command = {fixtures}/sleep_forever.sh
@@ -79,10 +78,9 @@ public sealed class CtlShellEndToEndTests
         }
     }
 
-    [Fact]
+    [RequiresFact(Requirement.Tmux, Requirement.LibEdit)]
     public async Task Shell_ServerRequiresCredentials_AsksForThemWithoutEchoingThePassword()
     {
-        if (!File.Exists("/usr/bin/tmux")) return;
         var port = CtlConnectionEndToEndTests.FreeLoopbackPort();
         await using var daemon = DaemonUnderTest.Create($$"""
             [program:sleeper]

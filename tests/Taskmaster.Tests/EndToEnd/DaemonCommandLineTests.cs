@@ -74,6 +74,18 @@ public class DaemonCommandLineTests
     }
 
     [Fact]
+    public async Task Check_ListsErrorsInLineOrder_Line3BeforeLine10()
+    {
+        using var dir = new Config.TempConfigDir();
+        // The binder finds line 3's bad value after the reader found line 10's broken line.
+        var path = dir.Write("broken.conf", "[program:p]\ncommand=x\nstartsecs=soon\n\n\n[program:q]\ncommand=y\n\n\nbroken line\n");
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["--check", "-c", path]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        var headlines = run.Stderr.Split('\n').Where(l => l.StartsWith(path + ":", StringComparison.Ordinal));
+        Assert.Equal([$"{path}:3:11", $"{path}:10:1"], headlines.Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]));
+    }
+
+    [Fact]
     public async Task ActivityLog_HasTheConfigWarningsAtStartup()
     {
         await using var daemon = DaemonUnderTest.Create("""
@@ -102,7 +114,7 @@ public class DaemonCommandLineTests
         await daemon.WaitForOutputAsync($"config {daemon.ConfigPath}");
     }
 
-    [Fact]
+    [RequiresFact(Requirement.NoTaskmasterConfInEtc)] // /etc/taskmaster.conf comes before ./supervisord.conf
     public async Task WithoutC_FallsBackToSupervisordConfInTheWorkingDirectory()
     {
         await using var daemon = DaemonUnderTest.Create(Sleeper);

@@ -157,9 +157,9 @@ public class ReloadWithoutDisturbanceTests
         await daemon.StartAsync();
         var before = await daemon.WaitForRunningAsync("a", "b");
 
-        // A changed command (would restart b) plus a broken line: nothing may apply.
+        // A changed command (would restart b) plus a broken line, the file's only error: nothing may apply.
         daemon.EditConfig("{dir}/b\n", "{dir}/b v2\n");
-        File.AppendAllText(daemon.ConfigPath, "\n[program:c]\nthis line is broken\n");
+        File.AppendAllText(daemon.ConfigPath, "\n[program:c]\ncommand = sleep 1\nthis line is broken\n");
         var brokenLine = File.ReadAllLines(daemon.ConfigPath).ToList().IndexOf("this line is broken") + 1;
 
         var update = await daemon.CtlAsync("update");

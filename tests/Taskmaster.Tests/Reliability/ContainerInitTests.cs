@@ -18,7 +18,7 @@ public class ContainerInitTests
     private static readonly (int Number, string Name)[] Kills =
         [(1, "SIGHUP"), (2, "SIGINT"), (9, "SIGKILL"), (10, "SIGUSR1"), (12, "SIGUSR2"), (13, "SIGPIPE"), (14, "SIGALRM"), (15, "SIGTERM")];
 
-    [PidNamespaceFact]
+    [RequiresFact(Requirement.PidNamespace)]
     public async Task AsPid1_FiftyExitsAreExact_OrphansAreReaped_SignalsReachTheDaemon_TermEndsTheNamespaceWithItsCode()
     {
         var programs = new StringBuilder();
@@ -102,7 +102,7 @@ public class ContainerInitTests
         }
     }
 
-    [PidNamespaceFact]
+    [RequiresFact(Requirement.PidNamespace)]
     public async Task AsPid1_DaemonKilledBySignal_NamespaceEndsWith128PlusSignal()
     {
         await using var daemon = DaemonUnderTest.Create("""

@@ -86,7 +86,7 @@ public class CrashRecoveryTests
     /// <summary>A line naming the victim's group under a dead pid and start time 0, which matched any group before.</summary>
     private static ChildRecord ForgedRecord(Process victim) => new("web", int.MaxValue - 7, victim.Id, 0);
 
-    [RootFact]
+    [RequiresFact(Requirement.Root)]
     public async Task Restart_WithAChildrenFileWrittenByAnotherUser_SignalsNothing()
     {
         await using var daemon = DaemonUnderTest.Create("");
@@ -147,7 +147,7 @@ public class CrashRecoveryTests
             File.GetUnixFileMode(daemon.PidfilePath));
     }
 
-    [RootFact]
+    [RequiresFact(Requirement.Root)]
     public async Task Start_WithThePidfileInADirectoryOwnedByAnotherUser_RefusesWithTheReason()
     {
         await using var daemon = DaemonUnderTest.Create("");

@@ -64,7 +64,7 @@ public sealed class StateFileTests : IDisposable
         Assert.Contains("writable by other users", refusal);
     }
 
-    [RootFact]
+    [RequiresFact(Requirement.Root)]
     public void Read_RefusesAFileOwnedByAnotherUser()
     {
         var path = Path.Combine(_dir, "state");
@@ -93,7 +93,7 @@ public sealed class StateFileTests : IDisposable
         Assert.Null(StateFile.UnsafeDirectoryReason(_dir));
     }
 
-    [RootFact]
+    [RequiresFact(Requirement.Root)]
     public void Directory_OwnedByAnotherUser_IsUnsafe()
     {
         Chown(_dir, Nobody);
