@@ -120,5 +120,5 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
 
     public ProcessSnapshot Snapshot(TimeProvider time) => new(
         Name, Group, State, Pid, StartedAt, StoppedAt, LastExit, ExitExpected, SpawnError,
-        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path);
+        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path, LingeringGroup);
 }
