@@ -67,7 +67,9 @@ internal sealed class DaemonHost
             .StopLeftoversAsync(childrenFile);
 
         using var spawner = new PosixSpawner();
-        using var exitWatcher = new ExitWatcher();
+        // Child subreaper of every program: what a wrapper leaves behind when it dies comes back to us, so a stop
+        // hears the last process of a group end instead of polling for it (no other child exists here: Process is banned).
+        using var exitWatcher = new ExitWatcher(adoptOrphans: true);
         using var childLogs = new ChildLogs(log);
         await using var supervisor = new Supervisor(_config, spawner, new ProcessSignaller(), exitWatcher, childLogs,
             TimeProvider.System, log, DaemonEnvironment.Current());

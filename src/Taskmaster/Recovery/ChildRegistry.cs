@@ -87,7 +87,9 @@ public sealed class ChildRegistry : IAsyncDisposable
         var live = new HashSet<int>();
         foreach (var p in processes)
         {
-            if (p.Pid is not { } pid) continue;
+            // A reaped leader whose group is still being stopped stays recorded under its pid (= the group): a crash now
+            // must not leave what it started running unseen by the next daemon (LeftoverCleaner stops it by group).
+            if ((p.Pid ?? p.LingeringGroup) is not { } pid) continue;
             live.Add(pid);
             if (!_known.TryGetValue(pid, out var record))
             {

@@ -39,6 +39,18 @@ public readonly record struct ProcStat(char State, int ProcessGroup, int Session
         return new ProcStat(fields[0][0], pgrp, session, start);
     }
 
+    /// <summary>The live (not zombie) processes of process group <paramref name="pgid"/>, lowest pid first: one scan
+    /// of /proc, about 30 ms with 1100 processes on the machine, so only for the rare paths that name them.</summary>
+    public static List<int> LiveMembersOf(int pgid)
+    {
+        var members = new List<int>();
+        foreach (var pid in AllPids())
+            if (Read(pid) is { IsZombie: false } stat && stat.ProcessGroup == pgid)
+                members.Add(pid);
+        members.Sort();
+        return members;
+    }
+
     /// <summary>Every pid currently listed in /proc.</summary>
     public static IEnumerable<int> AllPids()
     {

@@ -23,7 +23,17 @@
 //
 // Left out on purpose: there is no stop, hence no eventfd to wake the thread; a stop/restart cycle would only
 // add a window where two threads could race on the same pidfd, for no benefit.
+//
+// Orphans (the daemon only, see BecomeSubreaper): as child subreaper, a process whose parent dies inside a program's
+// tree (a wrapper's worker once the wrapper is gone) is re-parented to us rather than to init, silently. AdoptChildren
+// reads this process's children lists (/proc/self/task/*/children) and watches, through the same epoll set, every
+// child not watched yet; its exit is then reaped and reported like a spawned child's, with its process group read
+// just before the reap (a zombie keeps its group). Why not waitid(P_ALL) for them: it walks every child of the
+// process on each call, measured 165 us per call with 1000 children on this VM, so it would cost more per exit
+// than the whole stop of a program; a pidfd wait is O(1). A child may end up watched twice (adopted by a sweep
+// while the spawner registers it): only one waitid succeeds, the other fd reports ECHILD and is dropped.
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Taskmaster.Spawning;
@@ -31,12 +41,22 @@ namespace Taskmaster.Spawning;
 internal static unsafe class ChildReaper
 {
     private const int MaxEventsPerWait = 64;
+    // The low word of an event's data is the pidfd; its top bit marks an adopted orphan, whose process group is read
+    // before the reap (a child of the spawner leads its own group, so its pid is its group).
+    private const uint AdoptedFlag = 0x8000_0000;
 
     private static readonly Lock StartGate = new();
     // Held while exits are delivered; Lock is re-entrant, so a callback may dispose (unsubscribe) its own watcher.
     private static readonly Lock DeliveryGate = new();
-    private static Action<int, ExitStatus>[] s_subscribers = [];
+    // Pids with a pidfd in the set, so a sweep does not adopt the same child twice (harmless, but wasted fds).
+    private static readonly Lock WatchedGate = new();
+    private static readonly HashSet<int> Watched = [];
+    private static Action<ChildExit>[] s_subscribers = [];
     private static volatile int s_epollFd = -1;
+    private static volatile bool s_subreaper;
+
+    /// <summary>True once <see cref="BecomeSubreaper"/> succeeded: orphans of our programs are re-parented to us.</summary>
+    public static bool IsSubreaper => s_subreaper;
 
     /// <summary>Starts watching <paramref name="pid"/>, a child just returned by posix_spawn and not yet
     /// waited for. Returns 0, or the errno that prevented it (the child is then NOT watched: the caller
@@ -46,16 +66,55 @@ internal static unsafe class ChildReaper
         var errno = EnsureRunning(out var epollFd);
         if (errno != 0)
             return errno;
-        var pidFd = LibC.PidfdOpen(pid, 0);
-        if (pidFd < 0)
-            return Marshal.GetLastPInvokeError();
-        errno = LibC.EpollAddReadable(epollFd, pidFd, ((ulong)(uint)pid << 32) | (uint)pidFd);
+        lock (WatchedGate)
+            Watched.Add(pid);
+        // Watched even if a sweep adopted it a moment ago: a child of the spawner must never depend on a sweep.
+        errno = Watch(epollFd, pid, adopted: false);
         if (errno != 0)
-            LibC.Close(pidFd);
+            Forget(pid);
         return errno;
     }
 
-    public static void Subscribe(Action<int, ExitStatus> onExit)
+    /// <summary>
+    /// Makes this process the child subreaper (prctl PR_SET_CHILD_SUBREAPER) for everything it starts from now on:
+    /// orphans of our children come to us, and <see cref="AdoptChildren"/> watches them. Process-wide and for good;
+    /// only for a process whose every child is ours (the daemon: System.Diagnostics.Process is banned there), since
+    /// adopting reaps children nobody registered. Returns 0 or the errno.
+    /// </summary>
+    public static int BecomeSubreaper()
+    {
+        if (LibC.Prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+            return Marshal.GetLastPInvokeError();
+        s_subreaper = true;
+        return 0;
+    }
+
+    /// <summary>
+    /// Watches every child of this process that is not watched yet: the orphans we adopted as subreaper (alive, or
+    /// zombies already). Does nothing unless <see cref="BecomeSubreaper"/> succeeded. Returns how many it adopted.
+    /// Cost: one read of /proc/self/task/TID/children per thread (about 0.35 ms with 1000 children).
+    /// </summary>
+    public static int AdoptChildren()
+    {
+        if (!s_subreaper || EnsureRunning(out var epollFd) != 0)
+            return 0;
+        var adopted = 0;
+        foreach (var pid in ChildrenOfThisProcess())
+        {
+            lock (WatchedGate)
+            {
+                if (!Watched.Add(pid))
+                    continue;
+            }
+            if (Watch(epollFd, pid, adopted: true) == 0)
+                adopted++;
+            else
+                Forget(pid); // gone already (reaped by an earlier watch): nothing to adopt
+        }
+        return adopted;
+    }
+
+    public static void Subscribe(Action<ChildExit> onExit)
     {
         var errno = EnsureRunning(out _);
         if (errno != 0)
@@ -65,10 +124,27 @@ internal static unsafe class ChildReaper
     }
 
     /// <summary>Removes the subscriber; when it returns, a delivery in progress on another thread is over.</summary>
-    public static void Unsubscribe(Action<int, ExitStatus> onExit)
+    public static void Unsubscribe(Action<ChildExit> onExit)
     {
         lock (DeliveryGate)
             s_subscribers = [.. s_subscribers.Where(s => !ReferenceEquals(s, onExit))];
+    }
+
+    private static int Watch(int epollFd, int pid, bool adopted)
+    {
+        var pidFd = LibC.PidfdOpen(pid, 0);
+        if (pidFd < 0)
+            return Marshal.GetLastPInvokeError();
+        var errno = LibC.EpollAddReadable(epollFd, pidFd, ((ulong)(uint)pid << 32) | (uint)pidFd | (adopted ? AdoptedFlag : 0));
+        if (errno != 0)
+            LibC.Close(pidFd);
+        return errno;
+    }
+
+    private static void Forget(int pid)
+    {
+        lock (WatchedGate)
+            Watched.Remove(pid);
     }
 
     private static int EnsureRunning(out int epollFd)
@@ -102,16 +178,19 @@ internal static unsafe class ChildReaper
             {
                 var data = LibC.EpollDataAt(events, i);
                 var pid = (int)(data >> 32);
-                var pidFd = (int)(uint)data;
-                if (TryReap(epollFd, pidFd, siginfo, out var status))
-                    Deliver(pid, status);
+                var low = (uint)data;
+                var pidFd = (int)(low & ~AdoptedFlag);
+                // A zombie keeps its process group until it is reaped; an error (ESRCH) leaves 0, "unknown".
+                var group = (low & AdoptedFlag) == 0 ? pid : Math.Max(0, LibC.GetPgid(pid));
+                if (TryReap(epollFd, pid, pidFd, siginfo, out var status))
+                    Deliver(new ChildExit(pid, group, status));
             }
         }
     }
 
     /// <summary>Reaps the child behind <paramref name="pidFd"/> and forgets the fd; false if there is
     /// nothing (yet) to report.</summary>
-    private static bool TryReap(int epollFd, int pidFd, byte* siginfo, out ExitStatus status)
+    private static bool TryReap(int epollFd, int pid, int pidFd, byte* siginfo, out ExitStatus status)
     {
         status = default;
         new Span<byte>(siginfo, LibC.SiginfoBytes).Clear();
@@ -128,9 +207,11 @@ internal static unsafe class ChildReaper
         // fd, which would keep the registration alive after close and report a stale, reused fd number.
         LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_DEL, pidFd, null);
         LibC.Close(pidFd);
+        Forget(pid);
 
         // Failure (ECHILD) means someone reaped our child behind our back: a waitpid(-1) elsewhere in the
-        // process, or SIGCHLD set to SIG_IGN (see ChildSignals). Its status is gone; there is nothing true to say.
+        // process, or SIGCHLD set to SIG_IGN (see ChildSignals); or it was watched twice and the other fd
+        // reaped it. Its status is gone or told already; there is nothing true to say.
         if (rc != 0)
             return false;
         status = Decode(siginfo);
@@ -151,16 +232,37 @@ internal static unsafe class ChildReaper
         }
     }
 
-    private static void Deliver(int pid, ExitStatus status)
+    private static void Deliver(ChildExit exit)
     {
         lock (DeliveryGate)
         {
             // The array is replaced, never mutated, so a callback that unsubscribes does not disturb this loop.
             foreach (var subscriber in s_subscribers)
             {
-                try { subscriber(pid, status); }
+                try { subscriber(exit); }
                 catch { /* a subscriber must only post; one that throws must not stop exits reaching the others */ }
             }
         }
+    }
+
+    /// <summary>The pids of this process's children, zombies included, from each thread's children list (a child
+    /// belongs to the thread that forked it, an orphan to the thread the kernel picked). A child that comes or goes
+    /// during the read may be missed; whoever needs it asks again after the next exit.</summary>
+    private static List<int> ChildrenOfThisProcess()
+    {
+        var pids = new List<int>();
+        IEnumerable<string> threads;
+        try { threads = Directory.EnumerateDirectories("/proc/self/task"); }
+        catch (IOException) { return pids; }
+        foreach (var thread in threads)
+        {
+            string text;
+            try { text = File.ReadAllText(Path.Combine(thread, "children")); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // the thread ended
+            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                if (int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                    pids.Add(pid);
+        }
+        return pids;
     }
 }

@@ -4,6 +4,9 @@ namespace Taskmaster.Spawning;
 /// Reports the exits of the children <see cref="PosixSpawner"/> started in this process, through a callback, from
 /// one dedicated thread blocked in epoll_wait on their pidfds (see <see cref="ChildReaper"/>): no polling, no
 /// missed exit, and children started any other way (System.Diagnostics.Process, libraries) are left alone.
+/// Created with <c>adoptOrphans</c>, it also makes this process the child subreaper of its programs and reports
+/// the orphans it adopts (<see cref="IExitWatcher.AdoptsOrphans"/>); only for a process that starts children in no
+/// other way (the daemon).
 /// </summary>
 /// <remarks>
 /// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> (or
@@ -15,26 +18,51 @@ namespace Taskmaster.Spawning;
 /// never runs again. Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited
 /// SIGCHLD=SIG_IGN lets the kernel discard every status.
 /// </remarks>
-public sealed class ExitWatcher : IExitWatcher
+public sealed class ExitWatcher(bool adoptOrphans = false) : IExitWatcher
 {
-    private Action<int, ExitStatus>? _onExit;
+    private Action<ChildExit>? _onExit;
+    private OrphanSweep? _sweep;
     private int _state; // 0 new, 1 started, 2 disposed
 
-    public void Start(Action<int, ExitStatus> onExit)
+    /// <summary>True once started as child subreaper (false if asked but the kernel refused: orphans then go to init).</summary>
+    public bool AdoptsOrphans { get; private set; }
+
+    public void Start(Action<ChildExit> onExit)
     {
         ArgumentNullException.ThrowIfNull(onExit);
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
             throw new InvalidOperationException("An ExitWatcher can be started once.");
+        if (adoptOrphans && ChildReaper.BecomeSubreaper() == 0)
+        {
+            AdoptsOrphans = true;
+            _sweep = new OrphanSweep();
+        }
         // A private delegate instance, so Unsubscribe removes exactly this watcher even if the same method is reused.
-        _onExit = (pid, status) => onExit(pid, status);
+        _onExit = exit => onExit(exit);
         ChildReaper.Subscribe(_onExit);
     }
 
+    /// <summary>For callers that only care about the spawner's own children: pid and status.</summary>
+    public void Start(Action<int, ExitStatus> onExit)
+    {
+        ArgumentNullException.ThrowIfNull(onExit);
+        Start(exit => onExit(exit.Pid, exit.Status));
+    }
+
+    public void WatchAdoptedOrphans()
+    {
+        if (AdoptsOrphans)
+            ChildReaper.AdoptChildren();
+    }
+
     /// <summary>Stops reporting, waiting out a callback in progress on the reaper thread. The reaper itself keeps
-    /// running, so children still get reaped.</summary>
+    /// running, so children still get reaped (and this process stays the subreaper: that is for good).</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _state, 2) == 1 && _onExit is { } subscriber)
+        {
+            _sweep?.Dispose();
             ChildReaper.Unsubscribe(subscriber);
+        }
     }
 }

@@ -101,6 +101,15 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    /// <summary>The process group of <paramref name="pid"/> (a zombie keeps its own until it is reaped), or -1.</summary>
+    [LibraryImport(Lib, EntryPoint = "getpgid", SetLastError = true)]
+    public static partial int GetPgid(int pid);
+
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    [LibraryImport(Lib, EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
     [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
 

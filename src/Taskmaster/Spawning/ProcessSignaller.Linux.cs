@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Taskmaster.Recovery;
 
 namespace Taskmaster.Spawning;
 
@@ -13,5 +14,9 @@ public sealed class ProcessSignaller : IProcessSignaller
         return LibC.Kill(toGroup ? -pid : pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    public bool GroupHasMembers(int pgid) => pgid > 1 && LibC.Kill(-pgid, 0) == 0;
+    // EPERM also means "someone is there": a member that changed its user may not be signalled, but it exists.
+    public bool GroupHasMembers(int pgid) =>
+        pgid > 1 && (LibC.Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == LibC.EPERM);
+
+    public IReadOnlyList<int> GroupMembers(int pgid) => pgid > 1 ? ProcStat.LiveMembersOf(pgid) : [];
 }

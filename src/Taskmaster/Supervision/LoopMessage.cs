@@ -7,8 +7,8 @@ internal abstract record LoopMessage
 {
     private LoopMessage() { }
 
-    /// <summary>The exit watcher reaped a child.</summary>
-    public sealed record ChildExited(int Pid, ExitStatus Status) : LoopMessage;
+    /// <summary>The exit watcher reaped a child, or an orphan it adopted.</summary>
+    public sealed record ChildExited(ChildExit Exit) : LoopMessage;
 
     /// <summary>The deadline timer fired: look at the clock and fire what is due.</summary>
     public sealed record Wake : LoopMessage

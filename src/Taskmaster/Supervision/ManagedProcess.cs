@@ -31,6 +31,23 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     public ExitStatus? LastExit { get; set; }
     public bool ExitExpected { get; set; }
 
+    /// <summary>
+    /// The process group of the last child while its leader is reaped but processes we wait for are still in it
+    /// (a wrapper's worker finishing its shutdown, leftovers being stopped after an exit); null otherwise. No new
+    /// child is spawned while it is set, and a stop is not over until it is cleared (GroupReleased).
+    /// </summary>
+    public int? LingeringGroup { get; set; }
+
+    /// <summary>SIGKILL was sent during the current run (to the child or to its group's leftovers).</summary>
+    public bool Killed { get; set; }
+
+    /// <summary>The interval of the next check of <see cref="LingeringGroup"/> where the kernel gives no event (see
+    /// <see cref="GroupPoll"/>); doubles after each check.</summary>
+    public TimeSpan GroupPollInterval { get; set; }
+
+    /// <summary>When the lingering group, SIGKILLed and still not empty, is given up on.</summary>
+    public DateTimeOffset? GroupGiveUpAt { get; set; }
+
     // Deadlines are data: the loop sleeps until the earliest one of all processes. Each change re-queues the
     // process in the directory's DeadlineQueue, so the loop never scans every process to find the next one.
     /// <summary>When STARTING becomes RUNNING (spawn + startsecs).</summary>
@@ -54,6 +71,13 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         set { field = value; Rescheduled(); }
     }
 
+    /// <summary>When to look again whether <see cref="LingeringGroup"/> is empty (only where no event would say so).</summary>
+    public DateTimeOffset? GroupCheckAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
     /// <summary>The queue this process's deadlines are kept in; null once it left the directory (or in unit tests).</summary>
     public DeadlineQueue? Deadlines { get; set; } = deadlines;
 
@@ -72,6 +96,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
             Consider(StartDeadline, ProcessEvent.StartSecsElapsed);
             Consider(StopDeadline, ProcessEvent.StopTimeout);
             Consider(RetryAt, ProcessEvent.RetryDue);
+            Consider(GroupCheckAt, ProcessEvent.GroupCheck);
             return best;
 
             void Consider(DateTimeOffset? at, ProcessEvent e)
@@ -81,6 +106,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         }
     }
 
+    /// <summary>Drops the deadlines of the child's own life (start, stop, retry); those of a lingering group stay.</summary>
     public void ClearDeadlines()
     {
         if (StartDeadline is null && StopDeadline is null && RetryAt is null) return;
@@ -89,10 +115,10 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
 
     private void Rescheduled() => Deadlines?.Reschedule(this);
 
-    /// <summary>A child exists (or may exist) for this process.</summary>
-    public bool HasChild => Pid is not null;
+    /// <summary>A child exists (or may exist) for this process, or processes of its last child's group that we wait for.</summary>
+    public bool HasChild => Pid is not null || LingeringGroup is not null;
 
     public ProcessSnapshot Snapshot(TimeProvider time) => new(
         Name, Group, State, Pid, StartedAt, StoppedAt, LastExit, ExitExpected, SpawnError,
-        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path);
+        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path, LingeringGroup);
 }

@@ -18,7 +18,10 @@ internal enum ProcessAction
     RecordEarlyExitAndBackoff,
     /// <summary>Exit while RUNNING: record it, log expected or not, maybe autorestart.</summary>
     RecordExitAndMaybeRestart,
-    /// <summary>Exit after a stop request: record it and log <c>stopped:</c>.</summary>
+    /// <summary>The leader's exit after a stop request: record it, then wait for what is left of its process group
+    /// (GroupReleased at once when nothing is).</summary>
+    ReapLeader,
+    /// <summary>The stop is over (the group is released): log <c>stopped:</c> with the leader's exit.</summary>
     RecordStop,
     /// <summary>Exit while UNKNOWN: record it; no autorestart (an operator must look).</summary>
     RecordExitWithoutRestart,
@@ -26,12 +29,21 @@ internal enum ProcessAction
     GiveUp,
     /// <summary>Send the stopsignal and set the StopDeadline.</summary>
     SendStopSignal,
-    /// <summary>Log <c>killing ... with SIGKILL</c> and send SIGKILL.</summary>
+    /// <summary>Log <c>killing ... with SIGKILL</c> and send SIGKILL: to the child (its group when killasgroup), or,
+    /// the child being gone, to what is left of its group (left alone, and released, when killasgroup is false).</summary>
     Kill,
+    /// <summary>stopwaitsecs passed for the leftovers of an exit (no child any more): SIGKILL their group (or, with
+    /// killasgroup=false after a stop, leave them and release it).</summary>
+    KillLeftovers,
     /// <summary>Stop while in BACKOFF: drop the pending retry.</summary>
     CancelRetry,
     /// <summary>Operator signal to the child.</summary>
     SendSignal,
     /// <summary>A signal failed: drop every deadline; only a reap leaves UNKNOWN.</summary>
     ClearDeadlines,
+    /// <summary>Is the lingering group empty now? GroupReleased if so; otherwise watch for its next change.</summary>
+    CheckGroup,
+    /// <summary>Start while STOPPING: refused as supervisord's spawn refuses it (<c>process 'x' already running</c>);
+    /// the start then reports abnormal termination, the stop goes on.</summary>
+    RefuseStart,
 }

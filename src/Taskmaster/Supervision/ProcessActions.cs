@@ -9,11 +9,20 @@ namespace Taskmaster.Supervision;
 /// <summary>
 /// The side effects named in <see cref="TransitionTable"/>, one small method each. They run on the
 /// supervision loop after the state has changed; one may return a follow-up event (a spawn's outcome,
-/// a give-up, an autorestart) that the loop feeds straight back through the table.
+/// a give-up, an autorestart, a released group) that the loop feeds straight back through the table.
 /// </summary>
-internal sealed class ProcessActions(
+/// <remarks>
+/// Process groups: a child's exit is not the end of what it started. When the leader of a group is reaped and
+/// processes are left in the group (a wrapper that died on the stop signal while its worker shuts down, a worker
+/// whose wrapper crashed), the process keeps the group as <see cref="ManagedProcess.LingeringGroup"/> until it is
+/// empty: a stop reports STOPPED only then, and no new child is spawned before. How emptiness is learnt is in
+/// <see cref="GroupPoll"/> (events as child subreaper, checks otherwise); it costs one kill(-pgid, 0) per reaped
+/// leader, and nothing more for a program whose group dies with its leader.
+/// </remarks>
+internal sealed partial class ProcessActions(
     ISpawner spawner,
     IProcessSignaller signaller,
+    IExitWatcher exitWatcher,
     IChildLogs childLogs,
     TimeProvider time,
     ILogger logger,
@@ -24,8 +33,14 @@ internal sealed class ProcessActions(
     private const int ESRCH = 3;
     private const string ExitedTooQuickly = "Exited too quickly (process log may have details)";
 
+    /// <summary>How many pids a log line names before it only counts the rest.</summary>
+    private const int PidsNamed = 20;
+
     /// <summary>Children by pid, so a reaped pid finds its process.</summary>
     public Dictionary<int, ManagedProcess> ByPid { get; } = [];
+
+    /// <summary>Processes by their lingering group, so the exit of an adopted orphan finds the process waiting for it.</summary>
+    public Dictionary<int, ManagedProcess> ByGroup { get; } = [];
 
     // Spawns begun before their process's Start reached the Spawn action (SpawnAhead), oldest first.
     private readonly Queue<(ManagedProcess Process, PendingSpawn Spawn)> _ahead = new();
@@ -62,14 +77,18 @@ internal sealed class ProcessActions(
         ProcessAction.EnterBackoff => EnterBackoff(p),
         ProcessAction.RecordEarlyExitAndBackoff => RecordEarlyExitAndBackoff(p, input.Exit),
         ProcessAction.RecordExitAndMaybeRestart => RecordExitAndMaybeRestart(p, input.Exit),
-        ProcessAction.RecordStop => RecordStop(p, input.Exit),
+        ProcessAction.ReapLeader => ReapLeader(p, input.Exit),
+        ProcessAction.RecordStop => RecordStop(p),
         ProcessAction.RecordExitWithoutRestart => RecordExitWithoutRestart(p, input.Exit),
         ProcessAction.GiveUp => GiveUp(p),
         ProcessAction.SendStopSignal => SendStopSignal(p),
         ProcessAction.Kill => Kill(p),
+        ProcessAction.KillLeftovers => KillLeftovers(p),
         ProcessAction.CancelRetry => CancelRetry(p),
         ProcessAction.SendSignal => SendSignal(p, input.Signal),
         ProcessAction.ClearDeadlines => ClearDeadlines(p),
+        ProcessAction.CheckGroup => CheckGroup(p),
+        ProcessAction.RefuseStart => RefuseStart(p),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -81,7 +100,16 @@ internal sealed class ProcessActions(
 
     private ProcessInput? Spawn(ManagedProcess p)
     {
+        if (p.Pid is not null) return null; // one child at a time, whatever event asked
+        if (p.LingeringGroup is { } pgid)
+        {
+            // What the previous child left is still being stopped: STARTING waits, GroupReleased spawns.
+            SupervisorLog.SpawnWaitsForGroup(logger, p.Name, pgid);
+            return null;
+        }
+        if (shuttingDown()) return null; // a spawn that waited for leftovers: too late now
         p.ClearDeadlines();
+        p.Killed = false;
         p.StartedAt = time.GetUtcNow();
         p.SpawnError = null;
         p.LastSpawnFailed = false;
@@ -173,7 +201,9 @@ internal sealed class ProcessActions(
 
     private ProcessInput? EnterBackoff(ManagedProcess p)
     {
-        p.ClearDeadlines();
+        // Not ClearDeadlines: the deadline of leftovers being stopped (StopDeadline) runs on in BACKOFF.
+        p.StartDeadline = null;
+        p.RetryAt = null;
         p.Retries++;
         if (p.Retries > p.Config.StartRetries) return ProcessEvent.GiveUp;
         if (shuttingDown()) return null; // no new attempts while everything is being stopped
@@ -183,21 +213,23 @@ internal sealed class ProcessActions(
 
     private ProcessInput? RecordEarlyExitAndBackoff(ManagedProcess p, ExitStatus exit)
     {
-        Reap(p, exit);
+        var group = Reap(p, exit);
         p.ExitExpected = false;
         p.SpawnError = ExitedTooQuickly;
         SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        StopLeftovers(p, group);
         return EnterBackoff(p);
     }
 
     private ProcessInput? RecordExitAndMaybeRestart(ManagedProcess p, ExitStatus exit)
     {
-        Reap(p, exit);
+        var group = Reap(p, exit);
         p.Retries = 0;
         var expected = IsExpected(p.Config, exit);
         p.ExitExpected = expected;
         if (expected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
         else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        StopLeftovers(p, group);
 
         var restart = p.Config.AutoRestart switch
         {
@@ -208,27 +240,52 @@ internal sealed class ProcessActions(
         return restart && !shuttingDown() ? ProcessEvent.Start : null;
     }
 
-    private ProcessInput? RecordStop(ManagedProcess p, ExitStatus exit)
+    /// <summary>
+    /// The leader exited while STOPPING. The stop is not over while its group holds processes (DESIGN §2): a
+    /// wrapper that died on the stop signal at once must not cut its worker's shutdown short. Waited for when the
+    /// stop signal or the SIGKILL concerns the group (stopasgroup or killasgroup); with both false the stop is about
+    /// the child alone, as in supervisord; after a SIGKILL to the child alone (killasgroup=false) what is left stays.
+    /// </summary>
+    private ProcessInput? ReapLeader(ManagedProcess p, ExitStatus exit)
     {
-        Reap(p, exit);
+        var group = Reap(p, exit);
         p.ExitExpected = IsExpected(p.Config, exit);
-        if (p.ExitExpected) SupervisorLog.Stopped(logger, p.Name, exit.ToString());
-        else SupervisorLog.StoppedUnexpected(logger, p.Name, exit.ToString());
+        var c = p.Config;
+        if (group is not { } pgid || !(c.StopAsGroup || c.KillAsGroup) || !signaller.GroupHasMembers(pgid))
+            return Release(p);
+        if (p.Killed && !c.KillAsGroup)
+        {
+            SupervisorLog.LeftAlone(logger, p.Name, pgid, Pids(signaller.GroupMembers(pgid)));
+            return Release(p);
+        }
+        SupervisorLog.WaitingForGroup(logger, p.Name, pgid);
+        Linger(p, pgid);
+        return null;
+    }
+
+    /// <summary>The stop is over: the leader is reaped and its group released.</summary>
+    private ProcessInput? RecordStop(ManagedProcess p)
+    {
+        var status = p.LastExit?.ToString() ?? "no exit status";
+        if (p.ExitExpected) SupervisorLog.Stopped(logger, p.Name, status);
+        else SupervisorLog.StoppedUnexpected(logger, p.Name, status);
         return null;
     }
 
     private ProcessInput? RecordExitWithoutRestart(ManagedProcess p, ExitStatus exit)
     {
-        Reap(p, exit);
+        var group = Reap(p, exit);
         p.ExitExpected = IsExpected(p.Config, exit);
         if (p.ExitExpected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
         else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        StopLeftovers(p, group);
         return null;
     }
 
     private ProcessInput? GiveUp(ManagedProcess p)
     {
-        p.ClearDeadlines();
+        p.StartDeadline = null;
+        p.RetryAt = null;
         p.Retries = 0;
         SupervisorLog.GaveUp(logger, p.Name);
         return null;
@@ -236,7 +293,11 @@ internal sealed class ProcessActions(
 
     private ProcessInput? SendStopSignal(ManagedProcess p)
     {
-        p.ClearDeadlines();
+        p.StartDeadline = null;
+        p.RetryAt = null;
+        // STARTING whose spawn waits for the previous child's leftovers: they have had the stop signal and run on their
+        // own deadline; the stop ends with them (at once if there is nothing at all).
+        if (p.Pid is null) return p.LingeringGroup is null ? Release(p) : null;
         p.StopDeadline = time.GetUtcNow().AddSeconds(p.Config.StopWaitSecs);
         var c = p.Config;
         SupervisorLog.SendingStopSignal(logger, p.Name, p.Pid ?? 0, c.StopAsGroup ? "process group " : "",
@@ -246,15 +307,19 @@ internal sealed class ProcessActions(
 
     private ProcessInput? Kill(ManagedProcess p)
     {
+        if (p.Pid is not { } pid) return KillLeftovers(p);
         // One SIGKILL only: it cannot be caught, so repeating it would not help a child stuck in the kernel.
         p.StopDeadline = null;
-        SupervisorLog.Killing(logger, p.Name, p.Pid ?? 0);
+        p.Killed = true;
+        SupervisorLog.Killing(logger, p.Name, pid);
         return Deliver(p, Signals.SIGKILL, p.Config.KillAsGroup);
     }
 
     private ProcessInput? CancelRetry(ManagedProcess p)
     {
-        p.ClearDeadlines();
+        // The retry only: leftovers of the last child still being stopped go on (a later spawn waits for them).
+        p.RetryAt = null;
+        p.StartDeadline = null;
         SupervisorLog.StopInBackoff(logger, p.Name);
         return null;
     }
@@ -268,6 +333,12 @@ internal sealed class ProcessActions(
     private static ProcessInput? ClearDeadlines(ManagedProcess p)
     {
         p.ClearDeadlines();
+        return null;
+    }
+
+    private ProcessInput? RefuseStart(ManagedProcess p)
+    {
+        SupervisorLog.AlreadyRunning(logger, p.Name);
         return null;
     }
 
@@ -290,32 +361,20 @@ internal sealed class ProcessActions(
         return ProcessEvent.SignalFailed;
     }
 
-    private void Reap(ManagedProcess p, ExitStatus exit)
+    /// <summary>Records the child's exit; returns its process group (its pid: each child leads its own).</summary>
+    private int? Reap(ManagedProcess p, ExitStatus exit)
     {
-        if (p.Pid is { } pid)
-        {
-            ByPid.Remove(pid);
-            KillLeftovers(p, pid);
-        }
+        var group = p.Pid;
+        if (p.Pid is { } pid) ByPid.Remove(pid);
         p.Pid = null;
         // Every child gets a stdin pipe: closing ours with the exit is what keeps the daemon's descriptors flat.
         p.Stdin?.Dispose();
         p.Stdin = null;
-        p.ClearDeadlines();
+        // The stop's deadline stays: a stop waits for the group within it (nothing else has deadlines with a live child).
+        p.StartDeadline = null;
         p.LastExit = exit;
         p.StoppedAt = time.GetUtcNow();
-    }
-
-    /// <summary>
-    /// The leader is gone; whatever it left in its process group (a backgrounded helper, a grandchild that
-    /// ignored the stop signal) would be an orphan nobody supervises. As systemd does for a service's control
-    /// group, it goes with its leader, unless the program opted out with <c>killasgroup=false</c>.
-    /// </summary>
-    private void KillLeftovers(ManagedProcess p, int pgid)
-    {
-        if (!p.Config.KillAsGroup || !signaller.GroupHasMembers(pgid)) return;
-        SupervisorLog.KillingLeftovers(logger, p.Name, pgid);
-        signaller.Signal(pgid, Signals.SIGKILL, toGroup: true);
+        return group;
     }
 
     private static bool IsExpected(ProcessConfig c, ExitStatus exit) =>

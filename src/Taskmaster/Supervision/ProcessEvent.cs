@@ -17,7 +17,8 @@ internal enum ProcessEvent
     StartSecsElapsed,
     /// <summary>The child was reaped; carries its exit status.</summary>
     Exited,
-    /// <summary><c>stopwaitsecs</c> passed after the stop signal (the StopDeadline).</summary>
+    /// <summary><c>stopwaitsecs</c> passed after the stop signal (the StopDeadline): to the child, or to what an exit
+    /// left in its process group.</summary>
     StopTimeout,
     /// <summary>The backoff delay passed (RetryAt).</summary>
     RetryDue,
@@ -25,4 +26,11 @@ internal enum ProcessEvent
     GiveUp,
     /// <summary>kill(2) failed with something other than ESRCH.</summary>
     SignalFailed,
+    /// <summary>The lingering process group (its leader is reaped, processes were left) may have emptied: one of its
+    /// processes was reaped as an adopted orphan, or its next check is due (GroupCheckAt).</summary>
+    GroupCheck,
+    /// <summary>The reaped leader's process group holds nothing we still wait for: it is empty, or what is left is
+    /// not ours to wait for (killasgroup=false, or survivors of SIGKILL given up on). Raised only by the actions that
+    /// decide it, after they forgot the group.</summary>
+    GroupReleased,
 }

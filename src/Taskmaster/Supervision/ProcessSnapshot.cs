@@ -15,6 +15,8 @@ namespace Taskmaster.Supervision;
 /// <param name="Description">The text supervisorctl's status shows in its third column.</param>
 /// <param name="StdoutLogfile">Path of the stdout log, or null.</param>
 /// <param name="StderrLogfile">Path of the stderr log, or null.</param>
+/// <param name="LingeringGroup">The process group of the last child while its leader is reaped and what it left is
+/// still being waited for (stopped), else null.</param>
 public sealed record ProcessSnapshot(
     string Name,
     string Group,
@@ -27,7 +29,8 @@ public sealed record ProcessSnapshot(
     string? SpawnError,
     string Description,
     string? StdoutLogfile,
-    string? StderrLogfile)
+    string? StderrLogfile,
+    int? LingeringGroup = null)
 {
     public string FullName => Group == Name ? Name : $"{Group}:{Name}";
 }

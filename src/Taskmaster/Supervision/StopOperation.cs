@@ -54,6 +54,8 @@ internal sealed class StopOperation(
             if (t.Kind == TransitionKind.Reject)
             {
                 results[index] = new OperationResult(p.FullName, t.Error);
+                // Not running, but what its last child left is still being stopped: a shutdown or a reload waits for it.
+                if (until == Until.Reaped && p.HasChild) _current.Add((index, p));
                 continue;
             }
             results[index] = p.State == ProcessState.Unknown

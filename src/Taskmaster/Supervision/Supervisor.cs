@@ -49,7 +49,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _childLogs = childLogs;
         _time = time;
         _logger = logger;
-        _actions = new ProcessActions(spawner, signaller, childLogs, time, logger, baseEnvironment,
+        _actions = new ProcessActions(spawner, signaller, exitWatcher, childLogs, time, logger, baseEnvironment,
             () => _config.Daemon.Environment, () => _shuttingDown);
         foreach (var group in config.Groups) _directory.AddGroup(group);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
@@ -68,7 +68,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _timer = _time.CreateTimer(static s => ((Supervisor)s!).Post(LoopMessage.Wake.Instance), this,
             Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _thread.Start();
-        _exitWatcher.Start((pid, status) => Post(new LoopMessage.ChildExited(pid, status)));
+        _exitWatcher.Start(exit => Post(new LoopMessage.ChildExited(exit)));
         Post(new LoopMessage.Command("autostart", Autostart));
     }
 
@@ -185,11 +185,13 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     {
         switch (message)
         {
-            case LoopMessage.ChildExited exited:
-                if (_actions.ByPid.TryGetValue(exited.Pid, out var p))
-                    Dispatch(p, new ProcessInput(ProcessEvent.Exited, exited.Status));
+            case LoopMessage.ChildExited { Exit: var exit }:
+                if (_actions.ByPid.TryGetValue(exit.Pid, out var p))
+                    Dispatch(p, new ProcessInput(ProcessEvent.Exited, exit.Status));
+                else if (_actions.ByGroup.TryGetValue(exit.ProcessGroup, out var waiting))
+                    Dispatch(waiting, ProcessEvent.GroupCheck); // an adopted member of a lingering group
                 else
-                    SupervisorLog.UnknownPidReaped(_logger, exited.Pid, exited.Status.ToString());
+                    SupervisorLog.UnknownPidReaped(_logger, exit.Pid, exit.Status.ToString());
                 break;
             case LoopMessage.Wake:
                 WakeUps++;
@@ -242,6 +244,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case ProcessEvent.StartSecsElapsed: p.StartDeadline = null; break;
             case ProcessEvent.StopTimeout: p.StopDeadline = null; break;
             case ProcessEvent.RetryDue: p.RetryAt = null; break;
+            case ProcessEvent.GroupCheck: p.GroupCheckAt = null; break;
         }
     }
 
@@ -316,7 +319,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void SpawnAheadIfStartSpawns(ManagedProcess p)
     {
-        if (!_shuttingDown && TransitionTable.Lookup(p.State, ProcessEvent.Start) is
+        // A spawn that must wait for the last child's leftovers is not begun ahead: it would be abandoned.
+        if (!_shuttingDown && p.LingeringGroup is null && TransitionTable.Lookup(p.State, ProcessEvent.Start) is
             { Kind: TransitionKind.Move, Action: ProcessAction.ResetRetriesAndSpawn or ProcessAction.Spawn })
             _actions.SpawnAhead(p);
     }
@@ -439,7 +443,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private StdinWriteResult WriteStdin(string name, ReadOnlySpan<byte> data)
     {
         if (_directory.Find(name) is not { } p) return new StdinWriteResult(name, StdinWriteStatus.BadName);
-        if (!p.HasChild || p.State is ProcessState.Stopping) return new StdinWriteResult(p.FullName, StdinWriteStatus.NotRunning);
+        if (p.Pid is null || p.State is ProcessState.Stopping) return new StdinWriteResult(p.FullName, StdinWriteStatus.NotRunning);
         if (p.Stdin is not { } pipe) return new StdinWriteResult(p.FullName, StdinWriteStatus.Closed);
         var (written, errno) = ChildStdin.Write(pipe, data);
         switch (errno)

@@ -55,8 +55,32 @@ internal static partial class SupervisorLog
     public static partial void SignalRaced(ILogger logger, string name, int pid);
 
     [LoggerMessage(EventId = 119, Level = LogLevel.Warning,
-        Message = "killing what {Name} left in its process group {Pgid} with SIGKILL")]
-    public static partial void KillingLeftovers(ILogger logger, string name, int pgid);
+        Message = "killing what {Name} left in its process group {Pgid} (pids {Pids}) with SIGKILL")]
+    public static partial void KillingLeftovers(ILogger logger, string name, int pgid, string pids);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning,
+        Message = "stopping what {Name} left in its process group {Pgid} (pids {Pids}) with {Signal}, SIGKILL after {StopWaitSecs} seconds (stopwaitsecs)")]
+    public static partial void StoppingLeftovers(ILogger logger, string name, int pgid, string pids, string signal, int stopWaitSecs);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Warning,
+        Message = "leaving what {Name} left in its process group {Pgid} (pids {Pids}) running: killasgroup is false")]
+    public static partial void LeftAlone(ILogger logger, string name, int pgid, string pids);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Error,
+        Message = "gave up waiting for {Name}'s process group {Pgid} (pids {Pids}): still there {Seconds} seconds after SIGKILL")]
+    public static partial void GroupSurvivedKill(ILogger logger, string name, int pgid, string pids, int seconds);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Information,
+        Message = "not spawning {Name} yet: what its last process left in process group {Pgid} is still being stopped")]
+    public static partial void SpawnWaitsForGroup(ILogger logger, string name, int pgid);
+
+    /// <summary>supervisord's words when a start meets a process that is still stopping.</summary>
+    [LoggerMessage(EventId = 126, Level = LogLevel.Warning, Message = "process '{Name}' already running")]
+    public static partial void AlreadyRunning(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 127, Level = LogLevel.Debug,
+        Message = "{Name} exited; waiting for the rest of its process group {Pgid}")]
+    public static partial void WaitingForGroup(ILogger logger, string name, int pgid);
 
     [LoggerMessage(EventId = 114, Level = LogLevel.Debug, Message = "Attempted to kill {Name}, which is in BACKOFF state.")]
     public static partial void StopInBackoff(ILogger logger, string name);

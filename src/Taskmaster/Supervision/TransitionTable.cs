@@ -14,12 +14,17 @@ namespace Taskmaster.Supervision;
 /// Decisions where supervisord is silent or odd:
 /// <list type="bullet">
 /// <item>Start in BACKOFF is refused (supervisord counts BACKOFF as running); stop it first.</item>
-/// <item>Start in STOPPING is refused as AlreadyStarted: a child still exists.</item>
+/// <item>Start in STOPPING is refused as supervisord refuses it: its spawn logs "process 'x' already running" and the
+/// start reports abnormal termination (supervisorctl 4.2.5: <c>x: ERROR (abnormal termination)</c>, exit 7); the stop
+/// goes on to STOPPED, which is what the last command that succeeded asked.</item>
 /// <item>Stop in STOPPING is accepted and ignored, so a second <c>stop --wait</c> just waits.</item>
 /// <item>Stop in UNKNOWN sends the stop signal again: the only way out besides the child's own exit.</item>
 /// <item>An exit in UNKNOWN lands in EXITED without autorestart: something went wrong, a human decides.</item>
 /// <item>Events that need a child (exit, deadlines, spawn outcomes) are ignored in states without one;
 /// the loop clears deadlines on the way out of a state, so these are stale leftovers at worst.</item>
+/// <item>A reaped child's process group may outlive it in any state but RUNNING (see ProcessActions): STOPPING
+/// ends only with GroupReleased; a spawn (STARTING) waits for it; in the other states StopTimeout escalates the
+/// leftovers to SIGKILL and GroupCheck notices their end, and the state does not change.</item>
 /// </list>
 /// </remarks>
 internal static class TransitionTable
@@ -40,6 +45,9 @@ internal static class TransitionTable
                 [E.Start] = Go(S.Starting, ResetRetriesAndSpawn),
                 [E.Stop] = Reject(ErrorCode.NotRunning),
                 [E.Signal] = Reject(ErrorCode.NotRunning),
+                // Stopped from BACKOFF while the last child's leftovers were being stopped: they go on.
+                [E.StopTimeout] = Go(S.Stopped, KillLeftovers),
+                [E.GroupCheck] = Go(S.Stopped, CheckGroup),
             },
             [S.Starting] = new()
             {
@@ -51,6 +59,10 @@ internal static class TransitionTable
                 [E.StartSecsElapsed] = Go(S.Running, ConfirmRunning),
                 [E.Exited] = Go(S.Backoff, RecordEarlyExitAndBackoff),
                 [E.SignalFailed] = Go(S.Unknown, ClearDeadlines),
+                // The spawn waits for the last child's leftovers: they are stopped, then it happens.
+                [E.StopTimeout] = Go(S.Starting, KillLeftovers),
+                [E.GroupCheck] = Go(S.Starting, CheckGroup),
+                [E.GroupReleased] = Go(S.Starting, Spawn),
             },
             [S.Running] = new()
             {
@@ -59,6 +71,7 @@ internal static class TransitionTable
                 [E.Signal] = Go(S.Running, SendSignal),
                 [E.Exited] = Go(S.Exited, RecordExitAndMaybeRestart),
                 [E.SignalFailed] = Go(S.Unknown, ClearDeadlines),
+                // No group lingers in RUNNING: a child is only spawned once the last one's group is released.
             },
             [S.Backoff] = new()
             {
@@ -67,27 +80,35 @@ internal static class TransitionTable
                 [E.Signal] = Reject(ErrorCode.NotRunning),
                 [E.RetryDue] = Go(S.Starting, Spawn),
                 [E.GiveUp] = Go(S.Fatal, GiveUp),
+                [E.StopTimeout] = Go(S.Backoff, KillLeftovers),
+                [E.GroupCheck] = Go(S.Backoff, CheckGroup),
             },
             [S.Stopping] = new()
             {
-                [E.Start] = Reject(ErrorCode.AlreadyStarted),
+                [E.Start] = Go(S.Stopping, RefuseStart),
                 [E.Stop] = Ignore,
                 [E.Signal] = Go(S.Stopping, SendSignal),
-                [E.Exited] = Go(S.Stopped, RecordStop),
+                [E.Exited] = Go(S.Stopping, ReapLeader),
                 [E.StopTimeout] = Go(S.Stopping, Kill),
                 [E.SignalFailed] = Go(S.Unknown, ClearDeadlines),
+                [E.GroupCheck] = Go(S.Stopping, CheckGroup),
+                [E.GroupReleased] = Go(S.Stopped, RecordStop),
             },
             [S.Exited] = new()
             {
                 [E.Start] = Go(S.Starting, ResetRetriesAndSpawn),
                 [E.Stop] = Reject(ErrorCode.NotRunning),
                 [E.Signal] = Reject(ErrorCode.NotRunning),
+                [E.StopTimeout] = Go(S.Exited, KillLeftovers),
+                [E.GroupCheck] = Go(S.Exited, CheckGroup),
             },
             [S.Fatal] = new()
             {
                 [E.Start] = Go(S.Starting, ResetRetriesAndSpawn),
                 [E.Stop] = Reject(ErrorCode.NotRunning),
                 [E.Signal] = Reject(ErrorCode.NotRunning),
+                [E.StopTimeout] = Go(S.Fatal, KillLeftovers),
+                [E.GroupCheck] = Go(S.Fatal, CheckGroup),
             },
             [S.Unknown] = new()
             {
@@ -95,11 +116,13 @@ internal static class TransitionTable
                 [E.Stop] = Go(S.Stopping, SendStopSignal),
                 [E.Signal] = Go(S.Unknown, SendSignal),
                 [E.Exited] = Go(S.Exited, RecordExitWithoutRestart),
+                // UNKNOWN has a live child (a signal to it failed): no group lingers.
             },
         };
 
         // Every cell not written above is an explicit Ignore: an event that needs a child or a
-        // deadline this state does not have. Filling them here keeps the rows readable.
+        // deadline this state does not have (GroupReleased included: the action that raised it already
+        // forgot the group, and only STARTING and STOPPING were waiting). Filling them here keeps the rows readable.
         var cells = new Dictionary<(S, E), Transition>();
         foreach (var state in States)
             foreach (var e in Events)

@@ -36,18 +36,42 @@ internal sealed class FakeSignaller : IProcessSignaller
     /// <summary>errno to return; 0 = success.</summary>
     public volatile int Errno;
 
+    /// <summary>What each process group holds besides its leader (the test's model of the kernel); none by default.</summary>
+    public ConcurrentDictionary<int, int[]> Members { get; } = new();
+
     public int Signal(int pid, int signal, bool toGroup)
     {
         Sent.Enqueue((pid, signal, toGroup));
         return Errno;
     }
+
+    public bool GroupHasMembers(int pgid) => Members.TryGetValue(pgid, out var pids) && pids.Length > 0;
+
+    public IReadOnlyList<int> GroupMembers(int pgid) => Members.TryGetValue(pgid, out var pids) ? pids : [];
+
+    /// <summary>The signals sent so far, as "pid SIG" or "-pgid SIG" (a group).</summary>
+    public List<string> SentText => [.. Sent.Select(s => $"{(s.ToGroup ? "-" : "")}{s.Pid} {Signals.Name(s.Signal)}")];
 }
 
 internal sealed class FakeExitWatcher : IExitWatcher
 {
-    private Action<int, ExitStatus>? _onExit;
-    public void Start(Action<int, ExitStatus> onExit) => _onExit = onExit;
-    public void Exit(int pid, ExitStatus status) => _onExit!(pid, status);
+    private Action<ChildExit>? _onExit;
+    public void Start(Action<ChildExit> onExit) => _onExit = onExit;
+
+    /// <summary>Plays the daemon (child subreaper: orphans' exits are reported) rather than a plain host.</summary>
+    public bool AdoptsOrphans { get; set; }
+
+    /// <summary>Times the engine asked to watch adopted orphans.</summary>
+    public int AdoptionReads;
+
+    public void WatchAdoptedOrphans() => Interlocked.Increment(ref AdoptionReads);
+
+    /// <summary>A child of the spawner exits: it leads its own group.</summary>
+    public void Exit(int pid, ExitStatus status) => _onExit!(new ChildExit(pid, pid, status));
+
+    /// <summary>An adopted orphan of group <paramref name="pgid"/> exits.</summary>
+    public void OrphanExit(int pid, int pgid, ExitStatus status) => _onExit!(new ChildExit(pid, pgid, status));
+
     public void Dispose() { }
 }
 

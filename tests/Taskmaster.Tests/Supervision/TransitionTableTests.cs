@@ -22,6 +22,9 @@ public class TransitionTableTests
         [(S.Stopped, E.Start)] = ("Starting", "spawned: 'p' with pid"),
         [(S.Stopped, E.Stop)] = ("NotRunning", null),
         [(S.Stopped, E.Signal)] = ("NotRunning", null),
+        // Group events with no group lingering (the walk's processes have none): nothing to do, no line.
+        [(S.Stopped, E.StopTimeout)] = ("Stopped", null),
+        [(S.Stopped, E.GroupCheck)] = ("Stopped", null),
 
         [(S.Starting, E.Start)] = ("AlreadyStarted", null),
         [(S.Starting, E.Stop)] = ("Stopping", "killing p (pid 1001) process group with signal SIGTERM"),
@@ -31,6 +34,9 @@ public class TransitionTableTests
         [(S.Starting, E.StartSecsElapsed)] = ("Running", "success: p entered RUNNING state, process has stayed up for > than 1 seconds (startsecs)"),
         [(S.Starting, E.Exited)] = ("Backoff", "exited: p (exit status 1; not expected)"),
         [(S.Starting, E.SignalFailed)] = ("Unknown", null),
+        [(S.Starting, E.StopTimeout)] = ("Starting", null),
+        [(S.Starting, E.GroupCheck)] = ("Starting", null),
+        [(S.Starting, E.GroupReleased)] = ("Starting", null), // a child exists already: never a second
 
         [(S.Running, E.Start)] = ("AlreadyStarted", null),
         [(S.Running, E.Stop)] = ("Stopping", "killing p (pid 1001) process group with signal SIGTERM"),
@@ -43,21 +49,29 @@ public class TransitionTableTests
         [(S.Backoff, E.Signal)] = ("NotRunning", null),
         [(S.Backoff, E.RetryDue)] = ("Starting", "spawned: 'p' with pid 1002"),
         [(S.Backoff, E.GiveUp)] = ("Fatal", "gave up: p entered FATAL state, too many start retries too quickly"),
+        [(S.Backoff, E.StopTimeout)] = ("Backoff", null),
+        [(S.Backoff, E.GroupCheck)] = ("Backoff", null),
 
-        [(S.Stopping, E.Start)] = ("AlreadyStarted", null),
+        [(S.Stopping, E.Start)] = ("Stopping", "process 'p' already running"),
         [(S.Stopping, E.Stop)] = (Ignored, null),
         [(S.Stopping, E.Signal)] = ("Stopping", "sending p (pid 1001) sig SIGHUP"),
         [(S.Stopping, E.Exited)] = ("Stopped", "stopped: p (exit status 1)"),
         [(S.Stopping, E.StopTimeout)] = ("Stopping", "killing 'p' (1001) with SIGKILL"),
         [(S.Stopping, E.SignalFailed)] = ("Unknown", null),
+        [(S.Stopping, E.GroupCheck)] = ("Stopping", null),
+        [(S.Stopping, E.GroupReleased)] = ("Stopped", "stopped: p ("),
 
         [(S.Exited, E.Start)] = ("Starting", "spawned: 'p' with pid 1002"),
         [(S.Exited, E.Stop)] = ("NotRunning", null),
         [(S.Exited, E.Signal)] = ("NotRunning", null),
+        [(S.Exited, E.StopTimeout)] = ("Exited", null),
+        [(S.Exited, E.GroupCheck)] = ("Exited", null),
 
         [(S.Fatal, E.Start)] = ("Starting", "spawned: 'p' with pid 1003"),
         [(S.Fatal, E.Stop)] = ("NotRunning", null),
         [(S.Fatal, E.Signal)] = ("NotRunning", null),
+        [(S.Fatal, E.StopTimeout)] = ("Fatal", null),
+        [(S.Fatal, E.GroupCheck)] = ("Fatal", null),
 
         [(S.Unknown, E.Start)] = ("Failed", null),
         [(S.Unknown, E.Stop)] = ("Stopping", "killing p (pid 1001) process group with signal SIGTERM"),
@@ -78,7 +92,7 @@ public class TransitionTableTests
     [Fact]
     public void Table_HasOneCellPerStateAndEvent()
     {
-        Assert.Equal(8 * 11, AllCells().Count());
+        Assert.Equal(8 * 13, AllCells().Count());
         foreach (var s in Enum.GetValues<S>())
             foreach (var e in Enum.GetValues<E>())
                 _ = TransitionTable.Lookup(s, e); // throws if a cell is missing
@@ -121,6 +135,103 @@ public class TransitionTableTests
             Assert.Equal(TransitionKind.Move, transition.Kind);
             Assert.Equal(Enum.Parse<S>(outcome), after);
             if (line is not null) Assert.Contains(newLines, l => l.StartsWith(line, StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>The group events again, this time with a group really lingering (the walk above has none): what
+    /// StopTimeout and GroupCheck do to what an exit or a stop left, in every state that can have it.</summary>
+    private static readonly Dictionary<(S, E), (string Outcome, string? Line)> WithLeftovers = new()
+    {
+        [(S.Stopped, E.StopTimeout)] = ("Stopped", "killing what p left in its process group"),
+        [(S.Starting, E.StopTimeout)] = ("Starting", "killing what p left in its process group"),
+        [(S.Backoff, E.StopTimeout)] = ("Backoff", "killing what p left in its process group"),
+        [(S.Stopping, E.StopTimeout)] = ("Stopping", "killing what p left in its process group"),
+        [(S.Exited, E.StopTimeout)] = ("Exited", "killing what p left in its process group"),
+        [(S.Fatal, E.StopTimeout)] = ("Fatal", "killing what p left in its process group"),
+        // GroupCheck once the group has emptied: the spawn waiting for it happens, the stop waiting for it ends.
+        [(S.Stopped, E.GroupCheck)] = ("Stopped", null),
+        [(S.Starting, E.GroupCheck)] = ("Starting", "spawned: 'p' with pid"),
+        [(S.Backoff, E.GroupCheck)] = ("Backoff", null),
+        [(S.Stopping, E.GroupCheck)] = ("Stopped", "stopped: p (terminated by SIGTERM)"),
+        [(S.Exited, E.GroupCheck)] = ("Exited", null),
+        [(S.Fatal, E.GroupCheck)] = ("Fatal", null),
+    };
+
+    public static TheoryData<S, string> LeftoverCells()
+    {
+        var data = new TheoryData<S, string>();
+        foreach (var (s, e) in WithLeftovers.Keys) data.Add(s, e.ToString());
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LeftoverCells))]
+    public async Task GroupCell_WithLeftovers_ProducesTheDocumentedStateAndLines(S state, string eventName)
+    {
+        var e = Enum.Parse<E>(eventName);
+        var (outcome, line) = WithLeftovers[(state, e)];
+        await using var h = await EngineHarness.RunAsync(EngineHarness.Proc("p") with
+        {
+            Autostart = false, StartSecs = 1, StartRetries = 1, AutoRestart = AutoRestartPolicy.Never,
+        });
+        var pgid = await BringToWithLeftovers(h, state);
+        Assert.Equal(state, await h.State("p"));
+        if (e == E.GroupCheck) h.Signaller.Members.Clear(); // the last of the group is gone
+        var linesBefore = h.Log.Count;
+
+        var transition = await h.Engine.InjectAsync("p", Input(e));
+        await h.Idle();
+        var newLines = h.Log.All.Skip(linesBefore).ToList();
+
+        Assert.Equal(TransitionKind.Move, transition.Kind);
+        Assert.Equal(Enum.Parse<S>(outcome), await h.State("p"));
+        if (line is not null) Assert.Contains(newLines, l => l.StartsWith(line, StringComparison.Ordinal));
+        if (e == E.StopTimeout) Assert.Contains($"-{pgid} SIGKILL", h.Signaller.SentText);
+    }
+
+    /// <summary>Like <see cref="BringTo"/>, but the last child of "p" exits leaving process 4242 in its group, which
+    /// stays until the test says otherwise. Returns that group.</summary>
+    private static async Task<int> BringToWithLeftovers(EngineHarness h, S state)
+    {
+        async Task<int> ExitLeaving(ExitStatus status)
+        {
+            var pid = await h.Pid("p");
+            h.Signaller.Members[pid] = [4242];
+            await h.Exit("p", status);
+            return pid;
+        }
+
+        switch (state)
+        {
+            case S.Exited:
+                await BringTo(h, S.Running);
+                return await ExitLeaving(ExitStatus.Exited(0));
+            case S.Backoff:
+                await h.Start("p");
+                return await ExitLeaving(ExitStatus.Exited(1));
+            case S.Stopped:
+            {
+                var pgid = await BringToWithLeftovers(h, S.Backoff);
+                await h.Stop("p");
+                return pgid;
+            }
+            case S.Starting:
+            {
+                var pgid = await BringToWithLeftovers(h, S.Exited);
+                await h.Start("p"); // the spawn waits for the leftovers
+                Assert.Null((await h.Get("p")).Pid);
+                return pgid;
+            }
+            case S.Fatal:
+                await BringTo(h, S.Backoff);
+                await h.Advance(1);
+                return await ExitLeaving(ExitStatus.Exited(1));
+            case S.Stopping:
+                await BringTo(h, S.Running);
+                await h.Stop("p");
+                return await ExitLeaving(ExitStatus.Killed(Signals.SIGTERM)); // the leader went at once; 4242 stays
+            default:
+                throw new ArgumentOutOfRangeException(nameof(state), state, "no leftovers in this state");
         }
     }
 

@@ -17,7 +17,8 @@ internal sealed class TimedLogger : ILogger
 {
     // Stable event ids of SupervisorLog (src/Taskmaster/Supervision/SupervisorLog.cs).
     public const int Spawned = 100, SpawnError = 101, Success = 102, ExitedExpected = 103, ExitedUnexpected = 104,
-        GaveUp = 105, Stopped = 106, StoppedUnexpected = 107, Killing = 108, StopSignal = 110;
+        GaveUp = 105, Stopped = 106, StoppedUnexpected = 107, Killing = 108, StopSignal = 110, KillingLeftovers = 119,
+        StoppingLeftovers = 122;
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<LogEntry> _entries = [];
