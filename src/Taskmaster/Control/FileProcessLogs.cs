@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Taskmaster.Logging;
+using Taskmaster.Names;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Control;
@@ -44,9 +45,9 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
     {
         if (name is null)
             return daemonLogFile ?? throw new ControlOperationException((int)ErrorCode.NoFile, "no log file");
+        var spec = Namespec.Parse(name);
         var processes = await supervisor.GetProcessesAsync(ct).ConfigureAwait(false);
-        var process = processes.FirstOrDefault(p => p.FullName == name)
-            ?? processes.FirstOrDefault(p => p.Name == name && p.Group == name)
+        var process = processes.FirstOrDefault(p => spec.Designates(p.Group, p.Name))
             ?? throw new ControlOperationException((int)ErrorCode.BadName, $"no such process name: {name}");
         var path = stream == LogStream.Stdout ? process.StdoutLogfile : process.StderrLogfile;
         return path ?? throw new ControlOperationException((int)ErrorCode.NoFile, "no log file");

@@ -1,3 +1,4 @@
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Supervision;
@@ -29,5 +30,5 @@ public sealed record ProcessSnapshot(
     string? StdoutLogfile,
     string? StderrLogfile)
 {
-    public string FullName => Group == Name ? Name : $"{Group}:{Name}";
+    public string FullName => Namespec.Format(Group, Name);
 }

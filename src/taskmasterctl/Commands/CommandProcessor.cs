@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Taskmaster.Control;
+using Taskmaster.Names;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Ctl.Commands;
@@ -163,11 +164,11 @@ internal sealed partial class CommandProcessor : IDisposable
         {
             foreach (var name in names)
             {
-                var (group, process) = SplitNamespec(name);
-                var found = all.Where(p => p.Group == group && (process is null || p.Name == process)).ToList();
+                var spec = Namespec.Parse(name);
+                var found = all.Where(p => spec.Selects(p.Group, p.Name)).ToList();
                 if (found.Count == 0)
                 {
-                    if (!_json) Say(process is null ? $"{group}: ERROR (no such group)" : $"{name}: ERROR (no such process)");
+                    if (!_json) Say(spec.Scope == NameScope.Group ? $"{spec.Group}: ERROR (no such group)" : $"{name}: ERROR (no such process)");
                     unknown = true;
                 }
                 matching.AddRange(found);
@@ -185,15 +186,6 @@ internal sealed partial class CommandProcessor : IDisposable
         var width = Math.Max(30, processes.Select(p => p.FullName.Length).DefaultIfEmpty(0).Max()) + 3;
         foreach (var p in processes)
             Say($"{p.FullName.PadRight(width)}{_style.State(p.State, 10)}{p.Description}".TrimEnd());
-    }
-
-    /// <summary>supervisord's split_namespec: <c>g:*</c> → (g, null), <c>g:n</c> → (g, n), <c>n</c> → (n, n).</summary>
-    internal static (string Group, string? Process) SplitNamespec(string name)
-    {
-        var colon = name.IndexOf(':');
-        if (colon < 0) return (name, name);
-        var process = name[(colon + 1)..];
-        return (name[..colon], process is "" or "*" ? null : process);
     }
 
     private async Task PidAsync(string[] names, CancellationToken ct)
@@ -214,8 +206,8 @@ internal sealed partial class CommandProcessor : IDisposable
         var found = new List<ProcessInfo>();
         foreach (var name in names)
         {
-            var (group, process) = SplitNamespec(name);
-            var info = all.FirstOrDefault(p => p.FullName == name || (p.Group == group && p.Name == process));
+            var spec = Namespec.Parse(name);
+            var info = all.FirstOrDefault(p => spec.Designates(p.Group, p.Name));
             if (info is null)
             {
                 Say($"No such process {name}");
@@ -295,9 +287,9 @@ internal sealed partial class CommandProcessor : IDisposable
         foreach (var r in response.Results)
         {
             if (r.Ok) { Say($"{r.Name}: {success}"); continue; }
-            if (r.Code == (int)ErrorCode.BadName && r.Name.EndsWith(":*", StringComparison.Ordinal))
+            if (r.Unknown == ProcessActionResult.UnknownGroup)
             {
-                Say($"{r.Name[..^2]}: ERROR (no such group)");
+                Say($"{Namespec.Parse(r.Name).Group}: ERROR (no such group)");
                 continue;
             }
             Say($"{r.Name}: ERROR ({Describe(r)})");
@@ -310,7 +302,7 @@ internal sealed partial class CommandProcessor : IDisposable
         foreach (var r in response.Results)
         {
             if (r.Ok || r.Code == (int?)ignored) continue;
-            if (r.Code == (int)ErrorCode.BadName && r.Name.EndsWith(":*", StringComparison.Ordinal))
+            if (r.Unknown == ProcessActionResult.UnknownGroup)
                 ExitStatus = noSuchGroupStatus;
             else if (r.Code is (int)ErrorCode.SpawnError or (int)ErrorCode.AbnormalTermination or (int)ErrorCode.NotRunning)
                 ExitStatus = ExitCodes.NotRunning;
@@ -516,7 +508,7 @@ internal sealed partial class CommandProcessor : IDisposable
         if (_json) { Json(programs, ControlJsonContext.Default.IReadOnlyListProgramInfo); return; }
         foreach (var p in programs)
         {
-            var name = p.Group == p.Name ? p.Name : $"{p.Group}:{p.Name}";
+            var name = Namespec.Format(p.Group, p.Name);
             Say($"{name,-32} {(p.InUse ? "in use" : "avail"),-9} {(p.Autostart ? "auto" : "manual"),-9} {p.GroupPriority}:{p.ProcessPriority}");
         }
     }

@@ -1,4 +1,5 @@
 using Taskmaster.Ctl.Commands;
+using Taskmaster.Names;
 
 namespace Taskmaster.Ctl.Shell;
 
@@ -44,6 +45,6 @@ internal sealed class ShellCompleter(Func<CancellationToken, Task<IReadOnlyList<
         var groups = processes.Select(p => p.Group).Distinct();
         return groupsOnly
             ? groups.Append("all")
-            : processes.Select(p => p.FullName).Concat(groups.Select(g => g + ":*")).Append("all");
+            : processes.Select(p => p.FullName).Concat(groups.Select(g => Namespec.OfGroup(g).ToString())).Append("all");
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Control;
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
@@ -196,11 +197,11 @@ internal sealed class ControlApi(
         await WriteJsonAsync(ctx, ToInfo(process, DateTimeOffset.UtcNow), Json.ProcessInfo);
     }
 
-    private static ProcessSnapshot? Find(IReadOnlyList<ProcessSnapshot> processes, string name) =>
-        processes.FirstOrDefault(p => p.FullName == name)
-        ?? processes.FirstOrDefault(p => p.Name == name && p.Group == name)
-        // supervisorctl accepts "name" for the only process of group "name" and also "group:name" for it
-        ?? processes.FirstOrDefault(p => $"{p.Group}:{p.Name}" == name);
+    private static ProcessSnapshot? Find(IReadOnlyList<ProcessSnapshot> processes, string name)
+    {
+        var spec = Namespec.Parse(name);
+        return processes.FirstOrDefault(p => spec.Designates(p.Group, p.Name));
+    }
 
     private static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
         p.Name, p.Group, p.FullName, StateName(p.State), (int)p.State, p.Pid, p.StartedAt, p.StoppedAt, now,
@@ -231,7 +232,12 @@ internal sealed class ControlApi(
         };
         var results = await operation(names, request, ctx.RequestAborted);
         IReadOnlyList<ProcessActionResult> body = results.Select(r => new ProcessActionResult(
-            r.Name, r.Ok, (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message)).ToList();
+            r.Name, r.Ok, (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message, r.Unknown switch
+            {
+                NameScope.Group => ProcessActionResult.UnknownGroup,
+                NameScope.Process => ProcessActionResult.UnknownProcess,
+                _ => null,
+            })).ToList();
         await WriteJsonAsync(ctx, new ProcessActionResponse(body), Json.ProcessActionResponse);
     }
 
@@ -371,7 +377,7 @@ internal sealed class ControlApi(
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         await foreach (var change in supervisor.WatchAsync(ctx.RequestAborted))
         {
-            var evt = new StateChangeEvent(change.Name, change.Group, change.Group == change.Name ? change.Name : $"{change.Group}:{change.Name}",
+            var evt = new StateChangeEvent(change.Name, change.Group, Namespec.Format(change.Group, change.Name),
                 StateName(change.From), StateName(change.To), change.Pid, change.At);
             var json = JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent);
             using var frame = new MemoryStream(json.Length + 32);
