@@ -16,12 +16,12 @@ internal sealed class ProcessInputForwarder(IProcessStdin engine) : IProcessInpu
         if (result.Status == StdinWriteStatus.Written) return;
         throw result.Status switch
         {
-            StdinWriteStatus.BadName => new ControlOperationException((int)ErrorCode.BadName, $"no such process: {name}"),
-            StdinWriteStatus.NotRunning => new ControlOperationException((int)ErrorCode.NotRunning, $"{result.Name} is not running"),
-            StdinWriteStatus.Closed => new ControlOperationException((int)ErrorCode.NoFile, $"{result.Name} has closed its stdin"),
-            StdinWriteStatus.Full => new ControlOperationException(ApiErrorCodes.InputFull,
+            StdinWriteStatus.BadName => new ControlOperationException(ErrorCode.BadName, $"no such process: {name}"),
+            StdinWriteStatus.NotRunning => new ControlOperationException(ErrorCode.NotRunning, $"{result.Name} is not running"),
+            StdinWriteStatus.Closed => new ControlOperationException(ErrorCode.NoFile, $"{result.Name} has closed its stdin"),
+            StdinWriteStatus.Full => new ControlOperationException(ErrorCode.InputFull,
                 $"stdin of {result.Name} is full, the process is not reading it ({result.Written} of {data.Length} bytes sent)"),
-            _ => new ControlOperationException(ApiErrorCodes.Internal, $"unexpected stdin outcome {result.Status}"),
+            _ => new ControlOperationException(ErrorCode.Internal, $"unexpected stdin outcome {result.Status}"),
         };
     }
 }

@@ -99,7 +99,7 @@ internal sealed partial class CommandProcessor : IDisposable
             Say(command == "shutdown" ? $"ERROR: {e.Message} (already shut down?)" : e.Message);
             ExitStatus = command == "shutdown" ? ExitCodes.Error : ExitCodes.Unreachable;
         }
-        catch (ControlApiException e) when (e.Error.Code == ApiErrorCodes.Unauthorized)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.Unauthorized)
         {
             Say("Server requires authentication");
             if (AskCredentials?.Invoke() is not { } credentials)
@@ -111,7 +111,7 @@ internal sealed partial class CommandProcessor : IDisposable
             Reconnect(_settings with { Username = credentials.Username, Password = credentials.Password });
             return await ExecuteAsync(line, ct); // wrong again: asked again, until right or given up
         }
-        catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.ShutdownState)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.ShutdownState)
         {
             Say("ERROR: already shutting down");
             ExitStatus = ExitCodes.Error;
@@ -262,7 +262,7 @@ internal sealed partial class CommandProcessor : IDisposable
             var response = await _client.SignalAsync(args[1..], args[0], ct);
             ReportResults(response, "signalled", null, ExitCodes.Error);
         }
-        catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.BadSignal)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.BadSignal)
         {
             foreach (var name in args[1..]) Say($"{name}: ERROR (bad signal name)");
             ExitStatus = ExitCodes.Error;
@@ -301,10 +301,10 @@ internal sealed partial class CommandProcessor : IDisposable
     {
         foreach (var r in response.Results)
         {
-            if (r.Ok || r.Code == (int?)ignored) continue;
+            if (r.Ok || r.Code == ignored) continue;
             if (r.Unknown == ProcessActionResult.UnknownGroup)
                 ExitStatus = noSuchGroupStatus;
-            else if (r.Code is (int)ErrorCode.SpawnError or (int)ErrorCode.AbnormalTermination or (int)ErrorCode.NotRunning)
+            else if (r.Code is ErrorCode.SpawnError or ErrorCode.AbnormalTermination or ErrorCode.NotRunning)
                 ExitStatus = ExitCodes.NotRunning;
             else
                 ExitStatus = ExitCodes.Error;
@@ -312,7 +312,7 @@ internal sealed partial class CommandProcessor : IDisposable
     }
 
     /// <summary>supervisorctl's parenthesised reason for each fault.</summary>
-    private static string Describe(ProcessActionResult r) => (ErrorCode?)r.Code switch
+    private static string Describe(ProcessActionResult r) => r.Code switch
     {
         ErrorCode.BadName => "no such process",
         ErrorCode.NoFile => "no such file",
@@ -381,12 +381,12 @@ internal sealed partial class CommandProcessor : IDisposable
             }
             await FollowAsync([(name, stream)], ct);
         }
-        catch (ControlApiException e) when (e.Error.Code is (int)ErrorCode.NoFile or (int)ErrorCode.BadName or (int)ErrorCode.Failed)
+        catch (ControlApiException e) when (e.Error.Code is ErrorCode.NoFile or ErrorCode.BadName or ErrorCode.Failed)
         {
             Say(e.Error.Code switch
             {
-                (int)ErrorCode.NoFile => $"{label}: ERROR (no log file)",
-                (int)ErrorCode.BadName => $"{label}: ERROR (no such process name)",
+                ErrorCode.NoFile => $"{label}: ERROR (no log file)",
+                ErrorCode.BadName => $"{label}: ERROR (no such process name)",
                 _ => $"{label}: ERROR (unknown error reading log)",
             });
             ExitStatus = ExitCodes.Error;
@@ -447,7 +447,7 @@ internal sealed partial class CommandProcessor : IDisposable
         var name = names[0];
         ProcessInfo info;
         try { info = await _client.GetProcessAsync(name, ct); }
-        catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.BadName)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.BadName)
         {
             Say("ERROR: bad process name supplied");
             ExitStatus = ExitCodes.Error;
@@ -475,7 +475,7 @@ internal sealed partial class CommandProcessor : IDisposable
                 {
                     await _client.WriteStdinAsync(info.FullName, buffer.AsMemory(0, read), token);
                 }
-                catch (ControlApiException e) when (e.Error.Code == ApiErrorCodes.InputFull)
+                catch (ControlApiException e) when (e.Error.Code == ErrorCode.InputFull)
                 {
                     // The process is busy, not gone: say what was lost and keep going.
                     Say($"ERROR: {e.Error.Message}");
@@ -483,7 +483,7 @@ internal sealed partial class CommandProcessor : IDisposable
                 }
                 catch (ControlApiException e)
                 {
-                    ended = e.Error.Code == (int)ErrorCode.NotRunning
+                    ended = e.Error.Code == ErrorCode.NotRunning
                         ? "Process got killed\nExiting foreground"
                         : $"ERROR: {e.Error.Message}\nExiting foreground";
                     return;
@@ -541,7 +541,7 @@ internal sealed partial class CommandProcessor : IDisposable
             if (_json) { Json(changes, ControlJsonContext.Default.RereadResponse); return; }
             PrintChanges(changes);
         }
-        catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.CantReread)
         {
             Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
@@ -579,12 +579,12 @@ internal sealed partial class CommandProcessor : IDisposable
                 // only when it stopped a child, so scripts that look for the line get it either way, once.
                 if (r.Ok && r.Action == "removed process group" && saidStopped.Add(r.Group)) Say($"{r.Group}: stopped");
                 Say(r.Ok ? $"{r.Group}: {r.Action}"
-                    : r.Code == (int)ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
-                    : r.Code == (int)ErrorCode.CantReread ? CantReread(r.Message)
+                    : r.Code == ErrorCode.BadName ? $"ERROR: no such group: {r.Group}"
+                    : r.Code == ErrorCode.CantReread ? CantReread(r.Message)
                     : $"{r.Group}: {r.Message ?? r.Action}");
             }
         }
-        catch (ControlApiException e) when (e.Error.Code == (int)ErrorCode.CantReread)
+        catch (ControlApiException e) when (e.Error.Code == ErrorCode.CantReread)
         {
             Say(CantReread(e.Message));
             ExitStatus = ExitCodes.Error;
@@ -598,7 +598,7 @@ internal sealed partial class CommandProcessor : IDisposable
         if (_json) Json(response, ControlJsonContext.Default.GroupActionResponse);
         foreach (var r in response.Results)
         {
-            var (text, status) = r.Ok ? ($"{r.Group}: added process group", ExitCodes.Success) : (ErrorCode?)r.Code switch
+            var (text, status) = r.Ok ? ($"{r.Group}: added process group", ExitCodes.Success) : r.Code switch
             {
                 ErrorCode.AlreadyAdded => ("ERROR: process group already active", ExitCodes.Success),
                 ErrorCode.BadName => ($"ERROR: no such process/group: {r.Group}", ExitCodes.Error),
@@ -619,7 +619,7 @@ internal sealed partial class CommandProcessor : IDisposable
         {
             if (!r.Ok) ExitStatus = ExitCodes.Error;
             if (_json) continue;
-            Say(r.Ok ? $"{r.Group}: removed process group" : (ErrorCode?)r.Code switch
+            Say(r.Ok ? $"{r.Group}: removed process group" : r.Code switch
             {
                 ErrorCode.StillRunning => $"ERROR: process/group still running: {r.Group}",
                 ErrorCode.BadName => $"ERROR: no such process/group: {r.Group}",

@@ -54,7 +54,7 @@ public sealed class StdinRouteTests
 
         var e = await Assert.ThrowsAsync<ControlApiException>(() => client.WriteStdinAsync(name, "hello\n"u8.ToArray()));
 
-        Assert.Equal((code, error, http, message), (e.Error.Code, e.Error.Error, e.HttpStatus, e.Error.Message));
+        Assert.Equal((code, error, http, message), ((int)e.Error.Code, e.Error.Error, e.HttpStatus, e.Error.Message));
     }
 
     [Fact]
@@ -65,6 +65,6 @@ public sealed class StdinRouteTests
 
         var e = await Assert.ThrowsAsync<ControlApiException>(() => client.WriteStdinAsync("web", "x\n"u8.ToArray()));
 
-        Assert.Equal((ApiErrorCodes.Unsupported, 501), (e.Error.Code, e.HttpStatus));
+        Assert.Equal((ErrorCode.Unsupported, 501), (e.Error.Code, e.HttpStatus));
     }
 }
