@@ -130,6 +130,24 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task OneShot_PassesEachArgumentThrough_AQuotedNameWithBlanksStaysOneName()
+    {
+        // Joined and split again (what supervisorctl does), this was two names, x and y.
+        var r = await Host.RunCtlAsync("signal", "HUP", "x y");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal(["x y: ERROR (no such process)"], r.Lines);
+        Assert.Contains("signal1 x y", Host.Fake.Calls);
+    }
+
+    [Fact]
+    public async Task OneShot_ASingleArgumentWithBlanks_IsACommandLine_AsSupervisorctlReadsIt()
+    {
+        var r = await Host.RunCtlAsync("status web");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal([$"{"web",-33}{"RUNNING",-10}pid 1234, uptime 0:01:02"], r.Lines);
+    }
+
+    [Fact]
     public async Task Pid_WithoutName_PrintsDaemonPid()
     {
         var r = await Host.RunCtlAsync("pid");
