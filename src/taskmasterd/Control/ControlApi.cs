@@ -288,8 +288,22 @@ internal sealed class ControlApi(
         if (options.Input is null)
             throw new ControlOperationException(ErrorCode.Unsupported, "this daemon does not forward stdin");
         var data = await ReadAllAsync(ctx);
-        await options.Input.WriteAsync(name, data, ctx.RequestAborted);
-        await WriteJsonAsync(ctx, new AcceptedResponse("written"), Json.AcceptedResponse);
+        var result = await options.Input.WriteStdinAsync(name, data, ctx.RequestAborted);
+        if (result.Status == StdinWriteStatus.Written)
+        {
+            await WriteJsonAsync(ctx, new AcceptedResponse("written"), Json.AcceptedResponse);
+            return;
+        }
+        // supervisord's sendProcessStdin faults, plus INPUT_FULL for a child that does not read.
+        throw result.Status switch
+        {
+            StdinWriteStatus.BadName => new ControlOperationException(ErrorCode.BadName, $"no such process: {name}"),
+            StdinWriteStatus.NotRunning => new ControlOperationException(ErrorCode.NotRunning, $"{result.Name} is not running"),
+            StdinWriteStatus.Closed => new ControlOperationException(ErrorCode.NoFile, $"{result.Name} has closed its stdin"),
+            StdinWriteStatus.Full => new ControlOperationException(ErrorCode.InputFull,
+                $"stdin of {result.Name} is full, the process is not reading it ({result.Written} of {data.Length} bytes sent)"),
+            _ => new ControlOperationException(ErrorCode.Internal, $"unexpected stdin outcome {result.Status}"),
+        };
     }
 
     private async Task Programs(HttpContext ctx)
