@@ -42,14 +42,15 @@ internal static class Program
         }
 
         var interactive = parsed.Command.Count == 0 || parsed.Interactive;
-        using var processor = new CommandProcessor(settings, parsed.Json, Console.Out, TerminalStyle.Detect())
+        using var context = new CtlContext(settings, new ResultWriter(Console.Out, parsed.Json, TerminalStyle.Detect()))
         {
             Interactive = interactive,
         };
+        var processor = new CommandProcessor(context);
         if (!interactive)
         {
-            await processor.ExecuteAsync(string.Join(' ', parsed.Command));
-            return processor.ExitStatus;
+            await processor.ExecuteAsync(parsed.Command);
+            return context.ExitStatus;
         }
         // A person at the shell hears once, before the first command, that the file on disk would not load (typically
         // one being edited while the daemon runs the previous version). One-shot commands leave that to taskmasterd
@@ -57,8 +58,8 @@ internal static class Program
         // check each time (~18 ms of a 26 ms call with 1000 programs).
         if (ServerLocator.ProblemsOf(settings.ConfigFile) is { } problems)
             Console.Error.WriteLine(problems);
-        using var shell = new InteractiveShell(processor);
-        if (parsed.Command.Count > 0) await processor.ExecuteAsync(string.Join(' ', parsed.Command));
+        using var shell = new InteractiveShell(processor, context);
+        if (parsed.Command.Count > 0) await processor.ExecuteAsync(parsed.Command);
         await shell.RunAsync(showStatus: parsed.Command.Count == 0);
         return ExitCodes.Success; // supervisorctl's shell always exits 0
     }

@@ -1,5 +1,3 @@
-using Taskmaster.Control;
-
 namespace Taskmaster.Ctl;
 
 /// <summary>Colour for state names, only on a terminal and never when <c>NO_COLOR</c> is set (no-color.org).</summary>
@@ -23,6 +21,4 @@ internal sealed class TerminalStyle(bool enabled)
         };
         return colour is null ? padded : $"\e[{colour}m{state}\e[0m{padded[state.Length..]}";
     }
-
-    public static string StateOf(ProcessInfo p) => p.State;
 }

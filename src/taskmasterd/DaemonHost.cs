@@ -85,7 +85,7 @@ internal sealed class DaemonHost
             {
                 ShutdownCompleted = () => _signals.Writer.TryWrite(DaemonSignal.Shutdown),
                 Programs = new ProgramCatalog(configuration, supervisor),
-                Input = new ProcessInputForwarder(supervisor),
+                Input = supervisor,
             };
             server = await ControlServer.StartAsync(serverOptions, supervisor, configuration, logs, loggerFactory);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Taskmaster.Names;
 
 namespace Taskmaster.Config;
 
@@ -65,5 +66,5 @@ public sealed record ProcessConfig
     public override int GetHashCode() => HashCode.Combine(Name, GroupName, ProcessNum, Command, Priority);
 
     /// <summary><c>group:name</c>, the form supervisorctl prints and accepts.</summary>
-    public string FullName => GroupName == Name ? Name : $"{GroupName}:{Name}";
+    public string FullName => Namespec.Format(GroupName, Name);
 }

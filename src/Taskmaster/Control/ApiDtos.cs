@@ -1,3 +1,5 @@
+using Taskmaster.Supervision;
+
 namespace Taskmaster.Control;
 
 // The JSON shapes of /api/v1. Plain records, camelCase on the wire (see ControlJsonContext); the
@@ -31,8 +33,13 @@ public sealed record ProcessActionRequest
     public string? Signal { get; init; }
 }
 
-/// <summary>What happened to one name; <c>code</c>/<c>error</c> are null on success.</summary>
-public sealed record ProcessActionResult(string Name, bool Ok, int? Code, string? Error, string? Message);
+/// <summary>What happened to one name; <c>code</c>/<c>error</c> are null on success. With BAD_NAME, <c>unknown</c>
+/// says what the name meant: <c>"group"</c> (<c>nosuch:*</c>, supervisorctl's "no such group") or <c>"process"</c>.</summary>
+public sealed record ProcessActionResult(string Name, bool Ok, ErrorCode? Code, string? Error, string? Message, string? Unknown = null)
+{
+    public const string UnknownGroup = "group";
+    public const string UnknownProcess = "process";
+}
 
 /// <summary>Results of a per-process operation, one per process matched (or per name that matched nothing).</summary>
 public sealed record ProcessActionResponse(IReadOnlyList<ProcessActionResult> Results);
@@ -51,7 +58,7 @@ public sealed record GroupsRequest
 }
 
 /// <summary>What update/add/remove did to one group.</summary>
-public sealed record GroupActionResult(string Group, string Action, bool Ok, int? Code, string? Error, string? Message);
+public sealed record GroupActionResult(string Group, string Action, bool Ok, ErrorCode? Code, string? Error, string? Message);
 
 /// <summary>Results of update/add/remove.</summary>
 public sealed record GroupActionResponse(IReadOnlyList<GroupActionResult> Results);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Taskmaster.Supervision;
 
 namespace Taskmaster.Control;
 
@@ -167,7 +168,7 @@ public sealed class ControlClient : IDisposable
     {
         var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         return await JsonSerializer.DeserializeAsync(stream, info, ct).ConfigureAwait(false)
-            ?? throw new ControlApiException(ApiError.Of(ApiErrorCodes.Internal, "empty response"), (int)response.StatusCode);
+            ?? throw new ControlApiException(ApiError.Of(ErrorCode.Internal, "empty response"), (int)response.StatusCode);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
@@ -195,7 +196,7 @@ public sealed class ControlClient : IDisposable
                 error = JsonSerializer.Deserialize(body, ControlJsonContext.Default.ApiError);
             }
             catch (JsonException) { }
-            error ??= ApiError.Of(response.StatusCode == HttpStatusCode.Unauthorized ? ApiErrorCodes.Unauthorized : ApiErrorCodes.Internal,
+            error ??= ApiError.Of(response.StatusCode == HttpStatusCode.Unauthorized ? ErrorCode.Unauthorized : ErrorCode.Internal,
                 $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             throw new ControlApiException(error, (int)response.StatusCode);
         }
@@ -210,6 +211,6 @@ public sealed class ControlClient : IDisposable
     /// loader refuses them), so such a name is answered here as the daemon would answer any unknown name.
     /// </summary>
     private static string PathSegment(string name) => name is "." or ".."
-        ? throw new ControlApiException(ApiError.Of((int)Taskmaster.Supervision.ErrorCode.BadName, $"no such process: {name}"), 404)
+        ? throw new ControlApiException(ApiError.Of(ErrorCode.BadName, $"no such process: {name}"), 404)
         : Uri.EscapeDataString(name);
 }

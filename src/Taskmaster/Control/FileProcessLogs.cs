@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Taskmaster.Logging;
+using Taskmaster.Names;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Control;
@@ -16,8 +17,8 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
 
     public async Task<LogSlice> ReadAsync(string? name, LogStream stream, long offset, int length, CancellationToken ct = default)
     {
-        if (length < 0) throw new ControlOperationException((int)ErrorCode.BadArguments, "length must not be negative");
-        if (offset < 0 && length > 0) throw new ControlOperationException((int)ErrorCode.BadArguments, "a negative offset reads to the end: length must be 0");
+        if (length < 0) throw new ControlOperationException(ErrorCode.BadArguments, "length must not be negative");
+        if (offset < 0 && length > 0) throw new ControlOperationException(ErrorCode.BadArguments, "a negative offset reads to the end: length must be 0");
         var path = await ResolveAsync(name, stream, ct).ConfigureAwait(false);
         var chunk = ReadMappingErrors(name, () => ChildLogReader.Read(path, offset, length, MaxReadBytes));
         return new LogSlice(chunk.Data, chunk.NextOffset, chunk.Overflow);
@@ -43,13 +44,13 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
     private async Task<string> ResolveAsync(string? name, LogStream stream, CancellationToken ct)
     {
         if (name is null)
-            return daemonLogFile ?? throw new ControlOperationException((int)ErrorCode.NoFile, "no log file");
+            return daemonLogFile ?? throw new ControlOperationException(ErrorCode.NoFile, "no log file");
+        var spec = Namespec.Parse(name);
         var processes = await supervisor.GetProcessesAsync(ct).ConfigureAwait(false);
-        var process = processes.FirstOrDefault(p => p.FullName == name)
-            ?? processes.FirstOrDefault(p => p.Name == name && p.Group == name)
-            ?? throw new ControlOperationException((int)ErrorCode.BadName, $"no such process name: {name}");
+        var process = processes.FirstOrDefault(p => spec.Designates(p.Group, p.Name))
+            ?? throw new ControlOperationException(ErrorCode.BadName, $"no such process name: {name}");
         var path = stream == LogStream.Stdout ? process.StdoutLogfile : process.StderrLogfile;
-        return path ?? throw new ControlOperationException((int)ErrorCode.NoFile, "no log file");
+        return path ?? throw new ControlOperationException(ErrorCode.NoFile, "no log file");
     }
 
     private static LogChunk ReadMappingErrors(string? name, Func<LogChunk> read)
@@ -61,11 +62,11 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             // Configured but not written yet (the process never printed): supervisord says "no log file" too.
-            throw new ControlOperationException((int)ErrorCode.NoFile, $"no log file for {name ?? "the daemon"}");
+            throw new ControlOperationException(ErrorCode.NoFile, $"no log file for {name ?? "the daemon"}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ControlOperationException((int)ErrorCode.Failed, $"cannot read the log: {e.Message}");
+            throw new ControlOperationException(ErrorCode.Failed, $"cannot read the log: {e.Message}");
         }
     }
 }

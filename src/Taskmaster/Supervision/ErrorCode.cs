@@ -1,8 +1,12 @@
 namespace Taskmaster.Supervision;
 
 /// <summary>
-/// Stable error codes of engine operations and the control API. The numbers are supervisord's
-/// XML-RPC fault codes, so people and tools that know those recognise them.
+/// The one registry of error numbers, for engine operations and the control API alike. 1-99 are supervisord's
+/// XML-RPC fault codes, so people and tools that know those recognise them; the 100s are failures of the control
+/// API's transport (a request it cannot route, parse or authenticate), which supervisord has no number for. The
+/// numbers and their upper-snake names are part of the API (docs/API.md): never renumber. How a code reads on the
+/// wire and its HTTP status are <c>Control/ApiError</c>'s; taskmasterctl's wording and exit status for it are its
+/// fault table's.
 /// </summary>
 public enum ErrorCode
 {
@@ -22,4 +26,19 @@ public enum ErrorCode
     AlreadyAdded = 90,
     StillRunning = 91,
     CantReread = 92,
+
+    /// <summary>No endpoint for this method and path.</summary>
+    UnknownRoute = 100,
+    /// <summary>The body is not JSON of the expected shape, or a query value is malformed.</summary>
+    MalformedRequest = 101,
+    /// <summary>The body exceeds the server's limit.</summary>
+    BodyTooLarge = 102,
+    /// <summary>Credentials are required and were missing or wrong (never says which part).</summary>
+    Unauthorized = 103,
+    /// <summary>An unexpected failure inside the daemon; the request may or may not have taken effect.</summary>
+    Internal = 104,
+    /// <summary>The daemon was started without the service this endpoint needs (e.g. stdin forwarding).</summary>
+    Unsupported = 105,
+    /// <summary>A process's stdin pipe is full because it does not read it; what did not fit was not sent.</summary>
+    InputFull = 106,
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Taskmaster.Config;
+using Taskmaster.Names;
 
 namespace Taskmaster.Supervision;
 
@@ -116,57 +117,38 @@ internal sealed class ProcessDirectory
         .ThenBy(p => _groupPriority.GetValueOrDefault(p.Group, 999))
         .ThenBy(p => p.FullName, StringComparer.Ordinal);
 
-    /// <summary>The one process <c>group:name</c> or a bare <c>name</c> (that is, <c>name:name</c>) designates, as
-    /// supervisord's <c>_getGroupAndProcess</c> reads a name for single-process calls; null for anything else
-    /// (unknown names, <c>group:*</c>, <c>all</c>).</summary>
-    public ManagedProcess? Find(string name)
-    {
-        var colon = name.IndexOf(':');
-        var (group, process) = colon < 0 ? (name, name) : (name[..colon], name[(colon + 1)..]);
-        return _groups.TryGetValue(group, out var members) ? members.FirstOrDefault(p => p.Name == process) : null;
-    }
+    /// <summary>The one process a name designates (<c>group:name</c>, or a bare <c>name</c> for <c>name:name</c>), as
+    /// single-process commands read it; null for anything else (unknown names, <c>group:*</c>, <c>all</c>).</summary>
+    public ManagedProcess? Find(string name) => Find(Namespec.Parse(name));
+
+    private ManagedProcess? Find(Namespec spec) =>
+        spec.Scope == NameScope.Process && _groups.TryGetValue(spec.Group, out var members)
+            ? members.FirstOrDefault(p => p.Name == spec.Process)
+            : null;
 
     /// <summary>
-    /// Resolves supervisorctl names: <c>all</c>, <c>group:*</c>, <c>group:name</c>, <c>name</c> (a group
-    /// whose single process has the group's name is that process; any other group name means all of its
-    /// processes). Wildcards and group names only select processes accepted by <paramref name="include"/>,
-    /// as supervisord's <c>startAllProcesses</c> skips running ones; an explicit process is always
-    /// returned so the state machine can say why it refuses. A name matching nothing comes back with a
-    /// null process (BadName). Each process appears once, in the order first named.
+    /// Resolves names by the <see cref="Namespec"/> rule (<c>all</c>, <c>group:*</c>, <c>group:name</c>, and a bare
+    /// <c>name</c> for <c>name:name</c> only). <c>all</c> and <c>group:*</c> only select processes accepted by
+    /// <paramref name="include"/>, as supervisord's <c>startProcessGroup</c> skips running ones; an explicit process
+    /// is always returned so the state machine can say why it refuses. A name that selects nothing it should (an
+    /// unknown process, an unknown group) comes back as given with a null process. Each process appears once, in
+    /// the order first named.
     /// </summary>
     public List<(string Name, ManagedProcess? Process)> Resolve(IEnumerable<string> names, Func<ManagedProcess, bool> include)
     {
         var result = new List<(string, ManagedProcess?)>();
         var seen = new HashSet<ManagedProcess>();
-        foreach (var raw in names)
+        foreach (var name in names)
         {
-            var name = raw.Trim();
-            if (name == "all")
-            {
+            var spec = Namespec.Parse(name);
+            if (spec.Scope == NameScope.All)
                 AddMany(All);
-                continue;
-            }
-
-            var colon = name.IndexOf(':');
-            var groupName = colon < 0 ? name : name[..colon];
-            var processName = colon < 0 ? null : name[(colon + 1)..];
-            if (!_groups.TryGetValue(groupName, out var members))
-            {
-                result.Add((name, null));
-                continue;
-            }
-
-            if (processName is null or "*" or "")
-            {
-                // A bare name that is also its group's only process (the usual one-program group) is that process.
-                if (processName is null && members is [{ } only] && only.Name == groupName) AddOne(only);
-                else AddMany(members);
-                continue;
-            }
-
-            var match = members.FirstOrDefault(p => p.Name == processName);
-            if (match is null) result.Add((name, null));
-            else AddOne(match);
+            else if (spec.Scope == NameScope.Group && _groups.TryGetValue(spec.Group, out var members))
+                AddMany(members);
+            else if (Find(spec) is { } process)
+                AddOne(process);
+            else
+                result.Add((name.Trim(), null));
         }
         return result;
 

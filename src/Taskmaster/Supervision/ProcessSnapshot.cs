@@ -1,3 +1,4 @@
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Supervision;
@@ -32,5 +33,5 @@ public sealed record ProcessSnapshot(
     string? StderrLogfile,
     int? LingeringGroup = null)
 {
-    public string FullName => Group == Name ? Name : $"{Group}:{Name}";
+    public string FullName => Namespec.Format(Group, Name);
 }

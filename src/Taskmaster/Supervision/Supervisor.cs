@@ -334,7 +334,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         var results = new List<OperationResult?>();
         var waiting = new List<(int, ManagedProcess)>();
         foreach (var (name, _) in targets.Where(t => t.Process is null))
-            results.Add(new OperationResult(name, ErrorCode.BadName));
+            results.Add(OperationResult.NoSuchName(name));
 
         // Spawned in ascending priority; one priority does not wait for the previous (as supervisord).
         var starting = _directory.InStartOrder(targets.Where(t => t.Process is not null).Select(t => t.Process!)).ToList();
@@ -380,7 +380,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     {
         var results = new List<OperationResult?>();
         foreach (var (name, _) in targets.Where(t => t.Process is null))
-            results.Add(new OperationResult(name, ErrorCode.BadName));
+            results.Add(OperationResult.NoSuchName(name));
 
         var batches = StopBatches(targets.Where(t => t.Process is not null).Select(t => t.Process!), results);
         var op = new StopOperation(reply, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name), until);
@@ -427,7 +427,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         {
             if (p is null)
             {
-                results.Add(new OperationResult(name, ErrorCode.BadName));
+                results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
             var t = Dispatch(p, new ProcessInput(ProcessEvent.Signal, Signal: signal));
@@ -468,7 +468,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         {
             if (p is null)
             {
-                results.Add(new OperationResult(name, ErrorCode.BadName));
+                results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
             try

@@ -10,16 +10,19 @@ namespace Taskmaster.Ctl.Shell;
 internal sealed class InteractiveShell : IDisposable
 {
     private readonly CommandProcessor _processor;
+    private readonly CtlContext _context;
     private readonly ILineReader _reader;
 
-    public InteractiveShell(CommandProcessor processor)
+    public InteractiveShell(CommandProcessor processor, CtlContext context)
     {
         _processor = processor;
+        _context = context;
+        // The client of the moment: open and a login replace it.
         var completer = new ShellCompleter(async ct =>
-            (await processor.Client.GetProcessesAsync(ct)).Select(p => (p.Group, p.FullName)).ToList());
-        _reader = (ILineReader?)LibEditLineReader.TryCreate(processor.Settings.HistoryFile, completer) ?? new PlainLineReader();
-        processor.Ask = question => _reader.ReadLine(question, remember: false);
-        processor.AskCredentials = AskCredentials;
+            (await context.Client.GetProcessesAsync(ct)).Select(p => (p.Group, p.FullName)).ToList());
+        _reader = (ILineReader?)LibEditLineReader.TryCreate(context.Settings.HistoryFile, completer) ?? new PlainLineReader();
+        context.Ask = question => _reader.ReadLine(question, remember: false);
+        context.AskCredentials = AskCredentials;
     }
 
     /// <summary>supervisorctl's prompts after a 401: the username in the clear, the password without echo.</summary>
@@ -33,8 +36,8 @@ internal sealed class InteractiveShell : IDisposable
 
     public async Task RunAsync(bool showStatus)
     {
-        if (showStatus) await _processor.ExecuteAsync("status");
-        var prompt = _processor.Settings.Prompt + "> ";
+        if (showStatus) await _processor.ExecuteLineAsync("status");
+        var prompt = _context.Settings.Prompt + "> ";
         while (true)
         {
             var line = _reader.ReadLine(prompt);
@@ -43,7 +46,7 @@ internal sealed class InteractiveShell : IDisposable
                 Console.WriteLine();
                 return;
             }
-            if (!await _processor.ExecuteAsync(line)) return;
+            if (!await _processor.ExecuteLineAsync(line)) return;
         }
     }
 

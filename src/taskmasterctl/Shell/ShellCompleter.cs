@@ -1,31 +1,28 @@
 using Taskmaster.Ctl.Commands;
+using Taskmaster.Names;
 
 namespace Taskmaster.Ctl.Shell;
 
 /// <summary>
 /// Tab completion: command names at the start of a line, then process names (<c>group:name</c>, <c>group:*</c>,
-/// <c>all</c>) or group names depending on the command. Names come fresh from the daemon at each Tab, so they
+/// <c>all</c>) or group names, as the verb says of each argument (<see cref="ICtlCommand.ArgumentAt"/>). Names come fresh from the daemon at each Tab, so they
 /// follow reloads; if the daemon does not answer quickly, there is simply nothing to complete.
 /// </summary>
 internal sealed class ShellCompleter(Func<CancellationToken, Task<IReadOnlyList<(string Group, string FullName)>>> fetchProcesses)
 {
-    private static readonly HashSet<string> ProcessCommands = ["status", "start", "stop", "restart", "signal", "clear", "pid", "tail", "fg"];
-    private static readonly HashSet<string> GroupCommands = ["add", "remove", "update"];
-
     /// <param name="before">The line up to the word being completed.</param>
     /// <param name="word">The partial word.</param>
     public IReadOnlyList<string> Complete(string before, string word)
     {
         var words = before.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        IEnumerable<string> candidates;
-        if (words.Length == 0 || (words.Length == 1 && words[0] == "help"))
-            candidates = HelpTexts.Commands;
-        else if (ProcessCommands.Contains(words[0]) && !(words[0] == "signal" && words.Length == 1))
-            candidates = Names(groupsOnly: false);
-        else if (GroupCommands.Contains(words[0]))
-            candidates = Names(groupsOnly: true);
-        else
-            candidates = [];
+        var candidates = words.Length == 0 || (words.Length == 1 && words[0] == "help")
+            ? CommandTable.Names
+            : CommandTable.Find(words[0])?.ArgumentAt(words.Length - 1) switch
+            {
+                ArgumentKind.ProcessName => Names(groupsOnly: false),
+                ArgumentKind.GroupName => Names(groupsOnly: true),
+                _ => [],
+            };
         return candidates.Where(c => c.StartsWith(word, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToList();
     }
 
@@ -44,6 +41,6 @@ internal sealed class ShellCompleter(Func<CancellationToken, Task<IReadOnlyList<
         var groups = processes.Select(p => p.Group).Distinct();
         return groupsOnly
             ? groups.Append("all")
-            : processes.Select(p => p.FullName).Concat(groups.Select(g => g + ":*")).Append("all");
+            : processes.Select(p => p.FullName).Concat(groups.Select(g => Namespec.OfGroup(g).ToString())).Append("all");
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Control;
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
@@ -40,13 +41,13 @@ internal sealed class ControlApi(
                 {
                     ControlServerLog.Unauthorized(logger, ctx.Connection.RemoteIpAddress?.ToString() ?? "unix socket");
                     ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"taskmaster\"";
-                    await WriteErrorAsync(ctx, ApiErrorCodes.Unauthorized, "authentication required: wrong or missing credentials");
+                    await WriteErrorAsync(ctx, ErrorCode.Unauthorized, "authentication required: wrong or missing credentials");
                     return;
                 }
                 await next(ctx);
                 // Routing answers a known path with the wrong method by a bare 405: give it the API's error body too.
                 if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
-                    await WriteJsonAsync(ctx, ApiError.Of(ApiErrorCodes.UnknownRoute,
+                    await WriteJsonAsync(ctx, ApiError.Of(ErrorCode.UnknownRoute,
                         $"method {ctx.Request.Method} not allowed on {ctx.Request.Path}"), Json.ApiError, StatusCodes.Status405MethodNotAllowed);
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
@@ -80,7 +81,7 @@ internal sealed class ControlApi(
         Post(v1, "/shutdown", Shutdown);
         Get(v1, "/events", Events);
         // "{*path}", not the default "{*path:nonfile}": a path ending like a file name (/x.py) must get the JSON 404 too.
-        app.MapFallback("{*path}", (RequestDelegate)(ctx => WriteErrorAsync(ctx, ApiErrorCodes.UnknownRoute,
+        app.MapFallback("{*path}", (RequestDelegate)(ctx => WriteErrorAsync(ctx, ErrorCode.UnknownRoute,
             $"no such endpoint: {ctx.Request.Method} {ctx.Request.Path}")));
     }
 
@@ -92,13 +93,13 @@ internal sealed class ControlApi(
         var (code, message) = e switch
         {
             ControlOperationException c => (c.Code, c.Message),
-            JsonException j => (ApiErrorCodes.MalformedRequest, $"malformed JSON: {j.Message}"),
-            BadHttpRequestException { StatusCode: 413 } => (ApiErrorCodes.BodyTooLarge,
+            JsonException j => (ErrorCode.MalformedRequest, $"malformed JSON: {j.Message}"),
+            BadHttpRequestException { StatusCode: 413 } => (ErrorCode.BodyTooLarge,
                 $"request body larger than {options.MaxRequestBodyBytes} bytes"),
-            BadHttpRequestException b => (ApiErrorCodes.MalformedRequest, b.Message),
-            _ => (ApiErrorCodes.Internal, "internal error; see the daemon's log"),
+            BadHttpRequestException b => (ErrorCode.MalformedRequest, b.Message),
+            _ => (ErrorCode.Internal, "internal error; see the daemon's log"),
         };
-        if (code == ApiErrorCodes.Internal) ControlServerLog.RequestFailed(logger, e, ctx.Request.Method, ctx.Request.Path);
+        if (code == ErrorCode.Internal) ControlServerLog.RequestFailed(logger, e, ctx.Request.Method, ctx.Request.Path);
         if (ctx.Response.HasStarted)
         {
             ctx.Abort(); // mid-stream: the only honest signal left is to cut the connection
@@ -107,10 +108,10 @@ internal sealed class ControlApi(
         await WriteErrorAsync(ctx, code, message);
     }
 
-    private static async Task WriteErrorAsync(HttpContext ctx, int code, string message)
+    private static async Task WriteErrorAsync(HttpContext ctx, ErrorCode code, string message)
     {
         ctx.Response.Clear();
-        ctx.Response.StatusCode = ApiErrorCodes.HttpStatusOf(code);
+        ctx.Response.StatusCode = ApiError.HttpStatusOf(code);
         await WriteJsonAsync(ctx, ApiError.Of(code, message), Json.ApiError, ctx.Response.StatusCode);
     }
 
@@ -130,7 +131,7 @@ internal sealed class ControlApi(
         var body = await ReadAllAsync(ctx);
         if (body.Length == 0) return null;
         return JsonSerializer.Deserialize(body, info)
-            ?? throw new ControlOperationException(ApiErrorCodes.MalformedRequest, "the body must be a JSON object");
+            ?? throw new ControlOperationException(ErrorCode.MalformedRequest, "the body must be a JSON object");
     }
 
     private static async Task<byte[]> ReadAllAsync(HttpContext ctx)
@@ -150,7 +151,7 @@ internal sealed class ControlApi(
         {
             "true" or "1" or "yes" or "on" => true,
             "false" or "0" or "no" or "off" => false,
-            _ => throw new ControlOperationException(ApiErrorCodes.MalformedRequest, $"{key} must be true or false"),
+            _ => throw new ControlOperationException(ErrorCode.MalformedRequest, $"{key} must be true or false"),
         };
     }
 
@@ -160,16 +161,16 @@ internal sealed class ControlApi(
         if (value.Length == 0) return fallback;
         return long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, null, out var n)
             ? n
-            : throw new ControlOperationException(ApiErrorCodes.MalformedRequest, $"{key} must be an integer");
+            : throw new ControlOperationException(ErrorCode.MalformedRequest, $"{key} must be an integer");
     }
 
     private static int ParseSignal(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            throw new ControlOperationException((int)ErrorCode.BadArguments, "signal is required");
+            throw new ControlOperationException(ErrorCode.BadArguments, "signal is required");
         return Signals.TryParse(text, out var signal)
             ? signal
-            : throw new ControlOperationException((int)ErrorCode.BadSignal, $"bad signal name: {text}");
+            : throw new ControlOperationException(ErrorCode.BadSignal, $"bad signal name: {text}");
     }
 
     private Task Version(HttpContext ctx)
@@ -192,15 +193,15 @@ internal sealed class ControlApi(
     {
         var name = RouteName(ctx);
         var process = Find(await supervisor.GetProcessesAsync(ctx.RequestAborted), name)
-            ?? throw new ControlOperationException((int)ErrorCode.BadName, $"no such process: {name}");
+            ?? throw new ControlOperationException(ErrorCode.BadName, $"no such process: {name}");
         await WriteJsonAsync(ctx, ToInfo(process, DateTimeOffset.UtcNow), Json.ProcessInfo);
     }
 
-    private static ProcessSnapshot? Find(IReadOnlyList<ProcessSnapshot> processes, string name) =>
-        processes.FirstOrDefault(p => p.FullName == name)
-        ?? processes.FirstOrDefault(p => p.Name == name && p.Group == name)
-        // supervisorctl accepts "name" for the only process of group "name" and also "group:name" for it
-        ?? processes.FirstOrDefault(p => $"{p.Group}:{p.Name}" == name);
+    private static ProcessSnapshot? Find(IReadOnlyList<ProcessSnapshot> processes, string name)
+    {
+        var spec = Namespec.Parse(name);
+        return processes.FirstOrDefault(p => spec.Designates(p.Group, p.Name));
+    }
 
     private static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
         p.Name, p.Group, p.FullName, StateName(p.State), (int)p.State, p.Pid, p.StartedAt, p.StoppedAt, now,
@@ -223,7 +224,7 @@ internal sealed class ControlApi(
         var request = await ReadBodyAsync(ctx, Json.ProcessActionRequest) ?? new ProcessActionRequest();
         var names = request.Names ?? SplitQuery(ctx, "names");
         if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
-            throw new ControlOperationException((int)ErrorCode.BadArguments, "names must list at least one process name");
+            throw new ControlOperationException(ErrorCode.BadArguments, "names must list at least one process name");
         request = request with
         {
             Wait = request.Wait ?? QueryBool(ctx, "wait"),
@@ -231,7 +232,12 @@ internal sealed class ControlApi(
         };
         var results = await operation(names, request, ctx.RequestAborted);
         IReadOnlyList<ProcessActionResult> body = results.Select(r => new ProcessActionResult(
-            r.Name, r.Ok, (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message)).ToList();
+            r.Name, r.Ok, r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message, r.Unknown switch
+            {
+                NameScope.Group => ProcessActionResult.UnknownGroup,
+                NameScope.Process => ProcessActionResult.UnknownProcess,
+                _ => null,
+            })).ToList();
         await WriteJsonAsync(ctx, new ProcessActionResponse(body), Json.ProcessActionResponse);
     }
 
@@ -247,12 +253,12 @@ internal sealed class ControlApi(
         {
             "" or "stdout" => LogStream.Stdout,
             "stderr" => LogStream.Stderr,
-            _ => throw new ControlOperationException((int)ErrorCode.BadArguments, $"bad channel {streamText}: use stdout or stderr"),
+            _ => throw new ControlOperationException(ErrorCode.BadArguments, $"bad channel {streamText}: use stdout or stderr"),
         };
         var offset = QueryLong(ctx, "offset", -1600);
         var length = QueryLong(ctx, "length", 0);
         if (length is < 0 or > int.MaxValue)
-            throw new ControlOperationException((int)ErrorCode.BadArguments, "length out of range");
+            throw new ControlOperationException(ErrorCode.BadArguments, "length out of range");
         if (QueryBool(ctx, "follow") != true)
         {
             var slice = await logs.ReadAsync(name, stream, offset, (int)length, ctx.RequestAborted);
@@ -280,10 +286,24 @@ internal sealed class ControlApi(
     {
         var name = RouteName(ctx);
         if (options.Input is null)
-            throw new ControlOperationException(ApiErrorCodes.Unsupported, "this daemon does not forward stdin");
+            throw new ControlOperationException(ErrorCode.Unsupported, "this daemon does not forward stdin");
         var data = await ReadAllAsync(ctx);
-        await options.Input.WriteAsync(name, data, ctx.RequestAborted);
-        await WriteJsonAsync(ctx, new AcceptedResponse("written"), Json.AcceptedResponse);
+        var result = await options.Input.WriteStdinAsync(name, data, ctx.RequestAborted);
+        if (result.Status == StdinWriteStatus.Written)
+        {
+            await WriteJsonAsync(ctx, new AcceptedResponse("written"), Json.AcceptedResponse);
+            return;
+        }
+        // supervisord's sendProcessStdin faults, plus INPUT_FULL for a child that does not read.
+        throw result.Status switch
+        {
+            StdinWriteStatus.BadName => new ControlOperationException(ErrorCode.BadName, $"no such process: {name}"),
+            StdinWriteStatus.NotRunning => new ControlOperationException(ErrorCode.NotRunning, $"{result.Name} is not running"),
+            StdinWriteStatus.Closed => new ControlOperationException(ErrorCode.NoFile, $"{result.Name} has closed its stdin"),
+            StdinWriteStatus.Full => new ControlOperationException(ErrorCode.InputFull,
+                $"stdin of {result.Name} is full, the process is not reading it ({result.Written} of {data.Length} bytes sent)"),
+            _ => new ControlOperationException(ErrorCode.Internal, $"unexpected stdin outcome {result.Status}"),
+        };
     }
 
     private async Task Programs(HttpContext ctx)
@@ -306,7 +326,7 @@ internal sealed class ControlApi(
     {
         var result = await configuration.RereadAsync(ctx.RequestAborted);
         if (result.Changes is null)
-            throw new ControlOperationException((int)ErrorCode.CantReread, string.Join('\n', result.Errors));
+            throw new ControlOperationException(ErrorCode.CantReread, string.Join('\n', result.Errors));
         await WriteJsonAsync(ctx, new RereadResponse(result.Changes.Added, result.Changes.Changed, result.Changes.Removed)
         {
             RestartRequired = result.RestartRequired,
@@ -319,7 +339,7 @@ internal sealed class ControlApi(
         var groups = request?.Groups ?? SplitQuery(ctx, "groups");
         var results = await operation(groups, ctx.RequestAborted);
         IReadOnlyList<GroupActionResult> body = results.Select(r => new GroupActionResult(r.Group, r.Action, r.Error is null,
-            (int?)r.Error, r.Error is { } e ? ApiErrorCodes.NameOf((int)e) : null, r.Message)).ToList();
+            r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message)).ToList();
         await WriteJsonAsync(ctx, new GroupActionResponse(body), Json.GroupActionResponse);
     }
 
@@ -327,7 +347,7 @@ internal sealed class ControlApi(
         Func<string, CancellationToken, Task<GroupUpdateResult>> operation, CancellationToken ct)
     {
         if (groups.Count == 0)
-            throw new ControlOperationException((int)ErrorCode.BadArguments, "groups must list at least one group");
+            throw new ControlOperationException(ErrorCode.BadArguments, "groups must list at least one group");
         var results = new List<GroupUpdateResult>(groups.Count);
         foreach (var group in groups) results.Add(await operation(group, ct));
         return results;
@@ -336,7 +356,7 @@ internal sealed class ControlApi(
     private Task Reload(HttpContext ctx)
     {
         if (Volatile.Read(ref _shuttingDown) != 0)
-            throw new ControlOperationException((int)ErrorCode.ShutdownState, "already shutting down");
+            throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         // Answer first, like supervisord: the reload stops every program and may outlast the client's patience.
         RunInBackground("reload", () => configuration.ReloadAsync(CancellationToken.None));
         return WriteJsonAsync(ctx, new AcceptedResponse("reloading"), Json.AcceptedResponse);
@@ -345,7 +365,7 @@ internal sealed class ControlApi(
     private Task Shutdown(HttpContext ctx)
     {
         if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
-            throw new ControlOperationException((int)ErrorCode.ShutdownState, "already shutting down");
+            throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         RunInBackground("shutdown", async () =>
         {
             try { await supervisor.ShutdownAsync(CancellationToken.None); }
@@ -371,7 +391,7 @@ internal sealed class ControlApi(
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         await foreach (var change in supervisor.WatchAsync(ctx.RequestAborted))
         {
-            var evt = new StateChangeEvent(change.Name, change.Group, change.Group == change.Name ? change.Name : $"{change.Group}:{change.Name}",
+            var evt = new StateChangeEvent(change.Name, change.Group, Namespec.Format(change.Group, change.Name),
                 StateName(change.From), StateName(change.To), change.Pid, change.At);
             var json = JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent);
             using var frame = new MemoryStream(json.Length + 32);

@@ -1,5 +1,6 @@
 using Taskmaster.Config;
 using Taskmaster.Control;
+using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
 
@@ -15,8 +16,9 @@ public sealed record ControlServerOptions
     /// <summary>For <c>GET /programs</c> (avail, list). Without it the list is derived from the live processes.</summary>
     public IProgramCatalog? Programs { get; init; }
 
-    /// <summary>For <c>POST /processes/{name}/stdin</c> (fg). Without it that endpoint answers UNSUPPORTED.</summary>
-    public IProcessInput? Input { get; init; }
+    /// <summary>For <c>POST /processes/{name}/stdin</c> (fg): the engine's stdin writes. Without it that endpoint
+    /// answers UNSUPPORTED.</summary>
+    public IProcessStdin? Input { get; init; }
 
     /// <summary>Called once <see cref="Supervision.ISupervisor.ShutdownAsync"/> has completed after a shutdown request,
     /// so the daemon can exit; the API has already answered by then.</summary>

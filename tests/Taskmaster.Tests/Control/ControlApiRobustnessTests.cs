@@ -35,7 +35,7 @@ public sealed class ControlApiRobustnessTests
         var response = await http.PostAsync("api/v1/processes/start", new StringContent("{\"names\": [", Encoding.UTF8, "application/json"));
         var (status, error) = await ErrorOf(response);
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal(ApiErrorCodes.MalformedRequest, error.Code);
+        Assert.Equal(ErrorCode.MalformedRequest, error.Code);
         Assert.Equal("MALFORMED_REQUEST", error.Error);
     }
 
@@ -46,10 +46,10 @@ public sealed class ControlApiRobustnessTests
         using var http = RawClient(host);
         var (status, error) = await ErrorOf(await http.GetAsync("api/v1/nope"));
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Equal(100, error.Code);
+        Assert.Equal(100, (int)error.Code);
         var (status2, error2) = await ErrorOf(await http.GetAsync("api/v1/processes/nosuch"));
         Assert.Equal(HttpStatusCode.NotFound, status2);
-        Assert.Equal((int)ErrorCode.BadName, error2.Code);
+        Assert.Equal(10, (int)error2.Code);
         Assert.Equal("BAD_NAME", error2.Error);
     }
 
@@ -64,7 +64,7 @@ public sealed class ControlApiRobustnessTests
             var response = await http.PostAsync("api/v1/processes/start", new StringContent(huge, Encoding.UTF8, "application/json"));
             var (status, error) = await ErrorOf(response);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
-            Assert.Equal(ApiErrorCodes.BodyTooLarge, error.Code);
+            Assert.Equal(ErrorCode.BodyTooLarge, error.Code);
         }
         catch (HttpRequestException)
         {
@@ -81,7 +81,7 @@ public sealed class ControlApiRobustnessTests
         using var http = RawClient(host);
         var (status, error) = await ErrorOf(await http.PostAsync("api/v1/processes/stop", new StringContent("{}", Encoding.UTF8, "application/json")));
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal((int)ErrorCode.BadArguments, error.Code);
+        Assert.Equal(ErrorCode.BadArguments, error.Code);
     }
 
     [Fact]
@@ -164,6 +164,6 @@ public sealed class ControlApiRobustnessTests
         await completed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(host.Fake.ShutdownCalled);
         var e = await Assert.ThrowsAsync<ControlApiException>(() => client.ShutdownAsync());
-        Assert.Equal((int)ErrorCode.ShutdownState, e.Error.Code);
+        Assert.Equal(ErrorCode.ShutdownState, e.Error.Code);
     }
 }

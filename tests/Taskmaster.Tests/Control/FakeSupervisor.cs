@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
@@ -51,10 +52,9 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
             var results = new List<OperationResult>();
             foreach (var name in names)
             {
-                var matched = name == "all" ? _processes.ToList()
-                    : name.EndsWith(":*", StringComparison.Ordinal) ? _processes.Where(p => p.Group == name[..^2]).ToList()
-                    : _processes.Where(p => p.FullName == name).ToList();
-                if (matched.Count == 0) results.Add(new OperationResult(name, ErrorCode.BadName, "no such process"));
+                var spec = Namespec.Parse(name);
+                var matched = _processes.Where(p => spec.Selects(p.Group, p.Name)).ToList();
+                if (matched.Count == 0) results.Add(OperationResult.NoSuchName(name));
                 results.AddRange(matched.Select(act));
             }
             return results;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Taskmaster.Control;
-using Taskmaster.Daemon;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Tests.Control;
@@ -34,7 +33,7 @@ public sealed class StdinRouteTests
     public async Task Stdin_Written_PassesTheBytesAsSent()
     {
         var engine = new ScriptedStdin();
-        await using var host = await ControlHost.StartAsync(o => o with { Input = new ProcessInputForwarder(engine) });
+        await using var host = await ControlHost.StartAsync(o => o with { Input = engine });
         using var client = host.Client();
 
         await client.WriteStdinAsync("grp:web", "héllo\n"u8.ToArray());
@@ -49,12 +48,12 @@ public sealed class StdinRouteTests
     [InlineData("busy", 106, "INPUT_FULL", 503, "stdin of busy is full, the process is not reading it (2 of 6 bytes sent)")]
     public async Task Stdin_Refused_AnswersTheStableError(string name, int code, string error, int http, string message)
     {
-        await using var host = await ControlHost.StartAsync(o => o with { Input = new ProcessInputForwarder(new ScriptedStdin()) });
+        await using var host = await ControlHost.StartAsync(o => o with { Input = new ScriptedStdin() });
         using var client = host.Client();
 
         var e = await Assert.ThrowsAsync<ControlApiException>(() => client.WriteStdinAsync(name, "hello\n"u8.ToArray()));
 
-        Assert.Equal((code, error, http, message), (e.Error.Code, e.Error.Error, e.HttpStatus, e.Error.Message));
+        Assert.Equal((code, error, http, message), ((int)e.Error.Code, e.Error.Error, e.HttpStatus, e.Error.Message));
     }
 
     [Fact]
@@ -65,6 +64,6 @@ public sealed class StdinRouteTests
 
         var e = await Assert.ThrowsAsync<ControlApiException>(() => client.WriteStdinAsync("web", "x\n"u8.ToArray()));
 
-        Assert.Equal((ApiErrorCodes.Unsupported, 501), (e.Error.Code, e.HttpStatus));
+        Assert.Equal((ErrorCode.Unsupported, 501), (e.Error.Code, e.HttpStatus));
     }
 }

@@ -60,6 +60,12 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     [InlineData(new[] { "stop", "worker:*" }, 0, "worker:worker_01: stopped")]
     [InlineData(new[] { "stop", "idle" }, 0, "idle: ERROR (not running)")] // supervisorctl ignores NOT_RUNNING on stop
     [InlineData(new[] { "stop", "nosuch" }, 1, "nosuch: ERROR (no such process)")]
+    // A bare name is name:name, never a group: worker (numprocs=2) is no such process, as supervisord 4.2.5 says.
+    [InlineData(new[] { "stop", "worker" }, 1, "worker: ERROR (no such process)")]
+    [InlineData(new[] { "status", "worker" }, 4, "worker: ERROR (no such process)")]
+    [InlineData(new[] { "stop", "nogroup:*" }, 1, "nogroup: ERROR (no such group)")]
+    [InlineData(new[] { "restart", "nogroup:*" }, 2, "nogroup: ERROR (no such group)")]
+    [InlineData(new[] { "signal", "HUP", "nogroup:*" }, 1, "nogroup: ERROR (no such group)")]
     [InlineData(new[] { "stop" }, 1, "Error: stop requires a process name")]
     [InlineData(new[] { "restart", "web" }, 0, "web: stopped")]
     [InlineData(new[] { "restart", "idle" }, 0, "idle: started")]
@@ -111,6 +117,34 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
         var r = await Host.RunCtlAsync(args);
         Assert.True(r.Lines.Contains(expectedLine), $"missing line '{expectedLine}' in:\n{r}");
         Assert.True(exit == r.ExitCode, $"expected exit {exit}:\n{r}");
+    }
+
+    [Fact]
+    public async Task Stop_Json_SaysWhetherAnUnknownNameMeantAGroupOrAProcess()
+    {
+        var r = await Host.RunCtlAsync("--json", "stop", "nogroup:*", "worker");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("\"code\":10,\"error\":\"BAD_NAME\"", r.Stdout); // codes stay numbers on the wire
+        var results = JsonSerializer.Deserialize(r.Stdout, ControlJsonContext.Default.ProcessActionResponse)!.Results;
+        Assert.Equal([("nogroup:*", 10, "group"), ("worker", 10, "process")], results.Select(x => (x.Name, (int)(x.Code ?? 0), x.Unknown)));
+    }
+
+    [Fact]
+    public async Task OneShot_PassesEachArgumentThrough_AQuotedNameWithBlanksStaysOneName()
+    {
+        // Joined and split again (what supervisorctl does), this was two names, x and y.
+        var r = await Host.RunCtlAsync("signal", "HUP", "x y");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal(["x y: ERROR (no such process)"], r.Lines);
+        Assert.Contains("signal1 x y", Host.Fake.Calls);
+    }
+
+    [Fact]
+    public async Task OneShot_ASingleArgumentWithBlanks_IsACommandLine_AsSupervisorctlReadsIt()
+    {
+        var r = await Host.RunCtlAsync("status web");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal([$"{"web",-33}{"RUNNING",-10}pid 1234, uptime 0:01:02"], r.Lines);
     }
 
     [Fact]

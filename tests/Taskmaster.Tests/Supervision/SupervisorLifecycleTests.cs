@@ -1,4 +1,5 @@
 using Taskmaster.Config;
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
@@ -209,7 +210,7 @@ public class SupervisorLifecycleTests
 
         var results = await h.Engine.SignalAsync(["web", "db", "nope"], Signals.SIGHUP);
 
-        Assert.Equal([new OperationResult("web"), new OperationResult("db", ErrorCode.NotRunning), new OperationResult("nope", ErrorCode.BadName)], results);
+        Assert.Equal([new OperationResult("web"), new OperationResult("db", ErrorCode.NotRunning), new OperationResult("nope", ErrorCode.BadName) { Unknown = NameScope.Process }], results);
         Assert.Equal([(pid, Signals.SIGHUP, false)], h.Signaller.Sent);
         Assert.Equal(ErrorCode.BadSignal, (await h.Engine.SignalAsync(["web"], 99)).Single().Error);
     }

@@ -1,4 +1,5 @@
 using Taskmaster.Config;
+using Taskmaster.Names;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
@@ -84,15 +85,15 @@ public class SupervisorOperationTests
     }
 
     [Fact]
-    public async Task Numprocs_InstancesAreAddressedByGroupWildcardBareGroupAndFullName()
+    public async Task Numprocs_InstancesAreAddressedByGroupWildcardAndFullName()
     {
         await using var h = await EngineHarness.RunAsync(Numprocs("web", 3));
 
         Assert.Equal(["web:web_00", "web:web_01", "web:web_02"], (await h.Engine.StartAsync(["web:*"], false)).Select(r => r.Name));
         Assert.Equal(["web:web_01"], (await h.Engine.StopAsync(["web:web_01"], false)).Select(r => r.Name));
         await h.Exit("web:web_01", ExitStatus.Exited(0));
-        // A bare group name means its processes; wildcards skip those already running.
-        Assert.Equal([new OperationResult("web:web_01")], await h.Engine.StartAsync(["web"], false));
+        // The wildcard skips those already running.
+        Assert.Equal([new OperationResult("web:web_01")], await h.Engine.StartAsync(["web:*"], false));
         Assert.Equal([new OperationResult("web:web_00", ErrorCode.AlreadyStarted)], await h.Engine.StartAsync(["web:web_00"], false));
 
         var request = h.Spawner.Requests.First();
@@ -106,7 +107,7 @@ public class SupervisorOperationTests
         await using var h = await EngineHarness.RunAsync(P("a", group: "x"), P("b", group: "x"), P("solo"));
 
         Assert.Equal([new OperationResult("x:a")], await h.Engine.StartAsync(["x:a"], false));
-        Assert.Equal([new OperationResult("a", ErrorCode.BadName)], await h.Engine.StartAsync(["a"], false));
+        Assert.Equal([new OperationResult("a", ErrorCode.BadName) { Unknown = NameScope.Process }], await h.Engine.StartAsync(["a"], false));
         Assert.Equal([new OperationResult("x:b")], await h.Engine.StartAsync(["x:*"], false));
         Assert.Equal([new OperationResult("solo")], await h.Engine.StartAsync(["solo"], false));
         var status = await h.Engine.GetProcessesAsync();
@@ -114,16 +115,18 @@ public class SupervisorOperationTests
     }
 
     [Theory]
-    [InlineData("nope")]
-    [InlineData("nope:*")]
-    [InlineData("web:nope")]
-    [InlineData("nope:web")]
-    public async Task UnknownNames_YieldBadName(string name)
+    [InlineData("nope", NameScope.Process)]
+    [InlineData("nope:*", NameScope.Group)]
+    [InlineData("nope:", NameScope.Group)]
+    [InlineData("web:nope", NameScope.Process)]
+    [InlineData("nope:web", NameScope.Process)]
+    public async Task UnknownNames_YieldBadName_SayingWhetherAGroupOrAProcessWasMeant(string name, NameScope unknown)
     {
         await using var h = await EngineHarness.RunAsync(P("web"));
-        Assert.Equal([new OperationResult(name, ErrorCode.BadName)], await h.Engine.StartAsync([name], false));
-        Assert.Equal([new OperationResult(name, ErrorCode.BadName)], await h.Engine.StopAsync([name], true));
-        Assert.Equal([new OperationResult(name, ErrorCode.BadName)], await h.Engine.ClearLogsAsync([name]));
+        OperationResult[] expected = [new(name, ErrorCode.BadName) { Unknown = unknown }];
+        Assert.Equal(expected, await h.Engine.StartAsync([name], false));
+        Assert.Equal(expected, await h.Engine.StopAsync([name], true));
+        Assert.Equal(expected, await h.Engine.ClearLogsAsync([name]));
         Assert.Empty(h.Spawner.Requests);
     }
 

@@ -1,0 +1,35 @@
+using Taskmaster.Control;
+using Taskmaster.Supervision;
+
+namespace Taskmaster.Ctl.Commands.Verbs;
+
+/// <summary>supervisorctl's add: activates groups the last reread found. An already active group is said but is
+/// not a failure (exit 0), as in supervisorctl.</summary>
+internal sealed class AddCommand : ICtlCommand
+{
+    public string Name => "add";
+
+    public string Help => "add <name> [...]\tActivates any updates in config for process/group";
+
+    public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
+
+    public async Task RunAsync(IReadOnlyList<string> names, CtlContext ctx, CancellationToken ct)
+    {
+        if (names.Count == 0) { ctx.Usage(this, "Error: add requires a process/group name"); return; }
+        var response = await ctx.Client.AddAsync(names, ct);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        foreach (var r in response.Results)
+        {
+            if (r.Ok) { ctx.Output.Text($"{r.Group}: added process group"); continue; }
+            var code = r.Code ?? ErrorCode.Failed;
+            ctx.Fail(code, ignored: ErrorCode.AlreadyAdded);
+            ctx.Output.Text(code switch
+            {
+                ErrorCode.AlreadyAdded => "ERROR: process group already active",
+                ErrorCode.BadName => $"ERROR: no such process/group: {r.Group}",
+                ErrorCode.ShutdownState => "ERROR: shutting down",
+                _ => $"ERROR: {r.Message ?? r.Error}",
+            });
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Taskmaster.Control;
+using Taskmaster.Supervision;
+
+namespace Taskmaster.Ctl.Commands.Verbs;
+
+/// <summary>supervisorctl's remove: takes stopped groups out of the active configuration.</summary>
+internal sealed class RemoveCommand : ICtlCommand
+{
+    public string Name => "remove";
+
+    public string Help => "remove <name> [...]\tRemoves process/group from active config";
+
+    public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
+
+    public async Task RunAsync(IReadOnlyList<string> names, CtlContext ctx, CancellationToken ct)
+    {
+        if (names.Count == 0) { ctx.Usage(this, "Error: remove requires a process/group name"); return; }
+        var response = await ctx.Client.RemoveAsync(names, ct);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        foreach (var r in response.Results)
+        {
+            if (r.Ok) { ctx.Output.Text($"{r.Group}: removed process group"); continue; }
+            ctx.Fail(r.Code ?? ErrorCode.Failed);
+            ctx.Output.Text(r.Code switch
+            {
+                ErrorCode.StillRunning => $"ERROR: process/group still running: {r.Group}",
+                ErrorCode.BadName => $"ERROR: no such process/group: {r.Group}",
+                _ => $"ERROR: {r.Message ?? r.Error}",
+            });
+        }
+    }
+}
