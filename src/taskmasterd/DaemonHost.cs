@@ -21,15 +21,15 @@ namespace Taskmaster.Daemon;
 internal sealed class DaemonHost
 {
     private readonly Channel<DaemonSignal> _signals = Channel.CreateUnbounded<DaemonSignal>();
-    private readonly string _configPath;
+    private readonly DaemonConfigSource _source;
     private readonly SupervisorConfig _config;
-    private readonly DaemonOptions _options;
 
-    public DaemonHost(string configPath, SupervisorConfig config, DaemonOptions options)
+    /// <param name="source">Where every reload reads the configuration, as <paramref name="config"/> was read.</param>
+    /// <param name="config">The configuration to start with.</param>
+    public DaemonHost(DaemonConfigSource source, SupervisorConfig config)
     {
-        _configPath = configPath;
+        _source = source;
         _config = config;
-        _options = options;
     }
 
     public async Task<int> RunAsync()
@@ -75,7 +75,7 @@ internal sealed class DaemonHost
             TimeProvider.System, log, DaemonEnvironment.Current());
         await using var registry = new ChildRegistry(supervisor, childrenFile, log);
         registry.Start();
-        var configuration = new ConfigurationController(supervisor, () => ConfigLoader.Load(_configPath));
+        var configuration = new ConfigurationController(supervisor, _source.Load);
         var logs = new FileProcessLogs(supervisor, daemon.Logfile, new LogWriteRouter(daemon.Logfile, activity, childLogs));
 
         ControlServer server;
@@ -97,7 +97,7 @@ internal sealed class DaemonHost
         await using (server)
         using (RegisterSignals(log))
         {
-            DaemonLog.Started(log, Environment.ProcessId, _configPath);
+            DaemonLog.Started(log, Environment.ProcessId, _source.Path);
             supervisor.Run();
             _ = TrimAfterAutostartAsync(supervisor);
             if (Detacher.IsDetachedCopy)

@@ -26,10 +26,11 @@ internal static class DaemonProgram
             return DaemonCommandLine.ExitBadConfig;
         }
 
+        var source = new DaemonConfigSource(path, options, Environment.CurrentDirectory);
         SupervisorConfig config;
         try
         {
-            config = WithOverrides(ConfigLoader.Load(path), options);
+            config = source.Load();
         }
         catch (ConfigException e)
         {
@@ -53,19 +54,6 @@ internal static class DaemonProgram
             return Detacher.Detach(args);
         }
 
-        return new DaemonHost(path, config, options).RunAsync().GetAwaiter().GetResult();
+        return new DaemonHost(source, config).RunAsync().GetAwaiter().GetResult();
     }
-
-    /// <summary>Flags win over the file, as with supervisord.</summary>
-    private static SupervisorConfig WithOverrides(SupervisorConfig config, DaemonOptions options) => config with
-    {
-        Daemon = config.Daemon with
-        {
-            Logfile = options.Logfile is { } l ? Path.GetFullPath(l) : config.Daemon.Logfile,
-            LogLevel = options.LogLevel ?? config.Daemon.LogLevel,
-            Pidfile = options.Pidfile is { } p ? Path.GetFullPath(p) : config.Daemon.Pidfile,
-            Directory = options.Directory ?? config.Daemon.Directory,
-            User = options.User ?? config.Daemon.User,
-        },
-    };
 }

@@ -5,8 +5,8 @@ namespace Taskmaster.Config;
 
 /// <summary>
 /// Maps the sections of every file onto the model: classifies sections, checks keys against
-/// <see cref="KeyCatalogue"/>, applies defaults, expands names per process instance, and reports
-/// every problem into the shared <see cref="DiagnosticBag"/>. Touches the file system only to
+/// <see cref="KeyCatalogue"/>, reads each program instance through <see cref="ProgramKeys"/>, expands names per
+/// instance, and reports every problem into the shared <see cref="DiagnosticBag"/>. Touches the file system only to
 /// make relative paths absolute; never a process.
 /// </summary>
 internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
@@ -18,6 +18,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         ["program", "group", "rpcinterface", "eventlistener", "fcgi-program", "ctlplugin"];
 
     private readonly string _mainHere = Path.GetDirectoryName(mainFile) ?? "/";
+
+    // environment is read first: every later value may expand the program's own variables (%(ENV_X)s), as in supervisord.
+    private static readonly ProgramKey[] SettingsAfterEnvironment = [.. ProgramKeys.Settings.Where(k => k != ProgramKeys.Environment)];
 
     public SupervisorConfig Bind()
     {
@@ -111,8 +114,6 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         return reader;
     }
 
-    private static string Absolute(string path, string here) => Path.GetFullPath(Path.Combine(here, path));
-
     private DaemonSettings BindDaemon(IniSection? section)
     {
         var here = section?.Here ?? _mainHere;
@@ -133,7 +134,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             Pidfile = r.Get("pidfile", defaults.Pidfile, PathIn(here)),
             Nodaemon = r.Get("nodaemon", false, ValueParsers.Boolean),
             Umask = r.Get("umask", defaults.Umask, ValueParsers.Octal),
-            User = r.Get<string?>("user", null, NonEmptyOrNull),
+            User = r.Get<string?>("user", null, ValueParsers.NonEmptyOrNull),
             Directory = r.Get<string?>("directory", null, PathIn(here)!),
             ChildLogDir = r.Get("childlogdir", defaults.ChildLogDir, PathIn(here)),
             Environment = r.Get("environment", defaults.Environment, EnvironmentListParser.TryParse),
@@ -143,20 +144,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         };
     }
 
-    private static bool NonEmptyOrNull(string text, out string? value, out ValueError error)
-    {
-        var ok = ValueParsers.NonEmpty(text, out var v, out error);
-        value = ok ? v : null;
-        return ok;
-    }
-
-    private static ValueParser<string> PathIn(string here) => (string text, out string value, out ValueError error) =>
-    {
-        value = "";
-        if (!ValueParsers.NonEmpty(text, out var trimmed, out error)) return false;
-        value = Absolute(trimmed, here);
-        return true;
-    };
+    private static ValueParser<string> PathIn(string here) =>
+        (string text, out string value, out ValueError error) => ValueParsers.Path(here, text, out value, out error);
 
     private UnixHttpServerSettings BindUnix(IniSection? section)
     {
@@ -167,7 +156,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             File = r.Get("file", defaults.File, PathIn(section.Here)),
             Chmod = r.Get("chmod", defaults.Chmod, ValueParsers.Octal),
-            Chown = r.Get<string?>("chown", null, NonEmptyOrNull),
+            Chown = r.Get<string?>("chown", null, ValueParsers.NonEmptyOrNull),
             Username = r.Text("username"),
             Password = r.Text("password"),
         };
@@ -208,7 +197,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             var r = Reader(section, SectionKind.Group);
             r.Names["group_name"] = name;
             if (!ValueParsers.Name(name, out _, out var nameError)) { r.ErrorAtHeader(nameError.Message); continue; }
-            var priority = r.Get("priority", 999, ValueParsers.Integer(int.MinValue));
+            // A group's priority reads, and defaults, as a program's does.
+            var priority = r.Get(ProgramKeys.Priority);
             if (r.Entry("programs") is not { } entry) { r.ErrorAtHeader("[group:x] needs a 'programs' key (comma list of program names)"); continue; }
             if (programNames.Contains(name) && !entry.Value.Split(',').Select(p => p.Trim()).Contains(name))
                 r.ErrorAtHeader($"group name '{name}' is also the name of a program outside the group");
@@ -245,9 +235,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         r.Names["program_name"] = name;
         r.Names["group_name"] = groupName;
 
-        var numprocs = r.Get("numprocs", 1, ValueParsers.Integer(1, 10_000));
-        var numprocsStart = r.Get("numprocs_start", 0, ValueParsers.Integer(0, 1_000_000));
-        var commandEntry = r.Entry("command");
+        var numprocs = r.Get(ProgramKeys.Numprocs);
+        var numprocsStart = r.Get(ProgramKeys.NumprocsStart);
+        var commandEntry = r.Entry(ProgramKeys.Command.Name);
         if (commandEntry is null)
         {
             var near = isShort ? DidYouMean.Suggest(name, KnownSectionNames) : null;
@@ -256,8 +246,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
                 : $"missing required key 'command' (or 'cmd')");
         }
 
-        var processNameEntry = r.Entry("process_name");
-        var processNameRaw = processNameEntry?.Value ?? (numprocs > 1 ? "%(program_name)s_%(process_num)02d" : "%(program_name)s");
+        var processNameEntry = r.Entry(ProgramKeys.ProcessName.Name);
         var instances = ImmutableArray.CreateBuilder<ProcessConfig>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var processNum = numprocsStart; processNum < numprocsStart + numprocs; processNum++)
@@ -266,11 +255,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             r.Names["numprocs"] = numprocs;
             r.Names.ForgetOwnVariables();
 
-            var environment = r.Get("environment", ImmutableArray<KeyValuePair<string, string>>.Empty, EnvironmentListParser.TryParse);
-            // Later keys may refer to the program's own variables, as in supervisord.
-            foreach (var (k, v) in environment) r.Names["ENV_" + k] = v;
-
-            var instance = BindInstance(r, processNameEntry, processNameRaw, commandEntry, numprocs, processNum, groupName, name, environment, daemon);
+            var instance = BindInstance(r, numprocs, processNum, groupName, name, daemon);
             if (instance is null) continue;
             if (!names.Add(instance.Name))
             {
@@ -283,118 +268,33 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         return commandEntry is null ? null : new ProgramConfig(name, section.Location, instances.ToImmutable());
     }
 
-    private ProcessConfig? BindInstance(SectionReader r, IniEntry? processNameEntry, string processNameRaw, IniEntry? commandEntry,
-        int numprocs, int processNum, string groupName, string programName,
-        ImmutableArray<KeyValuePair<string, string>> environment, DaemonSettings daemon)
+    /// <summary>One instance, every program key read in table order; null when it has no command (reported).</summary>
+    private static ProcessConfig? BindInstance(SectionReader r, int numprocs, int processNum, string groupName, string programName,
+        DaemonSettings daemon)
     {
-        var here = r.Section.Here;
-        string processName = programName;
-        if (Expander.TryExpand(processNameRaw, r.Names, out var expandedName, out var nameError))
+        // Where the instance sits comes from the sections, not from keys. Its command has no default: the seed holds none
+        // until the command key reads one. Its logs are always read (their AUTO default names the instance); a broken
+        // log value discards the stream.
+        var seed = new ProcessConfig
         {
-            if (ValueParsers.Name(expandedName, out var valid, out var invalid)) processName = valid;
-            else if (processNameEntry is not null) r.Report(processNameEntry, invalid, expandedName != processNameEntry.Value);
-        }
-        else if (processNameEntry is not null) r.Report(processNameEntry, nameError, false);
-        if (processNameEntry is not null) r.Origins["process_name"] = processNameEntry.ValueLocation;
-
-        var priority = r.Get("priority", 999, ValueParsers.Integer(int.MinValue));
-        var autostart = r.Get("autostart", true, ValueParsers.Boolean);
-        var autorestart = r.Get("autorestart", AutoRestartPolicy.Unexpected, ValueParsers.AutoRestart);
-        var startsecs = r.Get("startsecs", 1, ValueParsers.Integer(0));
-        var startretries = r.Get("startretries", 3, ValueParsers.Integer(0));
-        var exitcodes = r.Get("exitcodes", ImmutableArray.Create(0), ValueParsers.ExitCodes);
-        var stopsignal = r.Get("stopsignal", 15, ValueParsers.Signal);
-        var stopwaitsecs = r.Get("stopwaitsecs", 10, ValueParsers.Integer(0));
-        var stopasgroup = r.Get("stopasgroup", true, ValueParsers.Boolean);
-        var killasgroup = r.Get("killasgroup", true, ValueParsers.Boolean);
-        if (stopasgroup && !killasgroup && r.Entry("killasgroup") is { } killEntry)
-            r.Error(killEntry, "killasgroup=false needs stopasgroup=false too (stopping a group but killing only its leader would orphan the rest)");
-        var user = r.Get<string?>("user", null, NonEmptyOrNull);
-        var directory = r.Get<string?>("directory", null, PathIn(here)!);
-        var umask = r.Get<int?>("umask", null, (string t, out int? v, out ValueError e) =>
-        {
-            var ok = ValueParsers.Octal(t, out var u, out e);
-            v = ok ? u : null;
-            return ok;
-        });
-        var redirect = r.Get("redirect_stderr", false, ValueParsers.Boolean);
-        var stdout = LogTargetFor(r, "stdout", processName, numprocs, processNum, daemon);
-        var stderr = LogTargetFor(r, "stderr", processName, numprocs, processNum, daemon);
-        if (redirect)
-        {
-            if (r.Entry("stderr_logfile") is { } e && stderr is { IsAuto: false, Discards: false })
-                r.Warning(e, "redirect_stderr=true sends stderr to the stdout log; this stderr log file is ignored");
-            stderr = LogTarget.Discard;
-        }
-
-        CommandLine? command = null;
-        if (commandEntry is not null && r.Text("command") is { } commandText)
-        {
-            if (CommandLineSplitter.TrySplit(commandText, out var cl, out var err, out var offset)) command = cl;
-            else r.Report(commandEntry, new ValueError(err, offset), commandText != commandEntry.Value);
-            if (command is not null && CommandLineSplitter.ShellLookalike(commandText) is { } lookalike)
-                r.Warning(commandEntry, $"the command holds what looks like shell syntax ({lookalike}), but it runs without a shell, " +
-                    $"as argv [{string.Join(", ", command.Argv.Select(Spawning.CommandResolver.PythonRepr))}]; " +
-                    "write sh -c '...' if a shell was meant");
-        }
-        if (command is null) return null;
-
-        return new ProcessConfig
-        {
-            Name = processName,
+            Name = programName,
             GroupName = groupName,
             ProgramName = programName,
             ProcessNum = processNum,
-            Command = command,
-            Directory = directory,
-            Umask = umask,
-            User = user,
-            Environment = environment,
-            Priority = priority,
-            Autostart = autostart,
-            AutoRestart = autorestart,
-            ExitCodes = exitcodes,
-            StartRetries = startretries,
-            StartSecs = startsecs,
-            StopSignal = stopsignal,
-            StopWaitSecs = stopwaitsecs,
-            StopAsGroup = stopasgroup,
-            KillAsGroup = killasgroup,
-            RedirectStderr = redirect,
-            Stdout = stdout,
-            Stderr = stderr,
-            // A plain copy: an ImmutableDictionary per process was a large share of binding a 1000-program file.
+            Command = null!,
+            Stdout = LogTarget.Discard,
+            Stderr = LogTarget.Discard,
+        };
+        var scope = new InstanceScope(r, numprocs, processNum, daemon.ChildLogDir, seed);
+        foreach (var (k, v) in scope.Bind([ProgramKeys.Environment]).Environment)
+            r.Names["ENV_" + k] = v;
+        var config = scope.Bind(SettingsAfterEnvironment);
+        if (config.Command is null) return null;
+        // A plain copy behind a read-only view: nothing mutates it, and it is cheaper to build than an ImmutableDictionary.
+        return config with
+        {
             Origins = new ReadOnlyDictionary<string, SourceLocation>(new Dictionary<string, SourceLocation>(r.Origins, StringComparer.Ordinal)),
         };
-    }
-
-    private static LogTarget LogTargetFor(SectionReader r, string stream, string processName, int numprocs, int processNum, DaemonSettings daemon)
-    {
-        var maxBytes = r.Get($"{stream}_logfile_maxbytes", 50L * 1024 * 1024, ValueParsers.ByteSize);
-        var backups = r.Get($"{stream}_logfile_backups", 10, ValueParsers.Integer(0));
-        var key = $"{stream}_logfile";
-        var entry = r.Entry(key);
-        var text = entry is null ? "AUTO" : r.Text(key);
-        if (text is null) return LogTarget.Discard;
-        var value = text.Trim();
-        switch (value.ToLowerInvariant())
-        {
-            case "auto":
-                return new LogTarget(Path.Combine(daemon.ChildLogDir, $"{processName}-{stream}.log"), true, maxBytes, backups);
-            case "none" or "off":
-                return LogTarget.Discard;
-            case "syslog":
-                r.Warning(entry!, "syslog logging is not implemented; output discarded");
-                return LogTarget.Discard;
-            case "":
-                r.Report(entry!, new ValueError("must not be empty (a path, AUTO or NONE)"), false);
-                return LogTarget.Discard;
-        }
-        var path = Absolute(value, r.Section.Here);
-        // Several instances must not share one file: without %(process_num) each gets its own suffix.
-        if (numprocs > 1 && !entry!.Value.Contains("%(process_num)", StringComparison.Ordinal))
-            path = $"{path}.{processNum}";
-        return new LogTarget(path, false, maxBytes, backups);
     }
 
     private void CheckUniqueInstanceNames(List<GroupConfig> groups, List<(string Name, IniSection Section, bool Short)> programs)

@@ -6,8 +6,9 @@ namespace Taskmaster.Config;
 /// <summary>
 /// The names one section's values may expand: its own (<c>here</c>, <c>program_name</c>, <c>process_num</c>, the
 /// program's <c>ENV_</c> variables…) over the daemon's environment, which every section shares. The environment
-/// is looked through, never copied: a config of 1000 programs used to copy its ~50 variables twice per program,
-/// a third of what binding such a file cost.
+/// is looked through, never copied: every instance of every program gets names of its own, and a copy of the
+/// environment for each would be a large share of binding a big file (docs/BENCHMARKS.md, "Scale-up of 1000
+/// (third round)").
 /// </summary>
 internal sealed class ExpansionNames(IReadOnlyDictionary<string, ExpansionValue> shared) : IReadOnlyDictionary<string, ExpansionValue>
 {

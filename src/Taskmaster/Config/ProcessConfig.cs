@@ -8,6 +8,11 @@ namespace Taskmaster.Config;
 /// A program with <c>numprocs = 4</c> yields four of these. This is what the engine consumes; it
 /// never sees text.
 /// </summary>
+/// <remarks>
+/// Every property but where the instance sits (<see cref="GroupName"/>, <see cref="ProgramName"/>,
+/// <see cref="ProcessNum"/>) and <see cref="Origins"/> is the setting of one <see cref="ProgramKeys"/> entry, which
+/// holds its default, parser, reload effect and printer; a test fails when a property has none.
+/// </remarks>
 public sealed record ProcessConfig
 {
     /// <summary>Instance name (<c>process_name</c> after expansion), unique within its group.</summary>
@@ -20,27 +25,27 @@ public sealed record ProcessConfig
     public required int ProcessNum { get; init; }
     public required CommandLine Command { get; init; }
     /// <summary>Working directory, or null to inherit the daemon's.</summary>
-    public string? Directory { get; init; }
+    public string? Directory { get; init; } = ProgramKeys.Directory.DefaultValue;
     /// <summary>umask, or null to inherit the daemon's.</summary>
-    public int? Umask { get; init; }
+    public int? Umask { get; init; } = ProgramKeys.Umask.DefaultValue;
     /// <summary>User name to run as (only honoured when the daemon is root), or null.</summary>
-    public string? User { get; init; }
+    public string? User { get; init; } = ProgramKeys.User.DefaultValue;
     /// <summary>Variables added to (or replacing in) the daemon's environment, in file order.</summary>
-    public ImmutableArray<KeyValuePair<string, string>> Environment { get; init; } = [];
-    public int Priority { get; init; } = 999;
-    public bool Autostart { get; init; } = true;
-    public AutoRestartPolicy AutoRestart { get; init; } = AutoRestartPolicy.Unexpected;
-    public ImmutableArray<int> ExitCodes { get; init; } = [0];
-    public int StartRetries { get; init; } = 3;
+    public ImmutableArray<KeyValuePair<string, string>> Environment { get; init; } = ProgramKeys.Environment.DefaultValue;
+    public int Priority { get; init; } = ProgramKeys.Priority.DefaultValue;
+    public bool Autostart { get; init; } = ProgramKeys.Autostart.DefaultValue;
+    public AutoRestartPolicy AutoRestart { get; init; } = ProgramKeys.AutoRestart.DefaultValue;
+    public ImmutableArray<int> ExitCodes { get; init; } = ProgramKeys.ExitCodes.DefaultValue;
     /// <summary>Seconds the process must stay up to count as started (<c>startsecs</c>/<c>starttime</c>).</summary>
-    public int StartSecs { get; init; } = 1;
+    public int StartSecs { get; init; } = ProgramKeys.StartSecs.DefaultValue;
+    public int StartRetries { get; init; } = ProgramKeys.StartRetries.DefaultValue;
     /// <summary>Signal number sent to stop (<c>stopsignal</c>).</summary>
-    public int StopSignal { get; init; } = 15;
+    public int StopSignal { get; init; } = ProgramKeys.StopSignal.DefaultValue;
     /// <summary>Seconds to wait after the stop signal before SIGKILL (<c>stopwaitsecs</c>/<c>stoptime</c>).</summary>
-    public int StopWaitSecs { get; init; } = 10;
-    public bool StopAsGroup { get; init; } = true;
-    public bool KillAsGroup { get; init; } = true;
-    public bool RedirectStderr { get; init; }
+    public int StopWaitSecs { get; init; } = ProgramKeys.StopWaitSecs.DefaultValue;
+    public bool StopAsGroup { get; init; } = ProgramKeys.StopAsGroup.DefaultValue;
+    public bool KillAsGroup { get; init; } = ProgramKeys.KillAsGroup.DefaultValue;
+    public bool RedirectStderr { get; init; } = ProgramKeys.RedirectStderr.DefaultValue;
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 
@@ -49,19 +54,19 @@ public sealed record ProcessConfig
         ImmutableDictionary<string, SourceLocation>.Empty;
 
     /// <summary>
-    /// Structural equality over every resolved value, so reload can tell what changed. Lists compare
-    /// by content; <see cref="Origins"/> is left out on purpose: moving a section in the file, or
-    /// adding a comment above it, must not restart its processes.
+    /// Equal when the two sit in the same place and no <see cref="ProgramKeys.Settings"/> entry differs (lists by
+    /// content, logs by path), which is exactly when a reload leaves the instance alone. <see cref="Origins"/> is left
+    /// out on purpose: moving a section in the file, or adding a comment above it, must not restart its processes.
     /// </summary>
-    public bool Equals(ProcessConfig? other) =>
-        other is not null && Name == other.Name && GroupName == other.GroupName && ProgramName == other.ProgramName
-        && ProcessNum == other.ProcessNum && Command.Equals(other.Command) && Directory == other.Directory
-        && Umask == other.Umask && User == other.User && Environment.SequenceEqual(other.Environment)
-        && Priority == other.Priority && Autostart == other.Autostart && AutoRestart == other.AutoRestart
-        && ExitCodes.SequenceEqual(other.ExitCodes) && StartRetries == other.StartRetries && StartSecs == other.StartSecs
-        && StopSignal == other.StopSignal && StopWaitSecs == other.StopWaitSecs && StopAsGroup == other.StopAsGroup
-        && KillAsGroup == other.KillAsGroup && RedirectStderr == other.RedirectStderr
-        && Stdout.Equals(other.Stdout) && Stderr.Equals(other.Stderr);
+    public bool Equals(ProcessConfig? other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        if (other is null || GroupName != other.GroupName || ProgramName != other.ProgramName || ProcessNum != other.ProcessNum)
+            return false;
+        foreach (var key in ProgramKeys.Settings)
+            if (key.Differs(this, other)) return false;
+        return true;
+    }
 
     public override int GetHashCode() => HashCode.Combine(Name, GroupName, ProcessNum, Command, Priority);
 

@@ -70,6 +70,9 @@ internal sealed class SectionReader
         return fallback;
     }
 
+    /// <summary>The parsed value of a key read once per section, or its default when absent or broken.</summary>
+    public T Get<T>(ProgramKey<T> key) => Get(key.Name, key.DefaultValue, key.Parse!);
+
     public void Report(IniEntry entry, ValueError error, bool expanded)
     {
         // After an expansion the offsets no longer match the file, so point at the value's start.

@@ -154,6 +154,32 @@ internal static class ValueParsers
         return false;
     }
 
+    /// <summary><see cref="NonEmpty"/> for a setting whose absence is null.</summary>
+    public static bool NonEmptyOrNull(string text, out string? value, out ValueError error)
+    {
+        var ok = NonEmpty(text, out var v, out error);
+        value = ok ? v : null;
+        return ok;
+    }
+
+    /// <summary>A path, made absolute against <paramref name="here"/> (the directory of the file that holds it).</summary>
+    public static bool Path(string here, string text, out string value, out ValueError error)
+    {
+        value = "";
+        if (!NonEmpty(text, out var trimmed, out error)) return false;
+        value = System.IO.Path.GetFullPath(System.IO.Path.Combine(here, trimmed));
+        return true;
+    }
+
+    /// <summary><paramref name="parser"/> for a setting whose absence is null.</summary>
+    public static ValueParser<T?> Optional<T>(ValueParser<T> parser) where T : struct =>
+        (string text, out T? value, out ValueError error) =>
+        {
+            var ok = parser(text, out var v, out error);
+            value = ok ? v : null;
+            return ok;
+        };
+
     /// <summary><c>port=</c> of <c>[inet_http_server]</c>: <c>host:port</c> or a bare port.</summary>
     public static bool HostPort(string text, out (string Host, int Port) value, out ValueError error)
     {

@@ -50,11 +50,11 @@ internal sealed class ProcessDirectory
     /// <summary>The groups as they run now, each with the configs its processes run with (reload diffs against this).</summary>
     public ImmutableArray<GroupConfig> ActiveGroups() =>
     [
-        .. _groups.OrderBy(g => _groupPriority.GetValueOrDefault(g.Key, 999)).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new GroupConfig(g.Key, _groupPriority.GetValueOrDefault(g.Key, 999), [.. g.Value.Select(p => p.Config)])),
+        .. _groups.OrderBy(g => _groupPriority.GetValueOrDefault(g.Key, GroupConfig.DefaultPriority)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new GroupConfig(g.Key, _groupPriority.GetValueOrDefault(g.Key, GroupConfig.DefaultPriority), [.. g.Value.Select(p => p.Config)])),
     ];
 
-    public int ActivePriority(string group) => _groupPriority.GetValueOrDefault(group, 999);
+    public int ActivePriority(string group) => _groupPriority.GetValueOrDefault(group, GroupConfig.DefaultPriority);
 
     public IReadOnlyList<ManagedProcess> Members(string group) =>
         _groups.TryGetValue(group, out var members) ? members : [];
@@ -71,7 +71,7 @@ internal sealed class ProcessDirectory
     {
         if (!_groups.TryGetValue(config.GroupName, out var members))
         {
-            EnsureGroup(config.GroupName, 999);
+            EnsureGroup(config.GroupName, GroupConfig.DefaultPriority);
             members = _groups[config.GroupName];
         }
         var p = new ManagedProcess(config, Deadlines);
@@ -101,7 +101,7 @@ internal sealed class ProcessDirectory
         if (p.Group != next.GroupName)
         {
             if (_groups.TryGetValue(p.Group, out var from)) from.Remove(p);
-            if (!_groups.ContainsKey(next.GroupName)) EnsureGroup(next.GroupName, 999);
+            if (!_groups.ContainsKey(next.GroupName)) EnsureGroup(next.GroupName, GroupConfig.DefaultPriority);
             _groups[next.GroupName].Add(p);
         }
         p.Config = next;
@@ -114,7 +114,7 @@ internal sealed class ProcessDirectory
     /// <summary>Start order: ascending priority (process priority, then group priority, then name).</summary>
     public IEnumerable<ManagedProcess> InStartOrder(IEnumerable<ManagedProcess> processes) => processes
         .OrderBy(p => p.Config.Priority)
-        .ThenBy(p => _groupPriority.GetValueOrDefault(p.Group, 999))
+        .ThenBy(p => _groupPriority.GetValueOrDefault(p.Group, GroupConfig.DefaultPriority))
         .ThenBy(p => p.FullName, StringComparer.Ordinal);
 
     /// <summary>The one process a name designates (<c>group:name</c>, or a bare <c>name</c> for <c>name:name</c>), as

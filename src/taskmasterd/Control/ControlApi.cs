@@ -317,7 +317,7 @@ internal sealed class ControlApi(
         {
             // Without the configuration view, report what is loaded; priorities and autostart are unknown here.
             var processes = await supervisor.GetProcessesAsync(ctx.RequestAborted);
-            programs = processes.Select(p => new ProgramInfo(p.Name, p.Group, p.Group, true, true, 999, 999)).ToList();
+            programs = processes.Select(p => new ProgramInfo(p.Name, p.Group, p.Group, true, true, Taskmaster.Config.GroupConfig.DefaultPriority, Taskmaster.Config.GroupConfig.DefaultPriority)).ToList();
         }
         await WriteJsonAsync(ctx, programs, Json.IReadOnlyListProgramInfo);
     }

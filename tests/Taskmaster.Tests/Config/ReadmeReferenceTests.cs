@@ -2,7 +2,7 @@ using Taskmaster.Config;
 
 namespace Taskmaster.Tests.Config;
 
-/// <summary>README's configuration table is rendered from <see cref="KeyCatalogue"/>; this keeps them equal.</summary>
+/// <summary>README's configuration table is rendered from <see cref="ProgramKeys"/> and <see cref="KeyCatalogue"/>; this keeps them equal.</summary>
 public class ReadmeReferenceTests
 {
     private const string Begin = "<!-- config-reference:begin -->", End = "<!-- config-reference:end -->";

@@ -32,6 +32,59 @@ public class DaemonCommandLineTests
     }
 
     [Fact]
+    public async Task Check_WithFlags_PrintsTheFileWithTheFlagsApplied()
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync(["--check", "-c", daemon.ConfigPath, "-l", "flag.log",
+            "-j", "flag.pid", "-e", "debug", "-d", daemon.Dir, "-u", Environment.UserName], workingDirectory: daemon.Dir);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var dir = daemon.Dir;
+        Assert.Equal($"""
+            configuration: {daemon.ConfigPath}
+            [taskmasterd]
+              logfile                   = {dir}/flag.log
+              logfile_maxbytes          = 52428800
+              logfile_backups           = 10
+              loglevel                  = debug
+              pidfile                   = {dir}/flag.pid
+              nodaemon                  = false
+              umask                     = 022
+              childlogdir               = {dir}
+              user                      = {Environment.UserName}
+              directory                 = {dir}
+            [unix_http_server]
+              file                      = {daemon.SocketPath}
+              chmod                     = 0700
+
+            group sleeper (priority 999, 1 process)
+              process sleeper (program sleeper, process_num 0)
+                command                 = {DaemonUnderTest.Fixtures}/sleep_forever.sh  ({daemon.ConfigPath}:13)
+                argv                    = [{DaemonUnderTest.Fixtures}/sleep_forever.sh]  (executed directly)
+                process_name            = sleeper  (default)
+                directory               = (inherit)  (default)
+                umask                   = (inherit)  (default)
+                user                    = (none)  (default)
+                environment             = (none)  (default)
+                priority                = 999  (default)
+                autostart               = true  (default)
+                autorestart             = unexpected  (default)
+                exitcodes               = 0  (default)
+                startsecs               = 0  ({daemon.ConfigPath}:14)
+                startretries            = 3  (default)
+                stopsignal              = SIGTERM  (default)
+                stopwaitsecs            = 10  (default)
+                stopasgroup             = true  (default)
+                killasgroup             = true  (default)
+                redirect_stderr         = false  (default)
+                stdout_logfile          = {dir}/sleeper-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
+                stderr_logfile          = {dir}/sleeper-stderr.log (AUTO), maxbytes 52428800, backups 10  (default)
+
+            warnings: none
+
+            """, run.Stdout.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Loglevel_Debug_LogsMoreThanInfo()
     {
         await using var daemon = DaemonUnderTest.Create(Sleeper);

@@ -130,4 +130,27 @@ public class ReloadCommandsEndToEndTests
         Assert.Equal(before["a"].Pid, after["a"].Pid);
         Assert.Equal(before["a"].Start, after["a"].Start);
     }
+
+    [Fact]
+    public async Task RereadAndSigHup_OfADaemonStartedWithLogfileFlag_DoNotClaimTheLogfileChanged()
+    {
+        await using var daemon = DaemonUnderTest.Create(Idle("a"));
+        var elsewhere = Directory.CreateDirectory(Path.Combine(daemon.Dir, "elsewhere")).FullName;
+        // Every flag differs from the file (-d and -u from its defaults). The paths are relative to where the daemon
+        // starts, and -d moves it elsewhere before any reload.
+        await daemon.StartWithAsync("env", ["--default-signal=INT,QUIT", "dotnet", DaemonUnderTest.DaemonDll, "-n",
+            "-c", daemon.ConfigPath, "-l", "flag.log", "-j", "flag.pid", "-e", "debug", "-d", elsewhere,
+            "-u", Environment.UserName], workingDirectory: daemon.Dir);
+        var before = await daemon.WaitForRunningAsync("a");
+        Assert.True(File.Exists(Path.Combine(daemon.Dir, "flag.log")));
+
+        var reread = await daemon.CtlAsync("reread");
+        Assert.Equal(0, reread.ExitCode);
+        Assert.Equal(["No config updates to processes"], reread.Lines);
+
+        daemon.Signal(1);
+        await daemon.WaitForOutputAsync("reload: no changes to apply");
+        Assert.DoesNotContain("needs a restart", daemon.Output);
+        Assert.Equal(before["a"].Pid, (await daemon.ProcessesAsync())["a"].Pid);
+    }
 }

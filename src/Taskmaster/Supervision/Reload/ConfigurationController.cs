@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
 
@@ -5,8 +6,8 @@ namespace Taskmaster.Supervision.Reload;
 
 /// <summary>
 /// supervisorctl's reread, update, add, remove and reload over a <see cref="Supervisor"/>. The daemon builds one
-/// with its engine and a loader for its config file, and calls it from the control API and on SIGHUP
-/// (<see cref="UpdateAsync"/> with no group).
+/// with its engine and the loader that gave the engine its first configuration (the file with the command line's
+/// flags over it), and calls it from the control API and on SIGHUP (<see cref="UpdateAsync"/> with no group).
 /// </summary>
 /// <remarks>
 /// Like supervisord, the controller keeps the configuration last read successfully: <c>reread</c> and
@@ -23,7 +24,8 @@ public sealed class ConfigurationController : IConfigurationControl
     private SupervisorConfig _lastRead;
 
     /// <param name="supervisor">The running engine.</param>
-    /// <param name="load">Reads the configuration file afresh; throws <see cref="ConfigException"/> when it is broken.</param>
+    /// <param name="load">Reads the configuration afresh, exactly as the engine's first one was read (anything else would
+    /// be reported as a change); throws <see cref="ConfigException"/> when it is broken.</param>
     public ConfigurationController(Supervisor supervisor, Func<SupervisorConfig> load)
     {
         _supervisor = supervisor;
@@ -41,7 +43,7 @@ public sealed class ConfigurationController : IConfigurationControl
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (TryLoad() is not { } next) return new RereadResult(null, Errors);
+            if (!TryLoad(out var next, out var error)) return new RereadResult(null, Headlines(error));
             var active = await _supervisor.GetActiveGroupsAsync(ct).ConfigureAwait(false);
             return new RereadResult(ConfigDiff.Compute(active, next.Groups).Groups, [])
             {
@@ -61,8 +63,8 @@ public sealed class ConfigurationController : IConfigurationControl
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (TryLoad() is not { } next)
-                return [new GroupUpdateResult("", "ERROR (can't reread)", ErrorCode.CantReread, string.Join("\n", Errors))];
+            if (!TryLoad(out var next, out var error))
+                return [new GroupUpdateResult("", "ERROR (can't reread)", ErrorCode.CantReread, string.Join("\n", Headlines(error)))];
             var results = await _supervisor.ApplyAsync(next, groups, ct).ConfigureAwait(false);
             if (results.Count == 0) ReloadLog.NothingToDo(_logger);
             return results;
@@ -114,7 +116,7 @@ public sealed class ConfigurationController : IConfigurationControl
         await _oneAtATime.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var next = TryLoad() ?? throw _lastError!;
+            if (!TryLoad(out var next, out var error)) throw error;
             ReloadLog.ReloadingEverything(_logger);
             await _supervisor.ReplaceAllAsync(next, ct).ConfigureAwait(false);
         }
@@ -126,28 +128,26 @@ public sealed class ConfigurationController : IConfigurationControl
 
     // ---- Loading (under the gate) ----
 
-    private ConfigException? _lastError;
+    private static IReadOnlyList<string> Headlines(ConfigException error) => [.. error.Errors.Select(d => d.Headline)];
 
-    private IReadOnlyList<string> Errors => _lastError is { } e ? [.. e.Errors.Select(d => d.Headline)] : [];
-
-    /// <summary>Loads the file; on success it becomes the configuration last read, on failure nothing changes.</summary>
-    private SupervisorConfig? TryLoad()
+    /// <summary>Loads the configuration; on success it becomes the one last read, on failure nothing changes and
+    /// <paramref name="error"/> holds every problem found.</summary>
+    private bool TryLoad([NotNullWhen(true)] out SupervisorConfig? next, [NotNullWhen(false)] out ConfigException? error)
     {
-        _lastError = null;
-        SupervisorConfig next;
         try
         {
             next = _load();
         }
         catch (ConfigException e)
         {
-            _lastError = e;
             foreach (var d in e.Errors) ReloadLog.ConfigRejected(_logger, d.Headline);
-            return null;
+            (next, error) = (null, e);
+            return false;
         }
         foreach (var setting in DaemonRestartCheck.Compare(_supervisor.InitialConfig, next))
             ReloadLog.NeedsDaemonRestart(_logger, setting);
         Volatile.Write(ref _lastRead, next);
-        return next;
+        error = null;
+        return true;
     }
 }

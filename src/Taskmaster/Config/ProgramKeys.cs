@@ -1,0 +1,305 @@
+using System.Collections.Immutable;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Config;
+
+/// <summary>
+/// Every key of a program section, once. An entry holds the key's names, its default (written once, as a user would
+/// write it), its parser, the <see cref="ProcessConfig"/> property it fills, what a reload does when it changes, how
+/// <c>taskmasterd --check</c> shows it and its README row; the binder, <see cref="ProcessConfig.Equals(ProcessConfig?)"/>,
+/// the reload delta, the printer and the reference table iterate <see cref="All"/> and know no key of their own.
+/// </summary>
+/// <remarks>
+/// Adding a key: its property on <see cref="ProcessConfig"/> (initialised to the entry's <c>DefaultValue</c>) and its
+/// entry here, at the place <c>--check</c> and README should show it. Keys are read in this order, so a key whose
+/// parser looks at another setting comes after it; only <c>environment</c> is read before all others (see
+/// <see cref="ConfigBinder"/>). Tests fail when a property has no entry, when an entry's Example does not reach its
+/// property, and when README differs from the table.
+/// </remarks>
+internal static class ProgramKeys
+{
+    private const string OneName = "%(program_name)s", ManyNames = "%(program_name)s_%(process_num)02d";
+
+    public static readonly ProgramKey<CommandLine> Command = new()
+    {
+        Name = "command", Aliases = ["cmd"], Default = KeyDefault.Required, Example = "/bin/true --example",
+        ParseIn = SplitCommand, Get = c => c.Command, With = (c, v) => c with { Command = v }, Reload = OnReload.Restart,
+        Format = v => v.Raw,
+        Detail = c => ("argv", $"[{string.Join(", ", c.Command.Argv.Select(ValueFormat.Quote))}]  (executed directly)"),
+        Meaning = "Command to run: split into words as supervisord does (shlex, POSIX rules) and executed directly, never through a shell; write `sh -c '…'` for one.",
+    };
+
+    public static readonly ProgramKey<string> ProcessName = new()
+    {
+        Name = "process_name", Example = "%(program_name)s_x",
+        Default = KeyDefault.For($"`{OneName}`, or `{ManyNames}` when numprocs > 1", at => at.Numprocs > 1 ? ManyNames : OneName),
+        Parse = ValueParsers.Name, Get = c => c.Name, With = (c, v) => c with { Name = v }, Reload = OnReload.Restart,
+        Meaning = "Name of each instance; must differ between instances.",
+    };
+
+    public static readonly ProgramKey<int> Numprocs = new()
+    {
+        Name = "numprocs", Default = "1", Parse = ValueParsers.Integer(1, 10_000),
+        Meaning = "Number of instances.",
+    };
+
+    public static readonly ProgramKey<int> NumprocsStart = new()
+    {
+        Name = "numprocs_start", Default = "0", Parse = ValueParsers.Integer(0, 1_000_000),
+        Meaning = "`process_num` of the first instance.",
+    };
+
+    public static readonly ProgramKey<string?> Directory = new()
+    {
+        Name = "directory", Aliases = ["workingdir"], Default = KeyDefault.Unset("inherit"), Example = "/srv",
+        ParseIn = (string text, InstanceScope at, out string? value, out ValueError error) => ValueParsers.Path(at.Here, text, out value, out error),
+        Get = c => c.Directory, With = (c, v) => c with { Directory = v }, Reload = OnReload.Restart,
+        Meaning = "Working directory (relative to the config file's directory).",
+    };
+
+    public static readonly ProgramKey<int?> Umask = new()
+    {
+        Name = "umask", Default = KeyDefault.Unset("inherit"), Example = "077",
+        Parse = ValueParsers.Optional<int>(ValueParsers.Octal), Format = v => ValueFormat.Octal(v!.Value),
+        Get = c => c.Umask, With = (c, v) => c with { Umask = v }, Reload = OnReload.Restart,
+        Meaning = "umask, octal.",
+    };
+
+    public static readonly ProgramKey<string?> User = new()
+    {
+        Name = "user", Default = KeyDefault.Unset("none"), Example = "nobody",
+        Parse = ValueParsers.NonEmptyOrNull, Get = c => c.User, With = (c, v) => c with { User = v }, Reload = OnReload.Restart,
+        Meaning = "Run as this user (only when the daemon runs as root).",
+    };
+
+    public static readonly ProgramKey<ImmutableArray<KeyValuePair<string, string>>> Environment = new()
+    {
+        Name = "environment", Aliases = ["env"], Default = KeyDefault.Parsed("", shown: "none"), Example = "A=1,B=\"x, y\"",
+        Parse = EnvironmentListParser.TryParse, Same = SameItems, Format = v => ValueFormat.Env(v),
+        Get = c => c.Environment, With = (c, v) => c with { Environment = v }, Reload = OnReload.Restart,
+        Meaning = "`K=V,K2=\"v, 2\"`, added to the daemon's environment.",
+    };
+
+    public static readonly ProgramKey<int> Priority = new()
+    {
+        Name = "priority", Default = "999", Example = "5",
+        Parse = ValueParsers.Integer(int.MinValue), Get = c => c.Priority, With = (c, v) => c with { Priority = v }, Reload = OnReload.InPlace,
+        Meaning = "Start order (ascending) and stop order (descending).",
+    };
+
+    public static readonly ProgramKey<bool> Autostart = new()
+    {
+        Name = "autostart", Default = "true", Example = "false",
+        Parse = ValueParsers.Boolean, Get = c => c.Autostart, With = (c, v) => c with { Autostart = v }, Reload = OnReload.InPlace,
+        Meaning = "Start when the daemon starts.",
+    };
+
+    public static readonly ProgramKey<AutoRestartPolicy> AutoRestart = new()
+    {
+        Name = "autorestart", Default = "unexpected", Example = "true",
+        Parse = ValueParsers.AutoRestart, Get = c => c.AutoRestart, With = (c, v) => c with { AutoRestart = v }, Reload = OnReload.InPlace,
+        Format = v => v switch { AutoRestartPolicy.Always => "true", AutoRestartPolicy.Never => "false", _ => "unexpected" },
+        Meaning = "Restart after an exit from RUNNING: `true`, `false` or `unexpected` (exit code not in exitcodes).",
+    };
+
+    public static readonly ProgramKey<ImmutableArray<int>> ExitCodes = new()
+    {
+        Name = "exitcodes", Default = "0", Example = "0,2",
+        Parse = ValueParsers.ExitCodes, Same = SameItems, Format = v => string.Join(",", v),
+        Get = c => c.ExitCodes, With = (c, v) => c with { ExitCodes = v }, Reload = OnReload.InPlace,
+        Meaning = "Expected exit codes, comma list of 0..255.",
+    };
+
+    public static readonly ProgramKey<int> StartSecs = new()
+    {
+        Name = "startsecs", Aliases = ["starttime"], Default = "1", Example = "7",
+        Parse = ValueParsers.Integer(0), Get = c => c.StartSecs, With = (c, v) => c with { StartSecs = v }, Reload = OnReload.InPlace,
+        Meaning = "Seconds the process must stay up to count as started.",
+    };
+
+    public static readonly ProgramKey<int> StartRetries = new()
+    {
+        Name = "startretries", Default = "3", Example = "9",
+        Parse = ValueParsers.Integer(0), Get = c => c.StartRetries, With = (c, v) => c with { StartRetries = v }, Reload = OnReload.InPlace,
+        Meaning = "Failed starts allowed before FATAL.",
+    };
+
+    public static readonly ProgramKey<int> StopSignal = new()
+    {
+        Name = "stopsignal", Default = "TERM", Example = "INT",
+        Parse = ValueParsers.Signal, Format = Signals.Name,
+        Get = c => c.StopSignal, With = (c, v) => c with { StopSignal = v }, Reload = OnReload.InPlace,
+        Meaning = "Stop signal: name with or without SIG, or number.",
+    };
+
+    public static readonly ProgramKey<int> StopWaitSecs = new()
+    {
+        Name = "stopwaitsecs", Aliases = ["stoptime"], Default = "10", Example = "3",
+        Parse = ValueParsers.Integer(0), Get = c => c.StopWaitSecs, With = (c, v) => c with { StopWaitSecs = v }, Reload = OnReload.InPlace,
+        Meaning = "Seconds between the stop signal and SIGKILL.",
+    };
+
+    public static readonly ProgramKey<bool> StopAsGroup = new()
+    {
+        Name = "stopasgroup", Default = "true", Example = "false",
+        Parse = ValueParsers.Boolean, Get = c => c.StopAsGroup, With = (c, v) => c with { StopAsGroup = v }, Reload = OnReload.InPlace,
+        Meaning = "Send the stop signal to the whole process group.",
+    };
+
+    public static readonly ProgramKey<bool> KillAsGroup = new()
+    {
+        Name = "killasgroup", Default = "true", Example = "false",
+        Parse = ValueParsers.Boolean, Get = c => c.KillAsGroup, With = (c, v) => c with { KillAsGroup = v }, Reload = OnReload.InPlace,
+        Check = c => c.StopAsGroup && !c.KillAsGroup
+            ? "killasgroup=false needs stopasgroup=false too (stopping a group but killing only its leader would orphan the rest)"
+            : null,
+        Meaning = "Send SIGKILL to the whole process group.",
+    };
+
+    public static readonly ProgramKey<bool> RedirectStderr = new()
+    {
+        Name = "redirect_stderr", Default = "false", Example = "true",
+        Parse = ValueParsers.Boolean, Get = c => c.RedirectStderr, With = (c, v) => c with { RedirectStderr = v }, Reload = OnReload.Restart,
+        Meaning = "Send stderr into the stdout log.",
+    };
+
+    // A log's size limit and backups are declared before the log itself, whose parser reads their defaults (a static
+    // field is null until its own initialiser has run); All lists them after it.
+    public static readonly ProgramKey<long> StdoutLogfileMaxbytes = new()
+    {
+        Name = "stdout_logfile_maxbytes", Default = "50MB", Example = "1KB", Printed = false,
+        Parse = ValueParsers.ByteSize, Get = c => c.Stdout.MaxBytes, Reload = OnReload.InPlace,
+        With = (c, v) => c.Stdout.Discards ? c : c with { Stdout = c.Stdout with { MaxBytes = v } },
+        Meaning = "Rotate the stdout log at this size; 0 never rotates.",
+    };
+
+    public static readonly ProgramKey<int> StdoutLogfileBackups = new()
+    {
+        Name = "stdout_logfile_backups", Default = "10", Example = "2", Printed = false,
+        Parse = ValueParsers.Integer(0), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
+        With = (c, v) => c.Stdout.Discards ? c : c with { Stdout = c.Stdout with { Backups = v } },
+        Meaning = "Rotated stdout logs kept.",
+    };
+
+    // The output pipes are wired at spawn time (a file, or /dev/null for NONE): a new path needs a new child. Whether
+    // a path came from AUTO is not part of the setting: the same file either way.
+    public static readonly ProgramKey<LogTarget> StdoutLogfile = new()
+    {
+        Name = "stdout_logfile", Aliases = ["stdout"], Default = "AUTO", Example = "out.log",
+        ParseIn = (string text, InstanceScope at, out LogTarget value, out ValueError error) =>
+            LogFile("stdout", text, at, StdoutLogfileMaxbytes.DefaultValue, StdoutLogfileBackups.DefaultValue, out value, out error),
+        Same = (a, b) => a.Path == b.Path, Format = ValueFormat.Target,
+        Get = c => c.Stdout, With = (c, v) => c with { Stdout = v }, Reload = OnReload.Restart,
+        Meaning = "stdout log: a path (relative to the config file's directory), `AUTO` = `{childlogdir}/{process_name}-stdout.log`, `NONE` discards. With numprocs > 1 and no `%(process_num)`, instance N writes `path.N`.",
+    };
+
+    public static readonly ProgramKey<long> StderrLogfileMaxbytes = new()
+    {
+        Name = "stderr_logfile_maxbytes", Default = "50MB", Example = "1KB", Printed = false,
+        Parse = ValueParsers.ByteSize, Get = c => c.Stderr.MaxBytes, Reload = OnReload.InPlace,
+        With = (c, v) => c.Stderr.Discards ? c : c with { Stderr = c.Stderr with { MaxBytes = v } },
+        Meaning = "Rotate the stderr log at this size; 0 never rotates.",
+    };
+
+    public static readonly ProgramKey<int> StderrLogfileBackups = new()
+    {
+        Name = "stderr_logfile_backups", Default = "10", Example = "2", Printed = false,
+        Parse = ValueParsers.Integer(0), Get = c => c.Stderr.Backups, Reload = OnReload.InPlace,
+        With = (c, v) => c.Stderr.Discards ? c : c with { Stderr = c.Stderr with { Backups = v } },
+        Meaning = "Rotated stderr logs kept.",
+    };
+
+    public static readonly ProgramKey<LogTarget> StderrLogfile = new()
+    {
+        Name = "stderr_logfile", Aliases = ["stderr"], Default = "AUTO", Example = "err.log",
+        ParseIn = (string text, InstanceScope at, out LogTarget value, out ValueError error) =>
+        {
+            if (!LogFile("stderr", text, at, StderrLogfileMaxbytes.DefaultValue, StderrLogfileBackups.DefaultValue, out value, out error))
+                return false;
+            if (!at.Config.RedirectStderr) return true;
+            if (value is { IsAuto: false, Discards: false })
+                at.Warn("redirect_stderr=true sends stderr to the stdout log; this stderr log file is ignored");
+            value = LogTarget.Discard;
+            return true;
+        },
+        Same = (a, b) => a.Path == b.Path,
+        ShowWith = c => c.RedirectStderr ? "(redirected to stdout)" : ValueFormat.Target(c.Stderr),
+        Get = c => c.Stderr, With = (c, v) => c with { Stderr = v }, Reload = OnReload.Restart,
+        Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr.log`); ignored with redirect_stderr.",
+    };
+
+    /// <summary>Every key in reference-table order: <c>--check</c>'s lines and reload's field lists follow it too.</summary>
+    public static ImmutableArray<ProgramKey> All { get; } = Validated(
+    [
+        Command, ProcessName, Numprocs, NumprocsStart, Directory, Umask, User, Environment,
+        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
+        RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
+        NotImplemented("stdout_capture_maxbytes", "0", "supervisord's capture mode."),
+        NotImplemented("stdout_events_enabled", "false", "supervisord's PROCESS_LOG events."),
+        NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),
+        NotImplemented("stderr_capture_maxbytes", "0", "supervisord's capture mode."),
+        NotImplemented("stderr_events_enabled", "false", "supervisord's PROCESS_LOG events."),
+        NotImplemented("stderr_syslog", "false", "Copy stderr to syslog."),
+        NotImplemented("serverurl", "AUTO", "URL passed to the child as SUPERVISOR_SERVER_URL."),
+        NotImplemented("depends_on", KeyDefault.Unset("none"), "Start after other programs (supervisord fork feature)."),
+    ]);
+
+    /// <summary>The keys that are settings of each instance (a <see cref="ProcessConfig"/> property each), in table order.</summary>
+    public static ImmutableArray<ProgramKey> Settings { get; } = [.. All.Where(k => k.IsSetting)];
+
+    private static ProgramKey<string> NotImplemented(string name, KeyDefault @default, string meaning) =>
+        new() { Name = name, Default = @default, Meaning = meaning, Implemented = false };
+
+    private static ImmutableArray<ProgramKey> Validated(ImmutableArray<ProgramKey> keys)
+    {
+        foreach (var key in keys) key.Validate();
+        var spellings = keys.SelectMany(k => k.Aliases.Add(k.Name)).ToList();
+        if (spellings.Distinct(StringComparer.Ordinal).Count() != spellings.Count)
+            throw new InvalidOperationException("two program keys share a spelling");
+        return keys;
+    }
+
+    private static bool SameItems<TItem>(ImmutableArray<TItem> a, ImmutableArray<TItem> b) => a.SequenceEqual(b);
+
+    /// <summary><c>command</c>: supervisord's split; a command that looks written for a shell still runs without one,
+    /// and the warning shows the argv it will run.</summary>
+    private static bool SplitCommand(string text, InstanceScope at, out CommandLine value, out ValueError error)
+    {
+        var split = CommandLineSplitter.TrySplit(text, out value, out var message, out var offset);
+        error = split ? default : new ValueError(message, offset);
+        if (split && CommandLineSplitter.ShellLookalike(text) is { } lookalike)
+            at.Warn($"the command holds what looks like shell syntax ({lookalike}), but it runs without a shell, " +
+                $"as argv [{string.Join(", ", value.Argv.Select(CommandResolver.PythonRepr))}]; write sh -c '...' if a shell was meant");
+        return split;
+    }
+
+    /// <summary><c>stdout_logfile</c> / <c>stderr_logfile</c>: a path relative to the file, <c>AUTO</c> (a file named
+    /// after the instance in <c>childlogdir</c>) or <c>NONE</c>.</summary>
+    private static bool LogFile(string stream, string text, InstanceScope at, long maxBytes, int backups,
+        out LogTarget value, out ValueError error)
+    {
+        error = default;
+        value = LogTarget.Discard;
+        var written = text.Trim();
+        switch (written.ToLowerInvariant())
+        {
+            case "auto":
+                value = new LogTarget(System.IO.Path.Combine(at.ChildLogDir, $"{at.Config.Name}-{stream}.log"), true, maxBytes, backups);
+                return true;
+            case "none" or "off":
+                return true;
+            case "syslog":
+                at.Warn("syslog logging is not implemented; output discarded");
+                return true;
+            case "":
+                error = new ValueError("must not be empty (a path, AUTO or NONE)");
+                return false;
+        }
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(at.Here, written));
+        // Several instances must not share one file: without %(process_num) each gets its own suffix.
+        if (at.Numprocs > 1 && at.Entry?.Value.Contains("%(process_num)", StringComparison.Ordinal) != true)
+            path = $"{path}.{at.ProcessNum}";
+        value = new LogTarget(path, false, maxBytes, backups);
+        return true;
+    }
+}

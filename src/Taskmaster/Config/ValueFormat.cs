@@ -1,0 +1,29 @@
+using System.Globalization;
+
+namespace Taskmaster.Config;
+
+/// <summary>How <c>taskmasterd --check</c> writes values: in the forms the file accepts, culture-invariant.</summary>
+internal static class ValueFormat
+{
+    public static string Plain(object value) => value switch
+    {
+        bool b => Bool(b),
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    public static string Bool(bool b) => b ? "true" : "false";
+
+    public static string Octal(int n) => "0" + Convert.ToString(n, 8);
+
+    /// <summary><c>K=V,K2="v, 2"</c>, as <c>environment=</c> reads it back.</summary>
+    public static string Env(IEnumerable<KeyValuePair<string, string>> env) =>
+        string.Join(",", env.Select(kv => $"{kv.Key}={Quote(kv.Value)}"));
+
+    public static string Quote(string s) =>
+        s.Length > 0 && s.All(c => !char.IsWhiteSpace(c) && c is not ('"' or ',' or '\'')) ? s : $"\"{s}\"";
+
+    public static string Target(LogTarget t) => t.Discards ? "NONE (discarded)"
+        : $"{t.Path}{(t.IsAuto ? " (AUTO)" : "")}, maxbytes {t.MaxBytes}, backups {t.Backups}";
+}

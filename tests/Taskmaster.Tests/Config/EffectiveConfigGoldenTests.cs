@@ -1,0 +1,217 @@
+using Taskmaster.Config;
+
+namespace Taskmaster.Tests.Config;
+
+/// <summary>
+/// <c>taskmasterd --check</c>'s whole output for a file that sets every program key in both dialects, leaves them all
+/// at their defaults in another program, and draws warnings: every line, in order, so a change of the printer, the
+/// key table or the binder that shows in the effective configuration fails here.
+/// </summary>
+public class EffectiveConfigGoldenTests
+{
+    private const string Text = """
+        [taskmasterd]
+        childlogdir = /var/log/tm
+        environment = GLOBAL=1
+        user = nobody
+
+        [unix_http_server]
+        file = /run/tm.sock
+
+        [inet_http_server]
+        port = 127.0.0.1:9001
+        username = admin
+        password = secret
+
+        [group:backend]
+        programs = api, worker
+        priority = 50
+
+        [program:api]
+        command = /usr/bin/api --port %(ENV_PORT)s
+        numprocs = 2
+        numprocs_start = 1
+        process_name = %(program_name)s_%(process_num)d
+        directory = /srv/api
+        umask = 027
+        user = www
+        environment = MODE=prod,GREETING="hello, world"
+        priority = 10
+        autostart = false
+        autorestart = true
+        exitcodes = 0,2
+        startsecs = 5
+        startretries = 7
+        stopsignal = INT
+        stopwaitsecs = 30
+        stopasgroup = false
+        killasgroup = false
+        stdout_logfile = /var/log/api.log
+        stdout_logfile_maxbytes = 1MB
+        stdout_logfile_backups = 3
+        stderr_logfile = NONE
+
+        [program:worker]
+        command = run-worker 'with arg'
+        redirect_stderr = true
+        stdout_syslog = true
+
+        [web]
+        cmd = /bin/web | tee out
+        workingdir = rel
+        starttime = 2
+        stoptime = 4
+        stdout = AUTO
+        stderr = web.err
+        env = A=1
+        autorestart = unexpected
+        bogus = 1
+
+        [bare]
+        cmd = sleep 1
+        """;
+
+    private const string Expected = """
+        configuration: /etc/tm/test.conf
+        [taskmasterd]
+          logfile                   = /etc/tm/taskmasterd.log
+          logfile_maxbytes          = 52428800
+          logfile_backups           = 10
+          loglevel                  = info
+          pidfile                   = /etc/tm/taskmasterd.pid
+          nodaemon                  = false
+          umask                     = 022
+          childlogdir               = /var/log/tm
+          user                      = nobody
+          environment               = GLOBAL=1
+        [unix_http_server]
+          file                      = /run/tm.sock
+          chmod                     = 0700
+        [inet_http_server]
+          port                      = 127.0.0.1:9001
+          auth                      = user admin
+
+        group backend (priority 50, 3 processes)
+          process backend:api_1 (program api, process_num 1)
+            command                 = /usr/bin/api --port 8080  (/etc/tm/test.conf:19)
+            argv                    = [/usr/bin/api, --port, 8080]  (executed directly)
+            process_name            = api_1  (/etc/tm/test.conf:22)
+            directory               = /srv/api  (/etc/tm/test.conf:23)
+            umask                   = 027  (/etc/tm/test.conf:24)
+            user                    = www  (/etc/tm/test.conf:25)
+            environment             = MODE=prod,GREETING="hello, world"  (/etc/tm/test.conf:26)
+            priority                = 10  (/etc/tm/test.conf:27)
+            autostart               = false  (/etc/tm/test.conf:28)
+            autorestart             = true  (/etc/tm/test.conf:29)
+            exitcodes               = 0,2  (/etc/tm/test.conf:30)
+            startsecs               = 5  (/etc/tm/test.conf:31)
+            startretries            = 7  (/etc/tm/test.conf:32)
+            stopsignal              = SIGINT  (/etc/tm/test.conf:33)
+            stopwaitsecs            = 30  (/etc/tm/test.conf:34)
+            stopasgroup             = false  (/etc/tm/test.conf:35)
+            killasgroup             = false  (/etc/tm/test.conf:36)
+            redirect_stderr         = false  (default)
+            stdout_logfile          = /var/log/api.log.1, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
+            stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
+          process backend:api_2 (program api, process_num 2)
+            command                 = /usr/bin/api --port 8080  (/etc/tm/test.conf:19)
+            argv                    = [/usr/bin/api, --port, 8080]  (executed directly)
+            process_name            = api_2  (/etc/tm/test.conf:22)
+            directory               = /srv/api  (/etc/tm/test.conf:23)
+            umask                   = 027  (/etc/tm/test.conf:24)
+            user                    = www  (/etc/tm/test.conf:25)
+            environment             = MODE=prod,GREETING="hello, world"  (/etc/tm/test.conf:26)
+            priority                = 10  (/etc/tm/test.conf:27)
+            autostart               = false  (/etc/tm/test.conf:28)
+            autorestart             = true  (/etc/tm/test.conf:29)
+            exitcodes               = 0,2  (/etc/tm/test.conf:30)
+            startsecs               = 5  (/etc/tm/test.conf:31)
+            startretries            = 7  (/etc/tm/test.conf:32)
+            stopsignal              = SIGINT  (/etc/tm/test.conf:33)
+            stopwaitsecs            = 30  (/etc/tm/test.conf:34)
+            stopasgroup             = false  (/etc/tm/test.conf:35)
+            killasgroup             = false  (/etc/tm/test.conf:36)
+            redirect_stderr         = false  (default)
+            stdout_logfile          = /var/log/api.log.2, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
+            stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
+          process backend:worker (program worker, process_num 0)
+            command                 = run-worker 'with arg'  (/etc/tm/test.conf:43)
+            argv                    = [run-worker, "with arg"]  (executed directly)
+            process_name            = worker  (default)
+            directory               = (inherit)  (default)
+            umask                   = (inherit)  (default)
+            user                    = (none)  (default)
+            environment             = (none)  (default)
+            priority                = 999  (default)
+            autostart               = true  (default)
+            autorestart             = unexpected  (default)
+            exitcodes               = 0  (default)
+            startsecs               = 1  (default)
+            startretries            = 3  (default)
+            stopsignal              = SIGTERM  (default)
+            stopwaitsecs            = 10  (default)
+            stopasgroup             = true  (default)
+            killasgroup             = true  (default)
+            redirect_stderr         = true  (/etc/tm/test.conf:44)
+            stdout_logfile          = /var/log/tm/worker-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
+            stderr_logfile          = (redirected to stdout)  (default)
+
+        group bare (priority 999, 1 process)
+          process bare (program bare, process_num 0)
+            command                 = sleep 1  (/etc/tm/test.conf:59)
+            argv                    = [sleep, 1]  (executed directly)
+            process_name            = bare  (default)
+            directory               = (inherit)  (default)
+            umask                   = (inherit)  (default)
+            user                    = (none)  (default)
+            environment             = (none)  (default)
+            priority                = 999  (default)
+            autostart               = true  (default)
+            autorestart             = unexpected  (default)
+            exitcodes               = 0  (default)
+            startsecs               = 1  (default)
+            startretries            = 3  (default)
+            stopsignal              = SIGTERM  (default)
+            stopwaitsecs            = 10  (default)
+            stopasgroup             = true  (default)
+            killasgroup             = true  (default)
+            redirect_stderr         = false  (default)
+            stdout_logfile          = /var/log/tm/bare-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
+            stderr_logfile          = /var/log/tm/bare-stderr.log (AUTO), maxbytes 52428800, backups 10  (default)
+
+        group web (priority 999, 1 process)
+          process web (program web, process_num 0)
+            command                 = /bin/web | tee out  (/etc/tm/test.conf:48)
+            argv                    = [/bin/sh, -c, "/bin/web | tee out"]  (runs under /bin/sh -c)
+            process_name            = web  (default)
+            directory               = /etc/tm/rel  (/etc/tm/test.conf:49)
+            umask                   = (inherit)  (default)
+            user                    = (none)  (default)
+            environment             = A=1  (/etc/tm/test.conf:54)
+            priority                = 999  (default)
+            autostart               = true  (default)
+            autorestart             = unexpected  (/etc/tm/test.conf:55)
+            exitcodes               = 0  (default)
+            startsecs               = 2  (/etc/tm/test.conf:50)
+            startretries            = 3  (default)
+            stopsignal              = SIGTERM  (default)
+            stopwaitsecs            = 4  (/etc/tm/test.conf:51)
+            stopasgroup             = true  (default)
+            killasgroup             = true  (default)
+            redirect_stderr         = false  (default)
+            stdout_logfile          = /var/log/tm/web-stdout.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
+            stderr_logfile          = /etc/tm/web.err, maxbytes 52428800, backups 10  (/etc/tm/test.conf:53)
+
+        warnings: 2
+          /etc/tm/test.conf:45:1: [program:worker] stdout_syslog: supervisord key not implemented, ignored
+          /etc/tm/test.conf:56:1: [web] bogus: unknown key, ignored
+        """;
+
+    [Fact]
+    public void Check_PrintsEveryResolvedValueWithItsOrigin_LineForLine()
+    {
+        var w = new StringWriter();
+        EffectiveConfigPrinter.Print(Cfg.Load(Text), w);
+        Assert.Equal(Expected.ReplaceLineEndings("\n") + "\n", w.ToString().ReplaceLineEndings("\n"));
+    }
+}
