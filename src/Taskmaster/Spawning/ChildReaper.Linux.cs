@@ -212,11 +212,11 @@ internal static unsafe class ChildReaper
                 // A zombie keeps its process group until it is reaped; an error (ESRCH) leaves 0, "unknown".
                 var adopted = (low & AdoptedFlag) != 0;
                 var group = adopted ? Math.Max(0, LibC.GetPgid(pid)) : pid;
-                if (!TryReap(epollFd, pid, pidFd, siginfo, out var status))
-                    continue;
+                // Before the reap, so a Register racing it never sees the child gone without knowing why.
                 if (adopted)
                     RememberReapedAdopted(pid);
-                Deliver(new ChildExit(pid, group, status));
+                if (TryReap(epollFd, pid, pidFd, siginfo, out var status))
+                    Deliver(new ChildExit(pid, group, status));
             }
         }
     }
