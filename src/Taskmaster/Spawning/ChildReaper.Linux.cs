@@ -51,6 +51,12 @@ internal static unsafe class ChildReaper
     // Pids with a pidfd in the set, so a sweep does not adopt the same child twice (harmless, but wasted fds).
     private static readonly Lock WatchedGate = new();
     private static readonly HashSet<int> Watched = [];
+    // Adopted children reaped lately (pid → Environment.TickCount64), also under WatchedGate. A sweep may adopt a child
+    // the spawner has started but not registered yet, and reap it if it exits at once: Register then finds it gone
+    // (ESRCH), although its exit was reported. Kept a minute, which is more than a spawn takes to be registered.
+    private static readonly Dictionary<int, long> ReapedAdopted = [];
+    private static readonly Queue<(int Pid, long At)> ReapedAdoptedOrder = new();
+    private const long ReapedAdoptedKeptMs = 60_000;
     private static Action<ChildExit>[] s_subscribers = [];
     private static volatile int s_epollFd = -1;
     private static volatile bool s_subreaper;
@@ -70,8 +76,15 @@ internal static unsafe class ChildReaper
             Watched.Add(pid);
         // Watched even if a sweep adopted it a moment ago: a child of the spawner must never depend on a sweep.
         errno = Watch(epollFd, pid, adopted: false);
-        if (errno != 0)
-            Forget(pid);
+        if (errno == 0)
+            return 0;
+        Forget(pid);
+        lock (WatchedGate)
+        {
+            // Only our reaper reaps our children: gone means a sweep adopted it first, and its exit is reported.
+            if (errno == LibC.ESRCH && ReapedAdopted.Remove(pid))
+                return 0;
+        }
         return errno;
     }
 
@@ -147,6 +160,22 @@ internal static unsafe class ChildReaper
             Watched.Remove(pid);
     }
 
+    private static void RememberReapedAdopted(int pid)
+    {
+        var now = Environment.TickCount64;
+        lock (WatchedGate)
+        {
+            ReapedAdopted[pid] = now;
+            ReapedAdoptedOrder.Enqueue((pid, now));
+            while (ReapedAdoptedOrder.TryPeek(out var oldest) && now - oldest.At > ReapedAdoptedKeptMs)
+            {
+                ReapedAdoptedOrder.Dequeue();
+                if (ReapedAdopted.TryGetValue(oldest.Pid, out var at) && at == oldest.At)
+                    ReapedAdopted.Remove(oldest.Pid);
+            }
+        }
+    }
+
     private static int EnsureRunning(out int epollFd)
     {
         epollFd = s_epollFd;
@@ -181,7 +210,11 @@ internal static unsafe class ChildReaper
                 var low = (uint)data;
                 var pidFd = (int)(low & ~AdoptedFlag);
                 // A zombie keeps its process group until it is reaped; an error (ESRCH) leaves 0, "unknown".
-                var group = (low & AdoptedFlag) == 0 ? pid : Math.Max(0, LibC.GetPgid(pid));
+                var adopted = (low & AdoptedFlag) != 0;
+                var group = adopted ? Math.Max(0, LibC.GetPgid(pid)) : pid;
+                // Before the reap, so a Register racing it never sees the child gone without knowing why.
+                if (adopted)
+                    RememberReapedAdopted(pid);
                 if (TryReap(epollFd, pid, pidFd, siginfo, out var status))
                     Deliver(new ChildExit(pid, group, status));
             }
