@@ -182,7 +182,7 @@ public class EffectiveConfigGoldenTests
         group web (priority 999, 1 process)
           process web (program web, process_num 0)
             command                 = /bin/web | tee out  (/etc/tm/test.conf:48)
-            argv                    = [/bin/sh, -c, "/bin/web | tee out"]  (runs under /bin/sh -c)
+            argv                    = [/bin/web, |, tee, out]  (executed directly)
             process_name            = web  (default)
             directory               = /etc/tm/rel  (/etc/tm/test.conf:49)
             umask                   = (inherit)  (default)
@@ -202,8 +202,9 @@ public class EffectiveConfigGoldenTests
             stdout_logfile          = /var/log/tm/web-stdout.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
             stderr_logfile          = /etc/tm/web.err, maxbytes 52428800, backups 10  (/etc/tm/test.conf:53)
 
-        warnings: 2
+        warnings: 3
           /etc/tm/test.conf:45:1: [program:worker] stdout_syslog: supervisord key not implemented, ignored
+          /etc/tm/test.conf:48:7: [web] cmd: the command holds what looks like shell syntax (a pipe or a command list), but it runs without a shell, as argv ['/bin/web', '|', 'tee', 'out']; write sh -c '...' if a shell was meant
           /etc/tm/test.conf:56:1: [web] bogus: unknown key, ignored
         """;
 
