@@ -23,7 +23,10 @@ internal sealed class PidFile(string path) : IDisposable
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
         if (StateFile.UnsafeDirectoryReason(directory) is { } unsafeDirectory)
             return $"cannot use pidfile {Path}: {unsafeDirectory}";
-        System.IO.Directory.CreateDirectory(directory);
+        // Explicit mode: under umask 000 a plain mkdir would make a directory anyone could rearrange.
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException();
+        System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         try
         {
             // Readable by all, as pid files are (monitoring reads them); writable by us alone, whatever the umask.
