@@ -1,10 +1,11 @@
-// The process's one reaper: it reaps ONLY the children PosixSpawner created, never anyone else's.
+// The process's one reaper: it reaps ONLY the children PosixSpawner created, never anyone else's; and, in the daemon
+// alone (it starts children in no other way), the orphans it adopted as child subreaper (see the end of this note).
 //
 // Why not waitpid(-1): it reaps every child of the process, including those of System.Diagnostics.Process
 // (or any library), which then never learn their child's exit. Instead every spawned child is named by a
 // pidfd: PosixSpawner calls Register(pid) right after posix_spawn and before returning the pid, which opens
 // pidfd_open(pid) (the child cannot have been reaped yet, a zombie is fine) and adds it to one epoll set.
-// data.u64 carries (pid << 32 | fd), so the loop needs no table.
+// data.u64 carries (pid << 32 | fd), the fd's top bit marking an adopted orphan, so the loop needs no table.
 //
 // One thread, "taskmaster-reaper", sits in epoll_wait(-1): no timeout, no polling, no waker process. A
 // pidfd becomes readable when its process has exited; the thread then calls waitid(P_PIDFD, fd, WEXITED |

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Taskmaster.Tests.Control;
 
 namespace Taskmaster.Tests.EndToEnd;
 
@@ -11,6 +12,10 @@ namespace Taskmaster.Tests.EndToEnd;
 public sealed class GracefulStopEndToEndTests
 {
     private const string Debug = "loglevel = debug"; // the stop signal's line is a debug one
+
+    /// <summary>For the client's answers and the waits: the two-core machine is shared with other builds, and a load of
+    /// 50 to 100 was seen while these tests ran (a JIT client then takes tens of seconds to start).</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromMinutes(3);
 
     /// <summary>python3 from the system if there is one (not a pyenv shim, which is a bash script), else null.</summary>
     private static readonly string? Python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
@@ -42,7 +47,7 @@ public sealed class GracefulStopEndToEndTests
         await daemon.StartAsync();
         var worker = await ReadyWorker(daemon);
         // Its parent (a subshell) exits at once: as subreaper the daemon adopts it, init does not.
-        await daemon.WaitUntilAsync(() => ProcFs.ParentPid(worker) == daemon.Pid, "the worker to be re-parented to the daemon");
+        await daemon.WaitUntilAsync(() => ProcFs.ParentPid(worker) == daemon.Pid, "the worker to be re-parented to the daemon", Generous);
         await StopAndCheckTheWorkerFinished(daemon, worker);
     }
 
@@ -55,7 +60,7 @@ public sealed class GracefulStopEndToEndTests
         var child = await ReadyWorker(daemon);
         var pgid = ProcFs.ProcessGroup(child)!.Value;
 
-        var stop = await daemon.CtlAsync("stop", "x");
+        var stop = await Ctl(daemon, "stop", "x");
 
         Assert.Equal(0, stop.ExitCode);
         Assert.Equal(["x: stopped"], stop.Lines);
@@ -75,7 +80,7 @@ public sealed class GracefulStopEndToEndTests
         await daemon.StartAsync();
         var worker = await ReadyWorker(daemon);
 
-        var stop = await daemon.CtlAsync("stop", "x");
+        var stop = await Ctl(daemon, "stop", "x");
 
         Assert.Equal(0, stop.ExitCode);
         var lines = WorkerLines(daemon);
@@ -95,9 +100,9 @@ public sealed class GracefulStopEndToEndTests
         await daemon.StartAsync();
         var child = await ReadyWorker(daemon);
 
-        var stopping = daemon.CtlAsync("stop", "x");
-        await daemon.WaitForOutputAsync("waiting for x to stop");
-        var start = await daemon.CtlAsync("start", "x");
+        var stopping = Ctl(daemon, "stop", "x");
+        await daemon.WaitForOutputAsync("waiting for x to stop", Generous);
+        var start = await Ctl(daemon, "start", "x");
 
         Assert.Equal(["x: ERROR (abnormal termination)"], start.Lines);
         Assert.Equal(7, start.ExitCode);
@@ -119,11 +124,11 @@ public sealed class GracefulStopEndToEndTests
         await using var daemon = DaemonUnderTest.Create(Program(
             "sh -c \"{fixtures}/graceful_worker.sh {dir}/w.out 1 & sleep 1.5; exit 3\"", "autorestart = true"));
         await daemon.StartAsync();
-        var first = await ReadyWorker(daemon);
+        var first = await ReadyWorker(daemon, running: false);
 
         // The second run's worker says "ready" only after the first one finished its cleanup.
         await daemon.WaitUntilAsync(() => WorkerLines(daemon).Count(l => l.StartsWith("ready ", StringComparison.Ordinal)) >= 2,
-            "the respawned worker");
+            "the respawned worker", Generous);
         Assert.Equal([$"ready {first}", "got TERM", "cleanup done"], WorkerLines(daemon).Take(3));
         var told = daemon.Output.Split('\n').Where(l => l.Contains("stopping what x left in its process group")).ToList();
         var aboutFirst = Assert.Single(told, l => PidsIn(l).Contains(first)); // said once for that exit, naming it
@@ -139,7 +144,7 @@ public sealed class GracefulStopEndToEndTests
         var worker = await ReadyWorker(daemon);
 
         daemon.Signal(15);
-        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await daemon.WaitForExitAsync(Generous));
 
         Assert.Equal([$"ready {worker}", "got TERM", "cleanup done"], WorkerLines(daemon));
         Assert.True(ProcFs.IsDead(worker));
@@ -152,13 +157,29 @@ public sealed class GracefulStopEndToEndTests
         await daemon.StartAsync();
         var first = await ReadyWorker(daemon);
 
-        var restart = await daemon.CtlAsync("restart", "x");
+        var restart = await Ctl(daemon, "restart", "x");
 
         Assert.Equal(["x: stopped", "x: started"], restart.Lines);
-        await daemon.WaitUntilAsync(() => WorkerLines(daemon).Count >= 4, "the new worker's ready line");
+        await daemon.WaitUntilAsync(() => WorkerLines(daemon).Count >= 4, "the new worker's ready line", Generous);
         var lines = WorkerLines(daemon);
         Assert.Equal([$"ready {first}", "got TERM", "cleanup done"], lines.Take(3));
         Assert.StartsWith("ready ", lines[3]);
+    }
+
+    /// <summary>taskmasterctl against the daemon with a generous deadline; a timeout says what the daemon had done by
+    /// then, so a starved client can be told from a daemon that did not answer.</summary>
+    private static async Task<CtlResult> Ctl(DaemonUnderTest daemon, params string[] args)
+    {
+        var started = DateTime.UtcNow;
+        try
+        {
+            return await ControlHost.RunAsync(["-c", daemon.ConfigPath, .. args], timeout: Generous);
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new TimeoutException($"taskmasterctl {string.Join(' ', args)} gave no answer in {(DateTime.UtcNow - started).TotalSeconds:F0} s " +
+                $"(load {MachineLoad.OneMinute}); daemon log:\n{DaemonUnderTest.ReadOrEmpty(daemon.LogfilePath)}", e);
+        }
     }
 
     private static async Task StopWaitsForTheWorker(string programs)
@@ -173,7 +194,7 @@ public sealed class GracefulStopEndToEndTests
     {
         var pgid = ProcFs.ProcessGroup(worker)!.Value;
 
-        var stop = await daemon.CtlAsync("stop", "x");
+        var stop = await Ctl(daemon, "stop", "x");
 
         // Read at once: a stop that returned before the worker's second of cleanup would show "got TERM" alone.
         Assert.Equal([$"ready {worker}", "got TERM", "cleanup done"], WorkerLines(daemon));
@@ -185,12 +206,15 @@ public sealed class GracefulStopEndToEndTests
         await AssertStatus(daemon, "STOPPED");
     }
 
-    /// <summary>Waits for the program to be RUNNING and its worker to have written "ready PID"; returns that pid.</summary>
-    private static async Task<int> ReadyWorker(DaemonUnderTest daemon)
+    /// <summary>Waits for the program to be RUNNING (unless <paramref name="running"/> is false: a program that restarts
+    /// is RUNNING only briefly) and its worker to have written "ready PID"; returns that pid.</summary>
+    private static async Task<int> ReadyWorker(DaemonUnderTest daemon, bool running = true)
     {
-        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains(" RUNNING ")));
+        if (running)
+            await daemon.WaitUntilAsync(() => Ctl(daemon, "status").Result.Lines.Any(l => l.Contains(" RUNNING ")),
+                "the program to be RUNNING", Generous);
         await daemon.WaitUntilAsync(() => WorkerLines(daemon).FirstOrDefault()?.StartsWith("ready ", StringComparison.Ordinal) == true,
-            "the worker's ready line");
+            "the worker's ready line", Generous);
         return int.Parse(WorkerLines(daemon)[0]["ready ".Length..], CultureInfo.InvariantCulture);
     }
 
@@ -208,7 +232,7 @@ public sealed class GracefulStopEndToEndTests
 
     private static async Task AssertStatus(DaemonUnderTest daemon, string state)
     {
-        var status = await daemon.CtlAsync("status", "x");
+        var status = await Ctl(daemon, "status", "x");
         Assert.Equal(state, Assert.Single(status.Lines).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
     }
 

@@ -14,11 +14,12 @@ internal static class MachineLoad
     public static double OneMinute =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    /// <summary>How late a timed event may be: <paramref name="tight"/> seconds; on an overloaded machine 1.5 s, or
-    /// 50 ms per runnable process per core when that is more (a 1.5 s late wake-up was seen at a load of 98).</summary>
+    /// <summary>How late a timed event may be: <paramref name="tight"/> seconds; on an overloaded machine 100 ms per
+    /// runnable process per core, at least 1.5 s (wake-ups 1.5 s late were seen at a load of 98, 3.3 s at 90 with
+    /// other test classes sharing the test host).</summary>
     public static double LateMargin(double tight = 0.3)
     {
         var perCore = OneMinute / Environment.ProcessorCount;
-        return perCore > 4 ? Math.Max(tight, Math.Max(1.5, 0.05 * perCore)) : tight;
+        return perCore > 4 ? Math.Max(tight, Math.Max(1.5, 0.1 * perCore)) : tight;
     }
 }
