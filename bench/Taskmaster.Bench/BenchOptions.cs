@@ -22,6 +22,9 @@ internal sealed record BenchOptions
 
     public string ChildPath => Path.Combine(TaskmasterDir, "benchchild");
 
+    /// <summary>bench/fixtures/fleetfloor.c, built by bench/run: starts and stops N children with no supervisor.</summary>
+    public string FleetFloorPath => Path.Combine(TaskmasterDir, "fleetfloor");
+
     /// <summary>The size at which the "1000" bars are judged (the largest size a quick run has).</summary>
     public int BarSize => Quick ? 100 : 1000;
 

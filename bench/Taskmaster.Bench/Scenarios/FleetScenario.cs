@@ -33,6 +33,10 @@ internal static class FleetScenario
             {
                 Console.WriteLine($"fleet: N={n} startsecs={startSecs}");
                 var size = n.ToString();
+                // The floor is measured beside the run it divides, so both meet the same machine.
+                var floor = FleetFloor.Measure(ctx, n);
+                if (floor is not null)
+                    Console.WriteLine($"  C floor: spawn {floor.SpawnSeconds:F3} s, stop {floor.StopSeconds:F3} s");
                 var timeout = TimeSpan.FromSeconds(60 + n * 0.5);
                 double ScaleUpOf(DaemonSession s)
                 {
@@ -52,6 +56,9 @@ internal static class FleetScenario
                         launches.Add(ScaleUpOf(s));
                         ctx.Book.Record(sup.Side, ScaleUp, $"launch → all RUNNING, startsecs={startSecs} (median of {ScaleUpLaunches})", size, "s",
                             Stats.Median(launches), 2, n == o.BarSize ? Bar.RatioAtMost(0.1) : null);
+                        if (floor is not null && startSecs == 0)
+                            ctx.Book.Record(sup.Side, ScaleUp, "launch → all RUNNING ÷ C floor (posix_spawn of N until their N lines)", size, "×",
+                                Stats.Median(launches) / floor.SpawnSeconds, 2);
 
                         if (startSecs == 0)
                         {
@@ -68,6 +75,9 @@ internal static class FleetScenario
                             if (stopped != n) throw new InvalidOperationException($"stop all reported {stopped} of {n} stopped: {Head(stop.Output)}");
                             ctx.Book.Record(sup.Side, MassStop, "`stop all`", size, "s", stop.Elapsed.TotalSeconds, 3,
                                 n == o.BarSize ? Bar.RatioAtMost(0.2) : null);
+                            if (floor is not null)
+                                ctx.Book.Record(sup.Side, MassStop, "`stop all` ÷ C floor (kill(-pgid, TERM) + reap of N)", size, "×",
+                                    stop.Elapsed.TotalSeconds / floor.StopSeconds, 2, n == o.BarSize ? Bar.AtMost(1.6, "×") : null);
                         }
                     });
                 });
@@ -130,11 +140,11 @@ internal static class FleetScenario
 
     private static void Describe(ResultBook book, TimeSpan idleWindow, int statusRepeats, int cycleRepeats)
     {
-        book.DescribeSection(ScaleUp, "N programs (`benchchild joined`: appends its pid and start time to one file all of them share, then waits for a signal), autostart. Time from launching `daemon -c FILE -n` until a `status` call returns N RUNNING (the bench first waits for the N lines in that file, then polls `status` back to back; the figure includes one `status` round trip). Median of 3 launches, each a fresh daemon; the last one's daemon then serves the measurements below.");
+        book.DescribeSection(ScaleUp, "N programs (`benchchild joined`: appends its pid and start time to one file all of them share, then waits for a signal), autostart. Time from launching `daemon -c FILE -n` until a `status` call returns N RUNNING (the bench first waits for the N lines in that file, then polls `status` back to back; the figure includes one `status` round trip). Median of 3 launches, each a fresh daemon; the last one's daemon then serves the measurements below. The C floor (bench/fixtures/fleetfloor.c) spawns the same N children in their own sessions until their N lines are in the file, with no supervisor: median of 3.");
         book.DescribeSection(Idle, $"Same daemon, N programs RUNNING (startsecs=0), after a 1 s settle: VmRSS at the end, utime+stime of the daemon over {idleWindow.TotalSeconds:0} s, voluntary context switches summed over its threads (those alive at the end of the window).");
         book.DescribeSection(Control, $"Same daemon: wall time of a one-shot client `status` ({statusRepeats} calls), and of `stop p0000` + `start p0000` ({cycleRepeats} cycles), client start-up included.");
         book.DescribeSection(Sigterm, "Same daemon with N programs RUNNING: SIGTERM to the daemon until it has exited (it stops every program first).");
-        book.DescribeSection(MassStop, "N programs RUNNING (startsecs=1 run): wall time of `ctl stop all` until it returns with all N stopped. The TERM-ignoring row: 100 programs that ignore SIGTERM, stopwaitsecs=2 (ideal ≈ 2 s: all are killed together).");
+        book.DescribeSection(MassStop, "N programs RUNNING (startsecs=1 run): wall time of `ctl stop all` until it returns with all N stopped, client start-up included; divided by the C floor (bench/fixtures/fleetfloor.c: SIGTERM to each of N process groups and reap all, median of 3, measured just before). The TERM-ignoring row: 100 programs that ignore SIGTERM, stopwaitsecs=2 (ideal ≈ 2 s: all are killed together).");
     }
 
     internal static string Head(string text) => text.Length > 200 ? text[..200] + "…" : text.Trim();

@@ -28,7 +28,7 @@ internal static class RestartLatencyScenario
                 var pidFile = Path.Combine(DaemonSession.PidsDir(s.Dir), "t0000");
                 var latencies = new List<double>();
                 for (var i = 0; i < kills; i++) latencies.Add(KillOnce(s, pidFile));
-                ctx.Book.Record(sup.Side, Section, "p50", size, "ms", Stats.Median(latencies), 2);
+                ctx.Book.Record(sup.Side, Section, "p50", size, "ms", Stats.Median(latencies), 2, Bar.AtMost(10, "ms"));
                 ctx.Book.Record(sup.Side, Section, $"p99 ({kills} kills)", size, "ms", Stats.Percentile(latencies, 99), 2, Bar.AtMost(20, "ms"));
             }));
         }
