@@ -1,4 +1,7 @@
-namespace Taskmaster.Spawning;
+using Taskmaster.Posix;
+using Taskmaster.Spawning;
+
+namespace Taskmaster.Reaping;
 
 /// <summary>
 /// Reports the exits of the children <see cref="PosixSpawner"/> started in this process, through a callback, from
@@ -15,7 +18,7 @@ namespace Taskmaster.Spawning;
 /// supervision loop does with its channel. Several watchers may run at once: each gets every exit, including
 /// pids it never registered (another watcher's children); ignore those. Start the watcher BEFORE spawning:
 /// an exit reaped while no watcher runs is told to nobody. After <see cref="Dispose"/> returns the callback
-/// never runs again. Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited
+/// never runs again. Call <see cref="Signals.ResetIfIgnored"/> for SIGCHLD at start-up, or an inherited
 /// SIGCHLD=SIG_IGN lets the kernel discard every status.
 /// </remarks>
 public sealed class ExitWatcher(bool adoptOrphans = false) : IExitWatcher
