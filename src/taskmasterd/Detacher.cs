@@ -73,7 +73,7 @@ internal static class Detacher
             stream.Write(Encoding.UTF8.GetBytes(ReadyMarker + "\n"));
         }
         if (pipe < 0)
-            Descriptors.RedirectToDevNull(2); // no descriptor to spare for the duplicate: the old order, marker first
+            Descriptors.RedirectToDevNull(2); // no descriptor to spare for the duplicate: marker first, then the redirect
     }
 
     /// <summary>How to run this program again: the native binary itself, or `dotnet taskmasterd.dll` under the SDK.</summary>

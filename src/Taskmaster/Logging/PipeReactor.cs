@@ -1,10 +1,10 @@
 // Every calm child pipe of the process is read by ONE thread, "taskmaster-logs", from ONE epoll set.
 //
-// Why not the runtime's pipe streams (what the calm path used before): on Unix each one is a Socket with a
-// SocketAsyncContext registered in the runtime's own epoll engine, plus a buffer and an async state machine
-// per pipe, and every readiness costs a wake-up of the engine thread and a hop to a pool worker. With 1000
-// programs (2000 pipes) that was most of the daemon's memory beyond the runtime, and a mass stop spent its
-// time in pool workers seeing EOFs. Here a pipe costs a CapturedPipe, its Task and one epoll entry; one 64 KB
+// Why not the runtime's pipe streams: on Unix each one is a Socket with a SocketAsyncContext registered in the
+// runtime's own epoll engine, plus a buffer and an async state machine per pipe, and every readiness costs a
+// wake-up of the engine thread and a hop to a pool worker. With many programs that is most of the daemon's
+// memory beyond the runtime, and a mass stop spends its time in pool workers seeing EOFs (docs/BENCHMARKS.md
+// § Design costs). Here a pipe costs a CapturedPipe, its Task and one epoll entry; one 64 KB
 // buffer serves them all, and the file writes happen on this thread (a write is a write(2) into the page
 // cache; a full disk fails at once and is counted as dropped by RotatingLogFile).
 //

@@ -19,7 +19,7 @@ namespace Taskmaster.Posix;
 /// <summary>Writes and reads the daemon's own state files so that no other local user can forge or redirect them.</summary>
 public static unsafe class StateFile
 {
-    /// <summary>The most a state file may hold: a children file of 100 000 programs is ~5 MB.</summary>
+    /// <summary>The most a state file may hold: a children file takes about 50 bytes per program.</summary>
     private const int MaxBytes = 16 << 20;
 
     /// <summary>

@@ -30,8 +30,8 @@
 // reads this process's children lists (/proc/self/task/*/children) and watches, through the same epoll set, every
 // child not watched yet; its exit is then reaped and reported like a spawned child's, with its process group read
 // just before the reap (a zombie keeps its group). Why not waitid(P_ALL) for them: it walks every child of the
-// process on each call, measured 165 us per call with 1000 children on this VM, so it would cost more per exit
-// than the whole stop of a program; a pidfd wait is O(1). A child may end up watched twice (adopted by a sweep
+// process on each call, so with many children it would cost more per exit than the whole stop of a program
+// (docs/BENCHMARKS.md § Design costs); a pidfd wait is O(1). A child may end up watched twice (adopted by a sweep
 // while the spawner registers it): only one waitid succeeds, the other fd reports ECHILD and is dropped.
 using System.Diagnostics;
 using System.Globalization;
@@ -107,7 +107,7 @@ internal static unsafe class ChildReaper
     /// <summary>
     /// Watches every child of this process that is not watched yet: the orphans we adopted as subreaper (alive, or
     /// zombies already). Does nothing unless <see cref="BecomeSubreaper"/> succeeded. Returns how many it adopted.
-    /// Cost: one read of /proc/self/task/TID/children per thread (about 0.35 ms with 1000 children).
+    /// Cost: one read of /proc/self/task/TID/children per thread, O(children) (docs/BENCHMARKS.md § Design costs).
     /// </summary>
     public static int AdoptChildren()
     {

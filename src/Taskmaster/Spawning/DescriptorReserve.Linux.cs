@@ -1,12 +1,12 @@
 // Children cost the daemon descriptors (stdin, stdout and stderr pipes and a pidfd each, plus log files). If spawning were allowed to
 // use the last ones, the daemon itself could no longer accept a control connection, open a log file or even load
 // a runtime assembly, and a type initializer that fails for want of a descriptor fails for good: the control
-// server then stays broken after descriptors are freed (seen with `prlimit --nofile=250` and 60 programs). So a
-// spawn is refused, as a spawn error, while fewer than Reserve descriptors would be left.
+// server then stays broken after descriptors are freed. So a spawn is refused, as a spawn error, while fewer than
+// Reserve descriptors would be left.
 //
-// Counting is O(open descriptors), and with 1000 programs the daemon holds ~3000: counting before every spawn
-// made starting 1000 programs quadratic (perf: half the daemon's CPU in this count, 16 s to start 1000 on a
-// loaded machine). So a count that leaves much headroom is trusted for a number of spawns that cannot use it
+// Counting is O(open descriptors), and the daemon holds about three per program: counting before every spawn
+// would make starting N programs quadratic (docs/BENCHMARKS.md § Design costs).
+// So a count that leaves much headroom is trusted for a number of spawns that cannot use it
 // up (each is charged twice PerSpawn), and entries are counted with readdir alone: .NET's directory
 // enumeration stat()s every /proc/self/fd entry, because they are symlinks that might lead to directories.
 using Taskmaster.Posix;

@@ -10,7 +10,7 @@
 // Spawn is the two back to back. Everything that may load libraries or allocate much — user lookup (NSS),
 // PATH resolution, pipe creation — happens on the caller's thread. A caller with several children to start
 // begins the next one before collecting the previous one, so its own work for one child overlaps the
-// spawner thread's for the next instead of alternating with it (starting 1000 programs: ~15% less wall time).
+// spawner thread's for the next instead of alternating with it (docs/BENCHMARKS.md § Design costs).
 //
 // The same thread also has a descriptor table of its own, nearly empty (SpawnerDescriptorTable): the child's
 // copy of the table and exec's close-on-exec pass then cost the same whatever the daemon holds open. One
@@ -19,7 +19,7 @@
 // Running as another user: util-linux setpriv is used as an exec prefix
 // (setpriv --reuid=U --regid=G --init-groups -- /abs/cmd args). posix_spawn cannot change ids itself, and
 // the alternatives are worse: forking from managed code is unsafe; re-executing taskmasterd in a helper
-// mode costs a NativeAOT start-up (~10-20 ms and a few MB) per spawn instead of ~2 ms, and a separate C
+// mode costs a whole NativeAOT start-up per spawn, several times the spawn itself, and a separate C
 // helper would need its own build and install. setpriv execs in place, so the supervised pid is still the
 // program itself.
 using System.Collections.Immutable;

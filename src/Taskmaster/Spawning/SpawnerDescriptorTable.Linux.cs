@@ -2,7 +2,7 @@
 //
 // posix_spawn's child starts with a copy of the spawning thread's descriptor table (clone without CLONE_FILES),
 // and exec then closes every close-on-exec entry one by one. A daemon supervising N programs holds ~4N
-// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn paid O(N) twice (docs/BENCHMARKS.md,
+// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn would pay O(N) twice (docs/BENCHMARKS.md,
 // "Scale-up of 1000 (third round)", has the profile and the figures).
 //
 // So the spawner thread leaves the process's table: unshare(CLONE_FILES) gives it a private copy, which it
