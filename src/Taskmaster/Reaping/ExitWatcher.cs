@@ -1,10 +1,9 @@
 using Taskmaster.Posix;
-using Taskmaster.Spawning;
 
 namespace Taskmaster.Reaping;
 
 /// <summary>
-/// Reports the exits of the children <see cref="PosixSpawner"/> started in this process, through a callback, from
+/// Reports the exits of the children <see cref="Spawning.PosixSpawner"/> started in this process, through a callback, from
 /// one dedicated thread blocked in epoll_wait on their pidfds (see <see cref="ChildReaper"/>): no polling, no
 /// missed exit, and children started any other way (System.Diagnostics.Process, libraries) are left alone.
 /// Created with <c>adoptOrphans</c>, it also makes this process the child subreaper of its programs and reports
@@ -12,8 +11,8 @@ namespace Taskmaster.Reaping;
 /// other way (the daemon).
 /// </summary>
 /// <remarks>
-/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> (or
-/// <see cref="PendingSpawn.Collect"/>) has returned that pid to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
+/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="Spawning.ISpawner.Spawn"/> (or
+/// <see cref="Spawning.PendingSpawn.Collect"/>) has returned that pid to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
 /// therefore not act on the callback directly; post to a queue that is drained after the Spawn call, as the
 /// supervision loop does with its channel. Several watchers may run at once: each gets every exit, including
 /// pids it never registered (another watcher's children); ignore those. Start the watcher BEFORE spawning:

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Taskmaster.Posix;
-using Taskmaster.Recovery;
 
 namespace Taskmaster.Signalling;
 
