@@ -55,7 +55,7 @@ internal static class Program
         // A person at the shell hears once, before the first command, that the file on disk would not load (typically
         // one being edited while the daemon runs the previous version). One-shot commands leave that to taskmasterd
         // (reread, update, --check), as supervisorctl does: scripts calling `status` in a loop do not pay a whole-file
-        // check each time (~18 ms of a 26 ms call with 1000 programs).
+        // check each time (most of a one-shot call's time with a large file: docs/BENCHMARKS.md § Design costs).
         if (ServerLocator.ProblemsOf(settings.ConfigFile) is { } problems)
             Console.Error.WriteLine(problems);
         using var shell = new InteractiveShell(processor, context);

@@ -10,7 +10,7 @@ internal sealed record ServerSettings(string ServerUrl, string? Username, string
 /// config's <c>[unix_http_server] file</c>, else its <c>[inet_http_server] port</c>, else
 /// <c>unix:///tmp/taskmaster.sock</c>. The config is read by the daemon's own <see cref="ConfigLoader"/>, found in
 /// the order of <see cref="ConfigLocator"/>, so both sides agree on every expansion and default.
-/// Only the control sections are bound (a file of 1000 programs costs ~15 ms to bind in full), so errors elsewhere
+/// Only the control sections are bound (binding a large file in full costs more than the request itself), so errors elsewhere
 /// in the file (typically one being edited while the daemon still runs the previous version) never lock the user out;
 /// <see cref="ProblemsOf"/> finds them when the caller wants to say so.
 /// </summary>

@@ -11,7 +11,10 @@ using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control;
 using Taskmaster.Logging;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 using Taskmaster.Recovery;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Supervision.Reload;
@@ -202,14 +205,14 @@ internal sealed class DaemonHost
         var account = UserAccount.Find(user);
         if (account is null)
             return $"can't find user '{user}'";
-        var euid = LibC.GetEuid();
+        var euid = Identity.GetEuid();
         if (euid == account.Uid)
             return null;
         if (euid != 0)
             return $"can't drop privilege as nonroot user (running as uid {euid}, user={user})";
         // Groups first: once the uid is dropped we could no longer change them.
-        if (DaemonNative.InitGroups(account.Name, account.Gid) != 0 || DaemonNative.SetGid(account.Gid) != 0
-            || DaemonNative.SetUid(account.Uid) != 0)
+        if (Identity.InitGroups(account.Name, account.Gid) != 0 || Identity.SetGid(account.Gid) != 0
+            || Identity.SetUid(account.Uid) != 0)
             return $"could not switch to user '{user}': {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
         return null;
     }
@@ -217,21 +220,21 @@ internal sealed class DaemonHost
     /// <summary>Umask, working directory and descriptor limit, as [taskmasterd] and the flags say.</summary>
     private void ApplyProcessSettings(DaemonSettings daemon)
     {
-        LibC.Umask((uint)daemon.Umask);
+        Processes.Umask((uint)daemon.Umask);
         if (daemon.Directory is { } directory)
             Directory.SetCurrentDirectory(directory);
         // Every child costs up to three descriptors (two pipes and a pidfd): raise the soft limit toward minfds.
-        if (DaemonNative.GetRlimit(DaemonNative.RLIMIT_NOFILE, out var limit) == 0 && limit.Current < (ulong)daemon.MinFds)
+        if (ResourceLimits.GetRlimit(ResourceLimits.RLIMIT_NOFILE, out var limit) == 0 && limit.Current < (ulong)daemon.MinFds)
         {
-            var wanted = new DaemonNative.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
-            DaemonNative.SetRlimit(DaemonNative.RLIMIT_NOFILE, wanted);
+            var wanted = new ResourceLimits.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
+            ResourceLimits.SetRlimit(ResourceLimits.RLIMIT_NOFILE, wanted);
         }
     }
 
     /// <summary>The uids the children of <paramref name="config"/> run as: ours, and each configured <c>user=</c>'s.</summary>
     private static HashSet<uint> ChildUids(SupervisorConfig config)
     {
-        var uids = new HashSet<uint> { LibC.GetEuid() };
+        var uids = new HashSet<uint> { Identity.GetEuid() };
         foreach (var user in config.AllProcesses.Select(p => p.User).OfType<string>().Distinct())
             if (UserAccount.Find(user) is { } account)
                 uids.Add(account.Uid);

@@ -10,6 +10,8 @@
 using System.Collections;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Daemon;
@@ -63,15 +65,15 @@ internal static class Detacher
         // Descriptor 2 leaves the pipe BEFORE the marker is written (through a duplicate that is closed right
         // after): the parent returns as soon as it reads the marker, and whoever looks at us then must already
         // see /dev/null. Not through Console.Error, which would keep a dup of the pipe open.
-        var pipe = DaemonNative.Dup(2);
+        var pipe = Descriptors.Dup(2);
         if (pipe >= 0)
-            DaemonNative.RedirectToDevNull(2);
+            Descriptors.RedirectToDevNull(2);
         using (var stream = new FileStream(new SafeFileHandle(pipe >= 0 ? pipe : 2, ownsHandle: pipe >= 0), FileAccess.Write, 1))
         {
             stream.Write(Encoding.UTF8.GetBytes(ReadyMarker + "\n"));
         }
         if (pipe < 0)
-            DaemonNative.RedirectToDevNull(2); // no descriptor to spare for the duplicate: the old order, marker first
+            Descriptors.RedirectToDevNull(2); // no descriptor to spare for the duplicate: marker first, then the redirect
     }
 
     /// <summary>How to run this program again: the native binary itself, or `dotnet taskmasterd.dll` under the SDK.</summary>

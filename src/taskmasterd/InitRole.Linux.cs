@@ -1,14 +1,13 @@
 // The init role's system calls: one posix_spawn of the daemon, and the waits of a process that reaps everyone.
 using System.Runtime.InteropServices;
 using System.Text;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 
 namespace Taskmaster.Daemon;
 
 internal static unsafe partial class InitRole
 {
-    private const int P_ALL = 0, WNOWAIT = 0x01000000;
-
     /// <summary>
     /// posix_spawn of <paramref name="argv"/> with the standard streams, session and process group of the init
     /// (so `docker run -it` and Ctrl-C behave as for any foreground program), every signal at its default and
@@ -20,33 +19,33 @@ internal static unsafe partial class InitRole
         var strings = new List<nint>();
         var argvBlock = (byte**)NativeMemory.AllocZeroed((nuint)((argv.Length + 1) * sizeof(byte*)));
         var envBlock = (byte**)NativeMemory.AllocZeroed((nuint)((environment.Length + 1) * sizeof(byte*)));
-        var attr = NativeMemory.AllocZeroed(LibC.OpaqueObjectBytes);
+        var attr = NativeMemory.AllocZeroed(ProcessSpawn.OpaqueObjectBytes);
         var attrReady = false;
         try
         {
             for (var i = 0; i < argv.Length; i++) argvBlock[i] = Utf8(argv[i], strings);
             for (var i = 0; i < environment.Length; i++) envBlock[i] = Utf8(environment[i], strings);
 
-            var rc = LibC.PosixSpawnattrInit(attr);
+            var rc = ProcessSpawn.PosixSpawnattrInit(attr);
             attrReady = rc == 0;
             if (rc == 0)
-                rc = LibC.PosixSpawnattrSetflags(attr, LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF);
-            var sigset = stackalloc byte[LibC.SigsetBytes];
-            new Span<byte>(sigset, LibC.SigsetBytes).Clear();
+                rc = ProcessSpawn.PosixSpawnattrSetflags(attr, ProcessSpawn.POSIX_SPAWN_SETSIGMASK | ProcessSpawn.POSIX_SPAWN_SETSIGDEF);
+            var sigset = stackalloc byte[Signals.SigsetBytes];
+            new Span<byte>(sigset, Signals.SigsetBytes).Clear();
             if (rc == 0)
-                rc = LibC.PosixSpawnattrSetsigmask(attr, sigset);
+                rc = ProcessSpawn.PosixSpawnattrSetsigmask(attr, sigset);
             *(ulong*)sigset = ulong.MaxValue; // signals 1..64
             if (rc == 0)
-                rc = LibC.PosixSpawnattrSetsigdefault(attr, sigset);
+                rc = ProcessSpawn.PosixSpawnattrSetsigdefault(attr, sigset);
             var pid = 0;
             if (rc == 0)
-                rc = LibC.PosixSpawn(out pid, argvBlock[0], null, attr, argvBlock, envBlock);
+                rc = ProcessSpawn.PosixSpawn(out pid, argvBlock[0], null, attr, argvBlock, envBlock);
             error = rc == 0 ? "" : $"{argv[0]}: {ErrorText(rc)}";
             return rc == 0 ? pid : -1;
         }
         finally
         {
-            if (attrReady) LibC.PosixSpawnattrDestroy(attr);
+            if (attrReady) ProcessSpawn.PosixSpawnattrDestroy(attr);
             NativeMemory.Free(attr);
             foreach (var s in strings) NativeMemory.Free((void*)s);
             NativeMemory.Free(argvBlock);
@@ -67,13 +66,13 @@ internal static unsafe partial class InitRole
     /// <summary>Blocks until some child has exited and returns its pid WITHOUT reaping it, or -1 when there is no child.</summary>
     private static int WaitForAnyExit()
     {
-        var siginfo = stackalloc byte[LibC.SiginfoBytes];
+        var siginfo = stackalloc byte[Processes.SiginfoBytes];
         while (true)
         {
-            new Span<byte>(siginfo, LibC.SiginfoBytes).Clear();
-            if (LibC.WaitId(P_ALL, 0, siginfo, LibC.WEXITED | WNOWAIT) == 0)
-                return *(int*)(siginfo + LibC.SiPidOffset);
-            if (Marshal.GetLastPInvokeError() != LibC.EINTR)
+            new Span<byte>(siginfo, Processes.SiginfoBytes).Clear();
+            if (Processes.WaitId(Processes.P_ALL, 0, siginfo, Processes.WEXITED | Processes.WNOWAIT) == 0)
+                return *(int*)(siginfo + Processes.SiPidOffset);
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
                 return -1;
         }
     }
@@ -85,6 +84,6 @@ internal static unsafe partial class InitRole
     private static int ReapAnyFinished()
     {
         int status;
-        return LibC.WaitPid(-1, &status, LibC.WNOHANG);
+        return Processes.WaitPid(-1, &status, Processes.WNOHANG);
     }
 }

@@ -15,7 +15,7 @@
 // handler, which as PID 1 would race us for the daemon's status); it starts no web server, no supervisor.
 // Its main thread is the only waiter: it blocks in waitid(P_ALL, WNOWAIT) and reaps what it sees.
 using System.Runtime.InteropServices;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Daemon;
 
@@ -68,7 +68,7 @@ internal static partial class InitRole
             {
                 s_daemonPid = pid;
                 foreach (var signal in Pending)
-                    LibC.Kill(pid, signal);
+                    Signals.Kill(pid, signal);
                 Pending.Clear();
             }
             var status = ReapUntilDaemonExits(pid);
@@ -90,7 +90,7 @@ internal static partial class InitRole
         lock (Gate)
         {
             if (s_daemonPid > 0)
-                LibC.Kill(s_daemonPid, signal);
+                Signals.Kill(s_daemonPid, signal);
             else if (s_daemonPid == 0)
                 Pending.Add(signal);
         }

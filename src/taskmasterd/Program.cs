@@ -1,4 +1,4 @@
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Daemon;
 
@@ -6,11 +6,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        // Before anything can install the runtime's SIGCHLD handler: an inherited SIG_IGN would make the
-        // kernel (or the runtime) discard every child's exit status.
-        ChildSignals.ResetSigchldToDefault();
-        foreach (var signal in (ReadOnlySpan<int>)[Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR2])
-            DaemonNative.UnignoreSignal(signal);
+        // Before anything can install the runtime's handlers: an inherited SIGCHLD=SIG_IGN would make the kernel
+        // (or the runtime) discard every child's exit status, and an ignored TERM, INT, QUIT, HUP or USR2 would
+        // never reach the daemon's handlers.
+        foreach (var signal in (ReadOnlySpan<int>)[Signals.SIGCHLD, Signals.SIGTERM, Signals.SIGINT, Signals.SIGQUIT, Signals.SIGHUP, Signals.SIGUSR2])
+            Signals.ResetIfIgnored(signal);
         // As PID 1 the runtime would reap our children behind the pidfd reaper's back: be a tiny init instead,
         // with the daemon as its child (see InitRole). Decided before parsing: the init touches nothing else.
         if (InitRole.ShouldRun(args))

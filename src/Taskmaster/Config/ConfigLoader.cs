@@ -26,7 +26,7 @@ public static class ConfigLoader
     /// <summary>
     /// Loads <paramref name="path"/> and its includes, but binds only the <see cref="ControlSections"/>: what
     /// taskmasterctl needs before it can send anything. Problems anywhere else are not looked at (<see cref="Load"/>
-    /// reports them); binding 1000 programs is most of what reading such a file costs.
+    /// reports them); binding the programs is most of what reading a large file costs.
     /// </summary>
     public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
         LoadFile(path, environment, hostName, ControlSections);

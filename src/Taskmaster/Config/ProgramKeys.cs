@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Taskmaster.Posix;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Config;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Config;
 

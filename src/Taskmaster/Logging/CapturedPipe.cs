@@ -13,7 +13,7 @@
 // this object and its task, no buffer.
 using System.Buffers;
 using Microsoft.Extensions.Logging;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Logging;
 
@@ -104,7 +104,7 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
     /// <summary>Closes the pipe and completes <see cref="Completion"/>; everything read is already written.</summary>
     public void Finish()
     {
-        LibC.Close(Fd);
+        Descriptors.Close(Fd);
         _done.TrySetResult();
     }
 

@@ -17,7 +17,6 @@ namespace Taskmaster.Logging;
 public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
 {
     private readonly ILogger _logger;
-    private readonly Action<ProcessConfig>? _onDrained;
     private readonly object _gate = new();
     private readonly Dictionary<string, SharedFile> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LogWriteSignal> _signals = new(StringComparer.Ordinal);
@@ -26,13 +25,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     private bool _disposed;
 
     /// <param name="logger">Where write errors are reported (once per episode).</param>
-    /// <param name="onDrained">Called on a pool thread when every stream of an attached process reached
-    /// end of file, e.g. to post a "log EOF" message to the supervision loop.</param>
-    public ChildLogs(ILogger? logger = null, Action<ProcessConfig>? onDrained = null)
-    {
-        _logger = logger ?? NullLogger.Instance;
-        _onDrained = onDrained;
-    }
+    public ChildLogs(ILogger? logger = null) => _logger = logger ?? NullLogger.Instance;
 
     /// <summary>How long a failing file waits before it is tried again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -50,13 +43,10 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe)
     {
         ArgumentNullException.ThrowIfNull(process);
-        var streams = new List<Task>(2);
         if (stdoutPipe is not null)
-            streams.Add(StartPump(process, stdoutPipe, process.Stdout));
+            StartPump(process, stdoutPipe, process.Stdout);
         if (stderrPipe is not null)
-            streams.Add(StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr));
-        if (_onDrained is not null && streams.Count > 0)
-            Task.WhenAll(streams).ContinueWith(_ => _onDrained(process), TaskScheduler.Default);
+            StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr);
     }
 
     public void Clear(ProcessConfig process)
@@ -90,11 +80,11 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         }
     }
 
-    // Creating a file costs an inode and a directory entry (~0.1 ms on ext4 here), opening an existing one a
-    // lookup (~2 us). Starting 1000 programs with a log file each spent more than half of the supervision loop's
-    // time in creation; done ahead on a pool thread, it overlaps the spawns instead. O_EXCL leaves every path
-    // that already exists alone (a FIFO whose reader must not see a writer come and go, /dev/stdout, a log
-    // with content), and any failure is left for the spawn's own open to report.
+    // Creating a file costs an inode and a directory entry, opening an existing one only a lookup: created by the
+    // spawn, on the supervision loop, the log files of a batch start would take most of the loop's time
+    // (docs/BENCHMARKS.md § Design costs); done ahead on a pool thread, their creation overlaps the spawns.
+    // O_EXCL leaves every path that already exists alone (a FIFO whose reader must not see a writer come and go,
+    // /dev/stdout, a log with content), and any failure is left for the spawn's own open to report.
     public Task Prepare(IEnumerable<ProcessConfig> processes)
     {
         ArgumentNullException.ThrowIfNull(processes);
@@ -146,13 +136,13 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         }
     }
 
-    private Task StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target)
+    /// <summary>Drains <paramref name="pipe"/> into <paramref name="target"/>; the pump is tracked until it ends.</summary>
+    private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target)
     {
         var file = target.Path is null ? null : Acquire(target);
         var pump = Pump();
         _pumps.TryAdd(pump, true);
         pump.ContinueWith(t => _pumps.TryRemove(t, out _), TaskScheduler.Default);
-        return pump;
 
         // RunAsync only registers the pipe and returns, so the caller is never held up.
         async Task Pump()

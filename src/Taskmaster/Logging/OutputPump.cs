@@ -9,6 +9,7 @@
 //   for its whole life, so that a slow reader of that target slows only this pipe, never the reactor.
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Logging;
 

@@ -1,10 +1,10 @@
 // Every calm child pipe of the process is read by ONE thread, "taskmaster-logs", from ONE epoll set.
 //
-// Why not the runtime's pipe streams (what the calm path used before): on Unix each one is a Socket with a
-// SocketAsyncContext registered in the runtime's own epoll engine, plus a buffer and an async state machine
-// per pipe, and every readiness costs a wake-up of the engine thread and a hop to a pool worker. With 1000
-// programs (2000 pipes) that was most of the daemon's memory beyond the runtime, and a mass stop spent its
-// time in pool workers seeing EOFs. Here a pipe costs a CapturedPipe, its Task and one epoll entry; one 64 KB
+// Why not the runtime's pipe streams: on Unix each one is a Socket with a SocketAsyncContext registered in the
+// runtime's own epoll engine, plus a buffer and an async state machine per pipe, and every readiness costs a
+// wake-up of the engine thread and a hop to a pool worker. With many programs that is most of the daemon's
+// memory beyond the runtime, and a mass stop spends its time in pool workers seeing EOFs (docs/BENCHMARKS.md
+// § Design costs). Here a pipe costs a CapturedPipe, its Task and one epoll entry; one 64 KB
 // buffer serves them all, and the file writes happen on this thread (a write is a write(2) into the page
 // cache; a full disk fails at once and is counted as dropped by RotatingLogFile).
 //
@@ -22,7 +22,7 @@
 // Lifetime: started on first use and then runs for the life of the process, like the child reaper (a
 // background thread blocked in epoll_wait, an epoll fd and an eventfd).
 using System.Collections.Concurrent;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Logging;
 
@@ -66,15 +66,15 @@ internal sealed unsafe class PipeReactor
         {
             if (s_shared is not null)
                 return s_shared;
-            int epollFd = LibC.EpollCreate1(LibC.EPOLL_CLOEXEC);
+            int epollFd = Epoll.Create1(Epoll.EPOLL_CLOEXEC);
             if (epollFd < 0)
                 return null;
-            int wakeFd = LibC.EventFd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-            if (wakeFd < 0 || LibC.EpollAddReadable(epollFd, wakeFd, WakeToken) != 0)
+            int wakeFd = Descriptors.EventFd(0, Descriptors.EFD_CLOEXEC | Descriptors.EFD_NONBLOCK);
+            if (wakeFd < 0 || Epoll.AddReadable(epollFd, wakeFd, WakeToken) != 0)
             {
                 if (wakeFd >= 0)
-                    LibC.Close(wakeFd);
-                LibC.Close(epollFd);
+                    Descriptors.Close(wakeFd);
+                Descriptors.Close(epollFd);
                 return null;
             }
             var reactor = new PipeReactor(epollFd, wakeFd);
@@ -92,7 +92,7 @@ internal sealed unsafe class PipeReactor
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
             ulong one = 1;
-            LibC.Write(_wakeFd, &one, sizeof(ulong)); // cannot fail short of a bug: the counter never nears overflow
+            Descriptors.Write(_wakeFd, &one, sizeof(ulong)); // cannot fail short of a bug: the counter never nears overflow
         }
     }
 
@@ -102,11 +102,11 @@ internal sealed unsafe class PipeReactor
         while (true)
         {
             // A capture that quietly stopped would leave every child blocked on a full pipe: it fails loudly instead.
-            int ready = LibC.EpollWaitForever(_epollFd, events, MaxEventsPerWait, "taskmaster-logs");
+            int ready = Epoll.WaitForever(_epollFd, events, MaxEventsPerWait, "taskmaster-logs");
             bool woken = false;
             for (int i = 0; i < ready; i++)
             {
-                ulong data = LibC.EpollDataAt(events, i);
+                ulong data = Epoll.DataAt(events, i);
                 if (data == WakeToken)
                 {
                     woken = true;
@@ -144,7 +144,7 @@ internal sealed unsafe class PipeReactor
         // poke written in between would be consumed here while the flag stayed set, and the next arrival,
         // seeing the flag, would not poke: it would wait in the queue for whoever comes after it.
         ulong count;
-        LibC.Read(_wakeFd, &count, sizeof(ulong)); // resets the counter; EAGAIN (nothing to read) is fine
+        Descriptors.Read(_wakeFd, &count, sizeof(ulong)); // resets the counter; EAGAIN (nothing to read) is fine
         Interlocked.Exchange(ref _wakePending, 0);
         while (_arrivals.TryDequeue(out var pipe))
             Watch(pipe);
@@ -153,7 +153,7 @@ internal sealed unsafe class PipeReactor
     private void Watch(CapturedPipe pipe)
     {
         int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : AddSlot();
-        if (LibC.EpollAddReadable(_epollFd, pipe.Fd, (ulong)slot) != 0)
+        if (Epoll.AddReadable(_epollFd, pipe.Fd, (ulong)slot) != 0)
         {
             // ENOMEM or the user's epoll watch limit: the pipe must still be drained, or its child blocks.
             _freeSlots.Push(slot);
@@ -169,7 +169,7 @@ internal sealed unsafe class PipeReactor
     {
         // Removed before the fd is closed or handed over: a copy of the fd held by a concurrent fork would
         // otherwise keep the registration alive and report a closed or reused fd number.
-        LibC.EpollCtl(_epollFd, LibC.EPOLL_CTL_DEL, pipe.Fd, null);
+        Epoll.Ctl(_epollFd, Epoll.EPOLL_CTL_DEL, pipe.Fd, null);
         _slots[pipe.Slot] = null;
         _freeSlots.Push(pipe.Slot);
         pipe.Slot = -1;

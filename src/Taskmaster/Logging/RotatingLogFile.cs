@@ -218,10 +218,10 @@ internal sealed class RotatingLogFile : IDisposable
 
     /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>, retiring what <paramref name="to"/> held.</summary>
     /// <remarks>
-    /// Freeing the oldest generation (tens of MB, much of it still dirty in the page cache) costs 30–80 ms
-    /// on ext4, and renaming over an existing file costs as much again (ext4 flushes a file that replaces
-    /// another on rename). Paid here, under the lock, it stalled the pump once per rotation while the child
-    /// blocked on a full pipe. So the old file is kept open (O_PATH), unlinked, and closed on a pool thread,
+    /// Freeing the oldest generation (tens of MB, much of it still dirty in the page cache) is slow on ext4, and
+    /// renaming over an existing file costs as much again (ext4 flushes a file that replaces another on rename;
+    /// docs/BENCHMARKS.md § Design costs). Paid here, under the lock, it would stall the pump once per rotation
+    /// while the child blocks on a full pipe. So the old file is kept open (O_PATH), unlinked, and closed on a pool thread,
     /// where its last reference, and with it the freeing, goes; the rename then replaces nothing.
     /// </remarks>
     private static void ShiftLocked(string from, string to)

@@ -13,14 +13,13 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Taskmaster.Spawning;
 
 namespace Taskmaster.Posix;
 
 /// <summary>Writes and reads the daemon's own state files so that no other local user can forge or redirect them.</summary>
 public static unsafe class StateFile
 {
-    /// <summary>The most a state file may hold: a children file of 100 000 programs is ~5 MB.</summary>
+    /// <summary>The most a state file may hold: a children file takes about 50 bytes per program.</summary>
     private const int MaxBytes = 16 << 20;
 
     /// <summary>
@@ -29,13 +28,13 @@ public static unsafe class StateFile
     /// </summary>
     public static string? UnsafeDirectoryReason(string directory)
     {
-        LibC.StatxBuffer st;
-        if (LibC.Statx(LibC.AT_FDCWD, directory, 0, LibC.STATX_TYPE | LibC.STATX_MODE | LibC.STATX_UID, &st) != 0)
+        Files.StatxBuffer st;
+        if (Files.Statx(Files.AT_FDCWD, directory, 0, Files.STATX_TYPE | Files.STATX_MODE | Files.STATX_UID, &st) != 0)
             return null;
-        var euid = LibC.GetEuid();
+        var euid = Identity.GetEuid();
         if (st.Uid != euid && st.Uid != 0)
             return $"directory {directory} is owned by uid {st.Uid}, not by this daemon's user (uid {euid}) or root";
-        if ((st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0 && (st.Mode & LibC.S_ISVTX) == 0)
+        if ((st.Mode & (Files.S_IWGRP | Files.S_IWOTH)) != 0 && (st.Mode & Files.S_ISVTX) == 0)
             return $"directory {directory} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)}) and not sticky";
         return null;
     }
@@ -48,14 +47,14 @@ public static unsafe class StateFile
         if (UnsafeDirectoryReason(directory) is { } reason)
             throw new IOException($"refusing to write {path}: {reason}");
         var temp = $"{path}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp";
-        var fd = LibC.OpenCreating(temp, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOFOLLOW | LibC.O_CLOEXEC, (uint)mode);
+        var fd = Descriptors.Open(temp, Descriptors.O_WRONLY | Descriptors.O_CREAT | Descriptors.O_EXCL | Descriptors.O_NOFOLLOW | Descriptors.O_CLOEXEC, (uint)mode);
         if (fd < 0)
             throw LastError("create", temp);
         using (var handle = new SafeFileHandle(fd, ownsHandle: true))
         {
             try
             {
-                if (LibC.Fchmod(fd, (uint)mode) != 0)
+                if (Files.Fchmod(fd, (uint)mode) != 0)
                     throw LastError("chmod", temp);
                 RandomAccess.Write(handle, Encoding.UTF8.GetBytes(content), 0);
             }
@@ -81,28 +80,28 @@ public static unsafe class StateFile
     public static string? Read(string path, out string? refusal)
     {
         refusal = null;
-        var fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_NOFOLLOW | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+        var fd = Descriptors.Open(path, Descriptors.O_RDONLY | Descriptors.O_NOFOLLOW | Descriptors.O_NONBLOCK | Descriptors.O_CLOEXEC);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno is LibC.ENOENT or LibC.ENOTDIR)
+            if (errno is Errno.ENOENT or Errno.ENOTDIR)
                 return null;
-            refusal = errno == LibC.ELOOP ? $"{path} is a symbolic link" : $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
+            refusal = errno == Errno.ELOOP ? $"{path} is a symbolic link" : $"cannot open {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
             return null;
         }
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        LibC.StatxBuffer st;
-        if (LibC.Statx(fd, "", LibC.AT_EMPTY_PATH, LibC.STATX_TYPE | LibC.STATX_MODE | LibC.STATX_UID | LibC.STATX_SIZE, &st) != 0)
+        Files.StatxBuffer st;
+        if (Files.Statx(fd, "", Files.AT_EMPTY_PATH, Files.STATX_TYPE | Files.STATX_MODE | Files.STATX_UID | Files.STATX_SIZE, &st) != 0)
         {
             refusal = $"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
             return null;
         }
-        var euid = LibC.GetEuid();
-        if ((st.Mode & LibC.S_IFMT) != LibC.S_IFREG)
+        var euid = Identity.GetEuid();
+        if ((st.Mode & Files.S_IFMT) != Files.S_IFREG)
             refusal = $"{path} is not a regular file";
         else if (st.Uid != euid)
             refusal = $"{path} is owned by uid {st.Uid}, not by this daemon's user (uid {euid})";
-        else if ((st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0)
+        else if ((st.Mode & (Files.S_IWGRP | Files.S_IWOTH)) != 0)
             refusal = $"{path} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)})";
         else if (st.Size > MaxBytes)
             refusal = $"{path} is larger than {MaxBytes} bytes";

@@ -8,6 +8,7 @@
 // window after a spawn may leave that one child unrecorded; every other child is always in the file.
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Recovery;

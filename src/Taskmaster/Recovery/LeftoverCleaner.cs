@@ -14,7 +14,8 @@
 // name of the recorded program in its environment (SUPERVISOR_PROCESS_NAME, which every child gets): a
 // forged or stale line can never point a root daemon at somebody else's processes.
 using Microsoft.Extensions.Logging;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
+using Taskmaster.Signalling;
 
 namespace Taskmaster.Recovery;
 
@@ -22,7 +23,7 @@ namespace Taskmaster.Recovery;
 public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger, TimeProvider time)
 {
     /// <summary>The uids our children may run as: the daemon's own, and those of the configured <c>user=</c>s.</summary>
-    public IReadOnlySet<uint> ChildUids { get; init; } = new HashSet<uint> { Spawning.LibC.GetEuid() };
+    public IReadOnlySet<uint> ChildUids { get; init; } = new HashSet<uint> { Identity.GetEuid() };
 
     /// <summary>How long leftovers get to exit after SIGTERM before SIGKILL.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(3);

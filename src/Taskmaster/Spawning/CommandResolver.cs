@@ -5,6 +5,8 @@
 // the same binary whether taskmasterd was started from a login shell or from init. Like supervisord,
 // the first PATH entry where the name exists wins, even when that entry turns out to be a directory or
 // not executable: the error then names it, which is more useful than silently running another binary.
+using Taskmaster.Posix;
+
 namespace Taskmaster.Spawning;
 
 /// <summary>Resolves a command name against a PATH and checks that it can be executed.</summary>
@@ -70,22 +72,22 @@ public static class CommandResolver
     /// <summary>supervisord's checks on an existing file: not a directory, some execute bit, and executable by us.</summary>
     private static unsafe string? CheckExecutable(string file, string shownAs)
     {
-        LibC.StatxBuffer st;
-        if (LibC.Statx(LibC.AT_FDCWD, file, 0, LibC.STATX_MODE, &st) != 0)
+        Files.StatxBuffer st;
+        if (Files.Statx(Files.AT_FDCWD, file, 0, Files.STATX_MODE, &st) != 0)
             return $"can't find command {PythonRepr(shownAs)}";
-        if ((st.Mode & LibC.S_IFMT) == LibC.S_IFDIR)
+        if ((st.Mode & Files.S_IFMT) == Files.S_IFDIR)
             return $"command at {PythonRepr(shownAs)} is a directory";
         if ((st.Mode & 0b001_001_001) == 0)
             return $"command at {PythonRepr(shownAs)} is not executable";
-        if (LibC.Access(file, LibC.X_OK) != 0)
+        if (Files.Access(file, Files.X_OK) != 0)
             return $"no permission to run command {PythonRepr(shownAs)}";
         return null;
     }
 
     private static unsafe bool Exists(string file)
     {
-        LibC.StatxBuffer st;
-        return LibC.Statx(LibC.AT_FDCWD, file, 0, LibC.STATX_MODE, &st) == 0;
+        Files.StatxBuffer st;
+        return Files.Statx(Files.AT_FDCWD, file, 0, Files.STATX_MODE, &st) == 0;
     }
 
     /// <summary>Quotes like Python's <c>repr</c> of a str, because supervisord's messages use <c>%r</c>

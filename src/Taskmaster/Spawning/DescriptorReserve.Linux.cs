@@ -1,20 +1,20 @@
 // Children cost the daemon descriptors (stdin, stdout and stderr pipes and a pidfd each, plus log files). If spawning were allowed to
 // use the last ones, the daemon itself could no longer accept a control connection, open a log file or even load
 // a runtime assembly, and a type initializer that fails for want of a descriptor fails for good: the control
-// server then stays broken after descriptors are freed (seen with `prlimit --nofile=250` and 60 programs). So a
-// spawn is refused, as a spawn error, while fewer than Reserve descriptors would be left.
+// server then stays broken after descriptors are freed. So a spawn is refused, as a spawn error, while fewer than
+// Reserve descriptors would be left.
 //
-// Counting is O(open descriptors), and with 1000 programs the daemon holds ~3000: counting before every spawn
-// made starting 1000 programs quadratic (perf: half the daemon's CPU in this count, 16 s to start 1000 on a
-// loaded machine). So a count that leaves much headroom is trusted for a number of spawns that cannot use it
+// Counting is O(open descriptors), and the daemon holds about three per program: counting before every spawn
+// would make starting N programs quadratic (docs/BENCHMARKS.md § Design costs).
+// So a count that leaves much headroom is trusted for a number of spawns that cannot use it
 // up (each is charged twice PerSpawn), and entries are counted with readdir alone: .NET's directory
 // enumeration stat()s every /proc/self/fd entry, because they are symlinks that might lead to directories.
-using System.Runtime.InteropServices;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Spawning;
 
 /// <summary>Keeps a reserve of file descriptors for the daemon's own work, refusing spawns that would eat into it.</summary>
-internal static partial class DescriptorReserve
+internal static class DescriptorReserve
 {
     /// <summary>Descriptors kept free for the daemon (control connections, log files, the runtime).</summary>
     public const int Reserve = 64;
@@ -22,29 +22,8 @@ internal static partial class DescriptorReserve
     /// <summary>What one spawn may open before the child owns them: stdin, stdout and stderr pipes (6), a pidfd, slack.</summary>
     private const int PerSpawn = 10;
 
-    private const int RLIMIT_NOFILE = 7;
-
     /// <summary>Spawns left before the next count; at or below zero, count.</summary>
     private static int s_spawnsBeforeRecount;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct RLimit
-    {
-        public ulong Current;
-        public ulong Max;
-    }
-
-    [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
-    private static partial int GetRlimit(int resource, out RLimit limit);
-
-    [LibraryImport("libc", EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial nint OpenDir(string path);
-
-    [LibraryImport("libc", EntryPoint = "readdir64")]
-    private static partial nint ReadDir(nint dir);
-
-    [LibraryImport("libc", EntryPoint = "closedir")]
-    private static partial int CloseDir(nint dir);
 
     /// <summary>Null when a spawn may go ahead, else the reason it may not (for the process's spawnerr).</summary>
     public static string? Refusal()
@@ -52,7 +31,7 @@ internal static partial class DescriptorReserve
         // Spawns may be prepared on several threads at once: each takes one spawn of the budget.
         if (Interlocked.Decrement(ref s_spawnsBeforeRecount) >= 0)
             return null;
-        if (GetRlimit(RLIMIT_NOFILE, out var limit) != 0 || limit.Current > int.MaxValue)
+        if (ResourceLimits.GetRlimit(ResourceLimits.RLIMIT_NOFILE, out var limit) != 0 || limit.Current > int.MaxValue)
             return null;
         if (CountOpenDescriptors() is not { } used)
             return null; // cannot tell: let the spawn itself find out
@@ -66,19 +45,19 @@ internal static partial class DescriptorReserve
     /// <summary>The entries of /proc/self/fd (the directory's own descriptor included: one too many is safe).</summary>
     private static int? CountOpenDescriptors()
     {
-        var dir = OpenDir("/proc/self/fd");
+        var dir = Files.OpenDir("/proc/self/fd");
         if (dir == 0)
             return null;
         try
         {
             var entries = 0;
-            while (ReadDir(dir) != 0)
+            while (Files.ReadDir(dir) != 0)
                 entries++;
             return entries - 2; // "." and ".."
         }
         finally
         {
-            CloseDir(dir);
+            Files.CloseDir(dir);
         }
     }
 }

@@ -10,7 +10,7 @@
 // Spawn is the two back to back. Everything that may load libraries or allocate much — user lookup (NSS),
 // PATH resolution, pipe creation — happens on the caller's thread. A caller with several children to start
 // begins the next one before collecting the previous one, so its own work for one child overlaps the
-// spawner thread's for the next instead of alternating with it (starting 1000 programs: ~15% less wall time).
+// spawner thread's for the next instead of alternating with it (docs/BENCHMARKS.md § Design costs).
 //
 // The same thread also has a descriptor table of its own, nearly empty (SpawnerDescriptorTable): the child's
 // copy of the table and exec's close-on-exec pass then cost the same whatever the daemon holds open. One
@@ -19,12 +19,14 @@
 // Running as another user: util-linux setpriv is used as an exec prefix
 // (setpriv --reuid=U --regid=G --init-groups -- /abs/cmd args). posix_spawn cannot change ids itself, and
 // the alternatives are worse: forking from managed code is unsafe; re-executing taskmasterd in a helper
-// mode costs a NativeAOT start-up (~10-20 ms and a few MB) per spawn instead of ~2 ms, and a separate C
+// mode costs a whole NativeAOT start-up per spawn, several times the spawn itself, and a separate C
 // helper would need its own build and install. setpriv execs in place, so the supervised pid is still the
 // program itself.
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 
 namespace Taskmaster.Spawning;
 
@@ -54,7 +56,7 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         _thread.Start();
         _threadReady.Wait();
         if (_sharedPidfdToClose >= 0)
-            LibC.Close(_sharedPidfdToClose); // the spawner thread's probe, left in the table we are still on
+            Descriptors.Close(_sharedPidfdToClose); // the spawner thread's probe, left in the table we are still on
     }
 
     /// <summary>False when unshare(CLONE_FS) was refused (e.g. by a seccomp filter): spawns then set the
@@ -91,14 +93,14 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             var account = UserAccount.Find(user);
             if (account is null)
                 return Refused($"unknown user {CommandResolver.PythonRepr(user)}");
-            var euid = _options.EffectiveUidOverride ?? LibC.GetEuid();
+            var euid = _options.EffectiveUidOverride ?? Identity.GetEuid();
             // Like supervisord: asking for the user we already are is not an error and needs no switch.
             if (account.Uid != euid)
             {
                 if (euid != 0)
                     return Refused(
                         $"cannot switch to user {CommandResolver.PythonRepr(user)}: taskmasterd is not running as root");
-                if (LibC.Access(_options.SetprivPath, LibC.X_OK) != 0)
+                if (Files.Access(_options.SetprivPath, Files.X_OK) != 0)
                     return Refused(
                         $"cannot switch to user {CommandResolver.PythonRepr(user)}: {_options.SetprivPath} (util-linux) is missing");
                 switchTo = account;
@@ -180,13 +182,13 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private unsafe (int Read, int Write) CreatePipe(bool resize = true)
     {
         var fds = stackalloc int[2];
-        if (LibC.Pipe2(fds, LibC.O_CLOEXEC) != 0)
+        if (Descriptors.Pipe2(fds, Descriptors.O_CLOEXEC) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"pipe2: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
         if (resize && _options.PipeSize > 0)
-            _ = LibC.Fcntl(fds[0], LibC.F_SETPIPE_SZ, _options.PipeSize); // best effort: may exceed the user's quota
+            _ = Descriptors.Fcntl(fds[0], Descriptors.F_SETPIPE_SZ, _options.PipeSize); // best effort: may exceed the user's quota
         return (fds[0], fds[1]);
     }
 
@@ -195,11 +197,11 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     private (int Read, int Write) CreateStdinPipe()
     {
         var (read, write) = CreatePipe(resize: false);
-        var errno = LibC.SetNonBlocking(write);
+        var errno = Descriptors.SetNonBlocking(write);
         if (errno != 0)
         {
-            LibC.Close(read);
-            LibC.Close(write);
+            Descriptors.Close(read);
+            Descriptors.Close(write);
             throw new IOException($"fcntl(O_NONBLOCK): {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
         return (read, write);
@@ -213,9 +215,9 @@ public sealed class PosixSpawner : ISpawner, IDisposable
         var shown = CommandResolver.PythonRepr(executable);
         return errno switch
         {
-            LibC.ENOENT => new($"can't find command {shown}"),
-            LibC.EACCES or LibC.EPERM => new($"no permission to run command {shown}"),
-            LibC.EAGAIN => new($"Too many processes in process table to spawn {CommandResolver.PythonRepr(request.Argv[0])}"),
+            Errno.ENOENT => new($"can't find command {shown}"),
+            Errno.EACCES or Errno.EPERM => new($"no permission to run command {shown}"),
+            Errno.EAGAIN => new($"Too many processes in process table to spawn {CommandResolver.PythonRepr(request.Argv[0])}"),
             _ => new($"spawn error: {Marshal.GetPInvokeErrorMessage(errno)}"),
         };
     }
@@ -224,11 +226,11 @@ public sealed class PosixSpawner : ISpawner, IDisposable
     /// failed, typically EMFILE): kills it and reaps it here, since no one else will.</summary>
     internal static SpawnResult.Failed KillUnwatched(int pid, int errno, SpawnRequest request)
     {
-        LibC.Kill(-pid, Signals.SIGKILL); // its group, in case it already started a helper
-        LibC.Kill(pid, Signals.SIGKILL);
+        Signals.Kill(-pid, Signals.SIGKILL); // its group, in case it already started a helper
+        Signals.Kill(pid, Signals.SIGKILL);
         BlockingWait.For(pid);
         var name = CommandResolver.PythonRepr(request.Argv[0]);
-        return errno is LibC.EMFILE or LibC.ENFILE
+        return errno is Errno.EMFILE or Errno.ENFILE
             ? new($"too many open files to spawn {name}")
             : new($"unknown error watching {name}: {Marshal.GetPInvokeErrorMessage(errno)}");
     }
@@ -238,11 +240,11 @@ public sealed class PosixSpawner : ISpawner, IDisposable
 
     private void SpawnerLoop()
     {
-        _privateFs = LibC.Unshare(LibC.CLONE_FS) == 0;
+        _privateFs = Processes.Unshare(Processes.CLONE_FS) == 0;
         if (_options.PrivateDescriptorTable)
             _privateTable = SpawnerDescriptorTable.TryLeaveSharedTable(out _sharedPidfdToClose);
-        _inheritedUmask = LibC.Umask(0b000_010_010 /* 022 */);
-        LibC.Umask(_inheritedUmask);
+        _inheritedUmask = Processes.Umask(0b000_010_010 /* 022 */);
+        Processes.Umask(_inheritedUmask);
         _inheritedCwd = Directory.GetCurrentDirectory();
         _threadReady.Set();
 
@@ -261,13 +263,13 @@ public sealed class PosixSpawner : ISpawner, IDisposable
                 }
                 job = _queue.Dequeue();
             }
-            var previous = LibC.Umask(job.Invocation.Umask);
+            var previous = Processes.Umask(job.Invocation.Umask);
             int pid;
             var rc = _privateTable is { } table
                 ? RunFromPrivateTable(table, job.Invocation, job.Fds.ChildEnds, out pid)
                 : job.Invocation.Run(out pid);
             if (!_privateFs)
-                LibC.Umask(previous);
+                Processes.Umask(previous);
             job.Complete(rc, pid);
         }
     }

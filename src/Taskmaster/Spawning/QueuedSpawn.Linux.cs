@@ -1,6 +1,8 @@
 // One spawn of PosixSpawner between Begin and Collect: its prepared invocation waits in the spawner's queue, runs on
 // the spawner thread, and is collected on the caller's thread, which then watches the child and takes its pipes.
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 
 namespace Taskmaster.Spawning;
 
@@ -36,7 +38,7 @@ internal sealed class QueuedSpawn(SpawnRequest request, string executable, strin
         private static void CloseIfOpen(int fd)
         {
             if (fd >= 0)
-                LibC.Close(fd);
+                Posix.Descriptors.Close(fd);
         }
     }
 

@@ -12,6 +12,7 @@
 //     daemon descriptor (sockets, log files, other children's pipes) leaks into the child.
 using System.Runtime.InteropServices;
 using System.Text;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Spawning;
 
@@ -54,37 +55,37 @@ internal sealed unsafe class SpawnInvocation : IDisposable
         for (var i = 0; i < environment.Count; i++) _envp[i] = Put(ref cursor, environment[i]);
         _envp[environment.Count] = null;
 
-        _attr = NativeMemory.AllocZeroed(LibC.OpaqueObjectBytes);
-        _fileActions = NativeMemory.AllocZeroed(LibC.OpaqueObjectBytes);
+        _attr = NativeMemory.AllocZeroed(ProcessSpawn.OpaqueObjectBytes);
+        _fileActions = NativeMemory.AllocZeroed(ProcessSpawn.OpaqueObjectBytes);
         try
         {
-            Check(LibC.PosixSpawnattrInit(_attr), "posix_spawnattr_init");
+            Check(ProcessSpawn.PosixSpawnattrInit(_attr), "posix_spawnattr_init");
             _attrReady = true;
-            Check(LibC.PosixSpawnattrSetflags(_attr,
-                LibC.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF), "setflags");
-            var sigset = stackalloc byte[LibC.SigsetBytes];
-            new Span<byte>(sigset, LibC.SigsetBytes).Clear();
-            Check(LibC.PosixSpawnattrSetsigmask(_attr, sigset), "setsigmask");
+            Check(ProcessSpawn.PosixSpawnattrSetflags(_attr,
+                ProcessSpawn.POSIX_SPAWN_SETSID | ProcessSpawn.POSIX_SPAWN_SETSIGMASK | ProcessSpawn.POSIX_SPAWN_SETSIGDEF), "setflags");
+            var sigset = stackalloc byte[Signals.SigsetBytes];
+            new Span<byte>(sigset, Signals.SigsetBytes).Clear();
+            Check(ProcessSpawn.PosixSpawnattrSetsigmask(_attr, sigset), "setsigmask");
             *(ulong*)sigset = ulong.MaxValue; // signals 1..64, including glibc's internal 32 and 33
-            Check(LibC.PosixSpawnattrSetsigdefault(_attr, sigset), "setsigdefault");
+            Check(ProcessSpawn.PosixSpawnattrSetsigdefault(_attr, sigset), "setsigdefault");
 
-            Check(LibC.FileActionsInit(_fileActions), "posix_spawn_file_actions_init");
+            Check(ProcessSpawn.FileActionsInit(_fileActions), "posix_spawn_file_actions_init");
             _fileActionsReady = true;
             Check(stdinFd >= 0
-                ? LibC.FileActionsAddDup2(_fileActions, stdinFd, 0)
-                : LibC.FileActionsAddOpen(_fileActions, 0, devNullPtr, LibC.O_RDONLY, 0), "stdin");
+                ? ProcessSpawn.FileActionsAddDup2(_fileActions, stdinFd, 0)
+                : ProcessSpawn.FileActionsAddOpen(_fileActions, 0, devNullPtr, Descriptors.O_RDONLY, 0), "stdin");
             Check(stdoutFd >= 0
-                ? LibC.FileActionsAddDup2(_fileActions, stdoutFd, 1)
-                : LibC.FileActionsAddOpen(_fileActions, 1, devNullPtr, LibC.O_WRONLY, 0), "stdout");
+                ? ProcessSpawn.FileActionsAddDup2(_fileActions, stdoutFd, 1)
+                : ProcessSpawn.FileActionsAddOpen(_fileActions, 1, devNullPtr, Descriptors.O_WRONLY, 0), "stdout");
             Check(stderrFd switch
             {
-                >= 0 => LibC.FileActionsAddDup2(_fileActions, stderrFd, 2),
-                -2 => LibC.FileActionsAddDup2(_fileActions, 1, 2),
-                _ => LibC.FileActionsAddOpen(_fileActions, 2, devNullPtr, LibC.O_WRONLY, 0),
+                >= 0 => ProcessSpawn.FileActionsAddDup2(_fileActions, stderrFd, 2),
+                -2 => ProcessSpawn.FileActionsAddDup2(_fileActions, 1, 2),
+                _ => ProcessSpawn.FileActionsAddOpen(_fileActions, 2, devNullPtr, Descriptors.O_WRONLY, 0),
             }, "stderr");
             if (cwdPtr != null)
-                Check(LibC.FileActionsAddChdir(_fileActions, cwdPtr), "addchdir");
-            Check(LibC.FileActionsAddClosefrom(_fileActions, 3), "addclosefrom");
+                Check(ProcessSpawn.FileActionsAddChdir(_fileActions, cwdPtr), "addchdir");
+            Check(ProcessSpawn.FileActionsAddClosefrom(_fileActions, 3), "addclosefrom");
         }
         catch
         {
@@ -94,14 +95,14 @@ internal sealed unsafe class SpawnInvocation : IDisposable
     }
 
     /// <summary>Calls posix_spawn. Returns 0 or the errno (exec and file-action failures included).</summary>
-    public int Run(out int pid) => LibC.PosixSpawn(out pid, _path, _fileActions, _attr, _argv, _envp);
+    public int Run(out int pid) => ProcessSpawn.PosixSpawn(out pid, _path, _fileActions, _attr, _argv, _envp);
 
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
-        if (_fileActionsReady) LibC.FileActionsDestroy(_fileActions);
-        if (_attrReady) LibC.PosixSpawnattrDestroy(_attr);
+        if (_fileActionsReady) ProcessSpawn.FileActionsDestroy(_fileActions);
+        if (_attrReady) ProcessSpawn.PosixSpawnattrDestroy(_attr);
         _fileActionsReady = _attrReady = false;
         NativeMemory.Free(_fileActions);
         NativeMemory.Free(_attr);

@@ -2,7 +2,7 @@
 //
 // posix_spawn's child starts with a copy of the spawning thread's descriptor table (clone without CLONE_FILES),
 // and exec then closes every close-on-exec entry one by one. A daemon supervising N programs holds ~4N
-// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn paid O(N) twice (docs/BENCHMARKS.md,
+// descriptors (stdin, stdout pipe ends, pidfd, log file), so every spawn would pay O(N) twice (docs/BENCHMARKS.md,
 // "Scale-up of 1000 (third round)", has the profile and the figures).
 //
 // So the spawner thread leaves the process's table: unshare(CLONE_FILES) gives it a private copy, which it
@@ -27,6 +27,7 @@
 //     none. So the thread blocks the asynchronous signals; the process's other threads take them (children get
 //     an empty mask from posix_spawn). Fault signals stay open: the runtime turns SIGSEGV into exceptions.
 using System.Runtime.InteropServices;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Spawning;
 
@@ -55,15 +56,15 @@ internal sealed unsafe class SpawnerDescriptorTable
     /// </summary>
     public static SpawnerDescriptorTable? TryLeaveSharedTable(out int sharedPidfd)
     {
-        sharedPidfd = LibC.PidfdOpen(Environment.ProcessId, 0);
+        sharedPidfd = Processes.PidfdOpen(Environment.ProcessId, 0);
         if (sharedPidfd < 0)
             return null;
-        var probe = LibC.PidfdGetfd(sharedPidfd, sharedPidfd, 0);
+        var probe = Processes.PidfdGetfd(sharedPidfd, sharedPidfd, 0);
         if (probe < 0)
             return null;
-        LibC.Close(probe);
+        Descriptors.Close(probe);
         BlockAsynchronousSignals();
-        if (LibC.Unshare(LibC.CLONE_FILES) != 0)
+        if (Processes.Unshare(Processes.CLONE_FILES) != 0)
             return null;
 
         // Private from here: nothing below affects the daemon's descriptors. The copy is read through
@@ -72,10 +73,10 @@ internal sealed unsafe class SpawnerDescriptorTable
         var free = Enumerable.Range(3, int.MaxValue - 3).Where(fd => !runtimeOwned.Contains(fd)).Take(4).ToArray();
         var table = new SpawnerDescriptorTable(free[0], free[1], free[2], free[3]);
 
-        var devNull = LibC.Open("/dev/null", LibC.O_RDWR | LibC.O_CLOEXEC);
+        var devNull = Descriptors.Open("/dev/null", Descriptors.O_RDWR | Descriptors.O_CLOEXEC);
         for (var fd = 0; fd <= 2 && devNull >= 0; fd++)
-            if (devNull != fd && !runtimeOwned.Contains(fd)) LibC.Dup3(devNull, fd, 0);
-        if (sharedPidfd != table._processSlot && LibC.Dup3(sharedPidfd, table._processSlot, LibC.O_CLOEXEC) < 0)
+            if (devNull != fd && !runtimeOwned.Contains(fd)) Descriptors.Dup3(devNull, fd, 0);
+        if (sharedPidfd != table._processSlot && Descriptors.Dup3(sharedPidfd, table._processSlot, Descriptors.O_CLOEXEC) < 0)
             Environment.FailFast($"taskmaster-spawner: dup3 in its own descriptor table failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         CloseAllBut(keep: fd => fd <= 2 || fd == table._processSlot || runtimeOwned.Contains(fd));
         return table;
@@ -101,7 +102,7 @@ internal sealed unsafe class SpawnerDescriptorTable
             .Where(fd => fd >= 0)
             .ToArray(); // read whole before closing: the enumeration holds a descriptor of its own
         foreach (var fd in open)
-            if (!keep(fd)) LibC.Close(fd);
+            if (!keep(fd)) Descriptors.Close(fd);
     }
 
     private static void BlockAsynchronousSignals()
@@ -110,30 +111,30 @@ internal sealed unsafe class SpawnerDescriptorTable
         for (var signal = 1; signal <= 31; signal++)
             if (signal is not (4 or 5 or 6 or 7 or 8 or 11 or 31)) // SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGSYS
                 set |= 1UL << (signal - 1);
-        var sigset = stackalloc byte[LibC.SigsetBytes];
-        new Span<byte>(sigset, LibC.SigsetBytes).Clear();
+        var sigset = stackalloc byte[Signals.SigsetBytes];
+        new Span<byte>(sigset, Signals.SigsetBytes).Clear();
         *(ulong*)sigset = set;
-        LibC.PthreadSigmask(LibC.SIG_BLOCK, sigset, null);
+        Signals.PthreadSigmask(Signals.SIG_BLOCK, sigset, null);
     }
 
     /// <summary>Copies the daemon's descriptor <paramref name="sharedFd"/> into <paramref name="slot"/>; 0 or an errno.</summary>
     public int Bring(int sharedFd, int slot)
     {
-        var fd = LibC.PidfdGetfd(_processSlot, sharedFd, 0);
+        var fd = Processes.PidfdGetfd(_processSlot, sharedFd, 0);
         if (fd < 0)
             return Marshal.GetLastPInvokeError();
         if (fd == slot)
             return 0;
-        var errno = LibC.Dup3(fd, slot, LibC.O_CLOEXEC) < 0 ? Marshal.GetLastPInvokeError() : 0;
-        LibC.Close(fd);
+        var errno = Descriptors.Dup3(fd, slot, Descriptors.O_CLOEXEC) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        Descriptors.Close(fd);
         return errno;
     }
 
     /// <summary>Closes the slots once the child holds its own copies.</summary>
     public void Clear()
     {
-        LibC.Close(StdinSlot);
-        LibC.Close(StdoutSlot);
-        LibC.Close(StderrSlot);
+        Descriptors.Close(StdinSlot);
+        Descriptors.Close(StdoutSlot);
+        Descriptors.Close(StderrSlot);
     }
 }

@@ -2,8 +2,8 @@ namespace Taskmaster.Supervision;
 
 /// <summary>
 /// The processes that have a deadline, earliest first, so the loop finds what is due (and when to wake
-/// next) without scanning every process after every message: with 1000 programs a <c>stop all</c> used
-/// to cost 1000 reaped exits × 2 scans of 1000. Loop-thread only.
+/// next) without scanning every process after every message, which would make a <c>stop all</c> of N
+/// programs cost N reaped exits × 2 scans of N. Loop-thread only.
 /// </summary>
 /// <remarks>
 /// Lazy invalidation: a process is re-queued each time one of its deadlines changes, carrying a stamp that

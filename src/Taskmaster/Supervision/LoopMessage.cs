@@ -1,4 +1,5 @@
-using Taskmaster.Spawning;
+
+using Taskmaster.Reaping;
 
 namespace Taskmaster.Supervision;
 

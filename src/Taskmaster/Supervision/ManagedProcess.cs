@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 using Taskmaster.Config;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Supervision;
 

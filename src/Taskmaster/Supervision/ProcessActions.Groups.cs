@@ -1,4 +1,5 @@
-using Taskmaster.Spawning;
+
+using Taskmaster.Posix;
 
 namespace Taskmaster.Supervision;
 

@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
 using Taskmaster.Logging;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Supervision;
@@ -30,7 +33,6 @@ internal sealed partial class ProcessActions(
     Func<ImmutableArray<KeyValuePair<string, string>>> daemonEnvironment,
     Func<bool> shuttingDown)
 {
-    private const int ESRCH = 3;
     private const string ExitedTooQuickly = "Exited too quickly (process log may have details)";
 
     /// <summary>How many pids a log line names before it only counts the rest.</summary>
@@ -352,7 +354,7 @@ internal sealed partial class ProcessActions(
         if (p.Pid is not { } pid) return null;
         var errno = signaller.Signal(pid, signal, toGroup);
         if (errno == 0) return null;
-        if (errno == ESRCH)
+        if (errno == Errno.ESRCH)
         {
             SupervisorLog.SignalRaced(logger, p.Name, pid);
             return null;

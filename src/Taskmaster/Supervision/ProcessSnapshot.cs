@@ -1,5 +1,5 @@
 using Taskmaster.Names;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Supervision;
 

@@ -2,6 +2,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
 using Taskmaster.Logging;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Supervision;
@@ -445,12 +448,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         if (_directory.Find(name) is not { } p) return new StdinWriteResult(name, StdinWriteStatus.BadName);
         if (p.Pid is null || p.State is ProcessState.Stopping) return new StdinWriteResult(p.FullName, StdinWriteStatus.NotRunning);
         if (p.Stdin is not { } pipe) return new StdinWriteResult(p.FullName, StdinWriteStatus.Closed);
-        var (written, errno) = ChildStdin.Write(pipe, data);
+        var (written, errno) = Descriptors.WriteAll(pipe, data);
         switch (errno)
         {
             case 0:
                 return new StdinWriteResult(p.FullName, StdinWriteStatus.Written, written);
-            case ChildStdin.FullErrno:
+            case Errno.EAGAIN:
                 return new StdinWriteResult(p.FullName, StdinWriteStatus.Full, written);
             default:
                 // EPIPE, or anything else that makes the pipe unusable: it stays unusable, so let it go now.

@@ -5,7 +5,7 @@
 // so each read returns one line, newline included (Ctrl-D on an empty line reads 0 bytes: end of input).
 // Reading fd 0 directly (not Console.In) also means no managed buffer holds input back from the process.
 using System.Runtime.InteropServices;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Ctl.Commands;
 
@@ -16,7 +16,7 @@ internal sealed unsafe class InterruptibleStdin : IDisposable
 
     public InterruptibleStdin()
     {
-        _wake = LibC.EventFd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        _wake = Descriptors.EventFd(0, Descriptors.EFD_CLOEXEC | Descriptors.EFD_NONBLOCK);
         if (_wake < 0)
             throw new IOException($"eventfd: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
     }
@@ -26,16 +26,16 @@ internal sealed unsafe class InterruptibleStdin : IDisposable
     public int Read(Span<byte> buffer, CancellationToken ct)
     {
         using var wakeOnCancel = ct.Register(static state => ((InterruptibleStdin)state!).Wake(), this);
-        var fds = stackalloc LibC.PollFd[2];
-        fds[0] = new LibC.PollFd { Fd = 0, Events = LibC.POLLIN };
-        fds[1] = new LibC.PollFd { Fd = _wake, Events = LibC.POLLIN };
+        var fds = stackalloc Descriptors.PollFd[2];
+        fds[0] = new Descriptors.PollFd { Fd = 0, Events = Descriptors.POLLIN };
+        fds[1] = new Descriptors.PollFd { Fd = _wake, Events = Descriptors.POLLIN };
         while (true)
         {
             if (ct.IsCancellationRequested) return 0;
-            if (LibC.Poll(fds, 2, -1) < 0)
+            if (Descriptors.Poll(fds, 2, -1) < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR) continue; // Ctrl-C's own signal: the cancellation it causes wakes us next
+                if (errno == Errno.EINTR) continue; // Ctrl-C's own signal: the cancellation it causes wakes us next
                 throw new IOException($"poll: {Marshal.GetPInvokeErrorMessage(errno)}");
             }
             if (fds[1].Revents != 0 || ct.IsCancellationRequested) return 0;
@@ -44,7 +44,7 @@ internal sealed unsafe class InterruptibleStdin : IDisposable
             fixed (byte* p = buffer)
             {
                 nint n;
-                while ((n = LibC.Read(0, p, buffer.Length)) < 0 && Marshal.GetLastPInvokeError() == LibC.EINTR)
+                while ((n = Descriptors.Read(0, p, buffer.Length)) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
                 {
                 }
                 return n < 0 ? 0 : (int)n;
@@ -55,8 +55,8 @@ internal sealed unsafe class InterruptibleStdin : IDisposable
     private void Wake()
     {
         ulong one = 1;
-        _ = LibC.Write(_wake, &one, sizeof(ulong));
+        _ = Descriptors.Write(_wake, &one, sizeof(ulong));
     }
 
-    public void Dispose() => LibC.Close(_wake);
+    public void Dispose() => Descriptors.Close(_wake);
 }

@@ -43,9 +43,6 @@ internal sealed unsafe partial class LibEditLineReader : ILineReader
     [LibraryImport(Lib, EntryPoint = "stifle_history")]
     private static partial void StifleHistory(int max);
 
-    [LibraryImport("libc", EntryPoint = "free")]
-    private static partial void Free(void* pointer);
-
     /// <summary>A libedit reader, or null when libedit is not installed or stdin/stdout is not a terminal.</summary>
     public static LibEditLineReader? TryCreate(string historyFile, ShellCompleter completer)
     {
@@ -77,7 +74,7 @@ internal sealed unsafe partial class LibEditLineReader : ILineReader
             // Saved at every line, so history survives a killed terminal too.
             WithPath(p => WriteHistory(p));
         }
-        Free(line);
+        NativeMemory.Free(line); // free(3): readline malloc()ed it
         return text;
     }
 

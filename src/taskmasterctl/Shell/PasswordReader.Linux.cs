@@ -5,27 +5,14 @@
 // each line, so between two shell prompts fd 0 is in the canonical mode this relies on.
 using System.Runtime.InteropServices;
 using System.Text;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Ctl.Shell;
 
 /// <summary>Reads a password without echoing it, like getpass(3).</summary>
-internal static unsafe partial class PasswordReader
+internal static unsafe class PasswordReader
 {
     private const int StdinFd = 0;
-    private const int EIntr = 4;
-    private const int TcsaNow = 0;
-    private const uint Echo = 0x8; // <termios.h> ECHO
-    private const int LocalFlagsOffset = 12; // c_lflag follows c_iflag, c_oflag, c_cflag (tcflag_t each) on Linux
-    private const int TermiosBufferSize = 256; // larger than glibc's struct termios (60 bytes) on every architecture
-
-    [LibraryImport("libc", EntryPoint = "tcgetattr", SetLastError = true)]
-    private static partial int TcGetAttr(int fd, byte* termios);
-
-    [LibraryImport("libc", EntryPoint = "tcsetattr", SetLastError = true)]
-    private static partial int TcSetAttr(int fd, int optionalActions, byte* termios);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint Read(int fd, byte* buffer, nint count);
 
     /// <summary>
     /// Prints <paramref name="prompt"/> and reads one line with echo off; null at end of input (Ctrl-D). When stdin
@@ -33,10 +20,10 @@ internal static unsafe partial class PasswordReader
     /// </summary>
     public static string? ReadHidden(string prompt)
     {
-        var saved = new byte[TermiosBufferSize];
+        var saved = new byte[Terminal.TermiosBytes];
         fixed (byte* original = saved)
         {
-            if (Console.IsInputRedirected || TcGetAttr(StdinFd, original) != 0)
+            if (Console.IsInputRedirected || Terminal.TcGetAttr(StdinFd, original) != 0)
             {
                 WritePrompt(prompt);
                 return Console.ReadLine();
@@ -44,10 +31,10 @@ internal static unsafe partial class PasswordReader
             var muted = (byte[])saved.Clone();
             fixed (byte* quiet = muted)
             {
-                ref var localFlags = ref *(uint*)(quiet + LocalFlagsOffset);
-                localFlags &= ~Echo;
+                ref var localFlags = ref *(uint*)(quiet + Terminal.LocalFlagsOffset);
+                localFlags &= ~Terminal.ECHO;
                 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Restore(saved));
-                TcSetAttr(StdinFd, TcsaNow, quiet);
+                Terminal.TcSetAttr(StdinFd, Terminal.TCSANOW, quiet);
                 try
                 {
                     WritePrompt(prompt); // only once muted: what is typed after the prompt shows can never echo
@@ -55,7 +42,7 @@ internal static unsafe partial class PasswordReader
                 }
                 finally
                 {
-                    TcSetAttr(StdinFd, TcsaNow, original);
+                    Terminal.TcSetAttr(StdinFd, Terminal.TCSANOW, original);
                     Console.Out.WriteLine(); // the Enter was not echoed either
                 }
             }
@@ -70,7 +57,7 @@ internal static unsafe partial class PasswordReader
 
     private static void Restore(byte[] saved)
     {
-        fixed (byte* original = saved) TcSetAttr(StdinFd, TcsaNow, original);
+        fixed (byte* original = saved) Terminal.TcSetAttr(StdinFd, Terminal.TCSANOW, original);
     }
 
     /// <summary>One line from fd 0 (the terminal hands over a whole line at once in canonical mode).</summary>
@@ -80,8 +67,8 @@ internal static unsafe partial class PasswordReader
         var buffer = stackalloc byte[256];
         while (true)
         {
-            var count = Read(StdinFd, buffer, 256);
-            if (count < 0 && Marshal.GetLastPInvokeError() == EIntr) continue;
+            var count = Descriptors.Read(StdinFd, buffer, 256);
+            if (count < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR) continue;
             if (count <= 0) return line.Count > 0 ? Decode(line) : null;
             for (var i = 0; i < count; i++)
             {

@@ -11,7 +11,7 @@ using Taskmaster.Supervision;
 namespace Taskmaster.Daemon.Control;
 
 /// <summary>
-/// The control API server: Kestrel (slim builder, no MVC, no reflection) serving /api/v1 over the Unix socket
+/// The control API server: Kestrel (the empty builder, no MVC, no reflection) serving /api/v1 over the Unix socket
 /// and optionally TCP. <see cref="StartAsync"/> returns once both listeners accept connections; disposing
 /// stops them and removes the socket.
 /// </summary>
@@ -52,8 +52,8 @@ public sealed class ControlServer : IAsyncDisposable
         {
             // The empty builder, not the slim one: the slim builder loads appsettings.json with
             // reloadOnChange, which puts a recursive inotify watch on the working directory. With the
-            // daemon's log directory under it, every log write woke a watcher thread (6% of the daemon's
-            // time in a perf profile of a flood), and start-up walked the whole tree. Nothing from the
+            // daemon's log directory under it, every log write would wake a watcher thread (see
+            // docs/BENCHMARKS.md § Design costs), and start-up would walk the whole tree. Nothing from the
             // environment or appsettings files may change where or how we listen anyway.
             var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
             builder.WebHost.UseKestrelCore();

@@ -55,7 +55,7 @@ internal sealed class UnixSocketBinding : IDisposable
     {
         if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException();
         File.SetUnixFileMode(BindPath, (UnixFileMode)(mode & 0xFFF));
-        if (!string.IsNullOrEmpty(chown)) PosixFiles.ApplyChown(BindPath, chown);
+        if (!string.IsNullOrEmpty(chown)) ChownSpec.Apply(BindPath, chown);
         ReplacedStale = File.Exists(FinalPath);
         // A second daemon may have started between our check and now; checking again narrows that to nothing useful
         // to an attacker (both are the same user's daemons) while keeping the promise "never steal a live socket".

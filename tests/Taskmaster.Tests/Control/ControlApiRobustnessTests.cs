@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Taskmaster.Control;
-using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Tests.Control;

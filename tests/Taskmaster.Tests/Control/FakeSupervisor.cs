@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Taskmaster.Names;
-using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Tests.Control;

@@ -325,21 +325,6 @@ public sealed class ChildLogsTests : IDisposable
     }
 
     [Fact]
-    public async Task OnDrained_CalledOnceWhenBothStreamsReachEof()
-    {
-        string log = Path.Combine(_dir, "out.log");
-        var drained = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var logs = new ChildLogs(onDrained: p => drained.TrySetResult(p.Name));
-        using var stdout = new TestPipe();
-        using var stderr = new TestPipe();
-        logs.Attach(Process("web", File(log)), stdout.ReadEnd, stderr.ReadEnd);
-        stdout.CloseWriter();
-        Assert.False(drained.Task.IsCompleted);
-        stderr.CloseWriter();
-        Assert.Equal("web", await drained.Task.WaitAsync(Deadline));
-    }
-
-    [Fact]
     public async Task ManyIdleChildren_DoNotStarveThePool_EveryLineArrives()
     {
         // Hundreds of idle pipes must not each hold a pool thread; with blocking reads this stalls.

@@ -1,21 +1,13 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Tests.Logging;
 
 /// <summary>A real kernel pipe made in-process: the read end goes to the capture under test, the
 /// test writes into <see cref="Writer"/> as a child would.</summary>
-internal sealed partial class TestPipe : IDisposable
+internal sealed class TestPipe : IDisposable
 {
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static unsafe partial int Pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int cmd, int arg);
-
-    private const int O_CLOEXEC = 0x80000;
-    private const int F_SETPIPE_SZ = 1031;
-
     /// <param name="capacity">Pipe buffer size to ask for (the spawner enlarges children's pipes the same way); 0 keeps the default.</param>
     public TestPipe(int capacity = 0)
     {
@@ -24,12 +16,12 @@ internal sealed partial class TestPipe : IDisposable
         {
             fixed (int* p = fds)
             {
-                if (Pipe2(p, O_CLOEXEC) != 0)
+                if (Descriptors.Pipe2(p, Descriptors.O_CLOEXEC) != 0)
                     throw new IOException($"pipe2 failed: {Marshal.GetLastPInvokeError()}");
             }
         }
         if (capacity > 0)
-            Fcntl(fds[0], F_SETPIPE_SZ, capacity);
+            Descriptors.Fcntl(fds[0], Descriptors.F_SETPIPE_SZ, capacity);
         ReadEnd = new SafeFileHandle(fds[0], ownsHandle: true);
         Writer = new FileStream(new SafeFileHandle(fds[1], ownsHandle: true), FileAccess.Write, bufferSize: 0);
     }

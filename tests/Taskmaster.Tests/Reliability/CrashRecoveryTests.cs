@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Taskmaster.Posix;
 using Taskmaster.Recovery;
 using Taskmaster.Tests.EndToEnd;
 using static Taskmaster.Tests.Reliability.ReliabilityTools;

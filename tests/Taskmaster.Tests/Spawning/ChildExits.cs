@@ -1,7 +1,8 @@
 // One ExitWatcher for every real-process test in the assembly: exits are recorded by pid as they are reaped,
 // whether the test asks before or after the child dies (a child may exit before Spawn even returns).
 using System.Collections.Concurrent;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 
 namespace Taskmaster.Tests.Spawning;
 

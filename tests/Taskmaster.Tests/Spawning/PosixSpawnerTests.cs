@@ -1,3 +1,4 @@
+using Taskmaster.Posix;
 using Taskmaster.Spawning;
 using static Taskmaster.Tests.Spawning.SpawnTestKit;
 
@@ -40,23 +41,23 @@ public abstract class PosixSpawnerTests : IDisposable
         // The private table starts as a copy of the process's: a pipe's write end left in it would never let the
         // reader see end-of-file (a daemon's log pipe, a test's pipe, a detached copy's stderr).
         var fds = stackalloc int[2];
-        Assert.Equal(0, LibC.Pipe2(fds, LibC.O_CLOEXEC));
+        Assert.Equal(0, Descriptors.Pipe2(fds, Descriptors.O_CLOEXEC));
         try
         {
             using (new PosixSpawner(new PosixSpawnerOptions { PrivateDescriptorTable = _privateTable }))
             {
-                LibC.Close(fds[1]);
+                Descriptors.Close(fds[1]);
                 fds[1] = -1;
-                var poll = new LibC.PollFd { Fd = fds[0], Events = LibC.POLLIN };
-                Assert.Equal(1, LibC.Poll(&poll, 1, 10_000));
+                var poll = new Descriptors.PollFd { Fd = fds[0], Events = Descriptors.POLLIN };
+                Assert.Equal(1, Descriptors.Poll(&poll, 1, 10_000));
                 byte b;
-                Assert.Equal(0, LibC.Read(fds[0], &b, 1)); // end of file: no other writer anywhere
+                Assert.Equal(0, Descriptors.Read(fds[0], &b, 1)); // end of file: no other writer anywhere
             }
         }
         finally
         {
-            LibC.Close(fds[0]);
-            if (fds[1] >= 0) LibC.Close(fds[1]);
+            Descriptors.Close(fds[0]);
+            if (fds[1] >= 0) Descriptors.Close(fds[1]);
         }
     }
 
@@ -96,7 +97,7 @@ public abstract class PosixSpawnerTests : IDisposable
         unsafe
         {
             fixed (int* p = fds)
-                Assert.Equal(0, LibC.Pipe2(p, 0));
+                Assert.Equal(0, Descriptors.Pipe2(p, 0));
         }
         try
         {
@@ -107,8 +108,8 @@ public abstract class PosixSpawnerTests : IDisposable
         }
         finally
         {
-            LibC.Close(fds[0]);
-            LibC.Close(fds[1]);
+            Descriptors.Close(fds[0]);
+            Descriptors.Close(fds[1]);
         }
     }
 
@@ -141,7 +142,7 @@ public abstract class PosixSpawnerTests : IDisposable
     {
         var child = Started(_spawner.Spawn(Request([Fixture("stdin_echo.sh")], stderr: OutputRouting.Discard)));
         Assert.NotNull(child.StdinPipe);
-        Assert.Equal((6, 0), ChildStdin.Write(child.StdinPipe, "hello\n"u8));
+        Assert.Equal((6, 0), Descriptors.WriteAll(child.StdinPipe, "hello\n"u8));
         child.StdinPipe.Dispose();
 
         Assert.Equal("got hello\n", await ReadToEnd(child.StdoutPipe));
@@ -158,7 +159,7 @@ public abstract class PosixSpawnerTests : IDisposable
         Assert.Equal(3, children.Select(c => c.Pid).Distinct().Count());
         for (var i = 0; i < children.Count; i++)
         {
-            Assert.Equal((8, 0), ChildStdin.Write(children[i].StdinPipe!, System.Text.Encoding.ASCII.GetBytes($"child {i}\n")));
+            Assert.Equal((8, 0), Descriptors.WriteAll(children[i].StdinPipe!, System.Text.Encoding.ASCII.GetBytes($"child {i}\n")));
             children[i].StdinPipe!.Dispose();
         }
         for (var i = 0; i < children.Count; i++)
@@ -185,8 +186,8 @@ public abstract class PosixSpawnerTests : IDisposable
         var child = Started(_spawner.Spawn(Request([Fixture("sleep_forever.sh")])));
         try
         {
-            var (written, errno) = ChildStdin.Write(child.StdinPipe!, new byte[4 << 20]);
-            Assert.Equal(ChildStdin.FullErrno, errno);
+            var (written, errno) = Descriptors.WriteAll(child.StdinPipe!, new byte[4 << 20]);
+            Assert.Equal(Errno.EAGAIN, errno);
             Assert.InRange(written, 4096, (4 << 20) - 1);
         }
         finally

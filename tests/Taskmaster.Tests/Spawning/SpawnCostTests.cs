@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Taskmaster.Posix;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 using Xunit.Abstractions;
 using static Taskmaster.Tests.Spawning.SpawnTestKit;

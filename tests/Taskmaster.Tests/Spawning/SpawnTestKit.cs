@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Posix;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Tests.Spawning;

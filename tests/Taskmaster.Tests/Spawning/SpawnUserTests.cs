@@ -1,3 +1,4 @@
+using Taskmaster.Posix;
 using Taskmaster.Spawning;
 using static Taskmaster.Tests.Spawning.SpawnTestKit;
 
@@ -36,8 +37,8 @@ public sealed class SpawnUserTests
 
     private static unsafe uint OwnerOf(string file)
     {
-        LibC.StatxBuffer st;
-        Assert.Equal(0, LibC.Statx(LibC.AT_FDCWD, file, 0, 0x8 /* STATX_UID */, &st));
+        Files.StatxBuffer st;
+        Assert.Equal(0, Files.Statx(Files.AT_FDCWD, file, 0, 0x8 /* STATX_UID */, &st));
         return st.Uid;
     }
 }

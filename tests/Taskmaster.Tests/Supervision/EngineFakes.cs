@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using Taskmaster.Config;
 using Taskmaster.Logging;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 
 namespace Taskmaster.Tests.Supervision;

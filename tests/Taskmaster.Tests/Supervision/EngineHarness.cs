@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Time.Testing;
 using Taskmaster.Config;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Tests.Supervision;

@@ -1,6 +1,6 @@
 using Taskmaster.Config;
 using Taskmaster.Names;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Tests.Supervision;

@@ -1,5 +1,6 @@
 using Taskmaster.Config;
 using Taskmaster.Names;
+using Taskmaster.Posix;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 

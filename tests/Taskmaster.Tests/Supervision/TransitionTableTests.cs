@@ -1,5 +1,5 @@
 using Taskmaster.Config;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
 using E = Taskmaster.Supervision.ProcessEvent;
 using S = Taskmaster.Supervision.ProcessState;

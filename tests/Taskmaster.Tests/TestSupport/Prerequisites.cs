@@ -3,7 +3,7 @@
 // result files say what was missing and .ci/run can tell a skip it allows from one it must not.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Tests.TestSupport;
 
@@ -35,7 +35,7 @@ internal static class Prerequisites
 
     private static string? Probe(Requirement requirement) => requirement switch
     {
-        Requirement.Root => LibC.GetEuid() == 0 ? null : $"running as uid {LibC.GetEuid()}",
+        Requirement.Root => Identity.GetEuid() == 0 ? null : $"running as uid {Identity.GetEuid()}",
         Requirement.Tmux => OnPath("tmux") ? null : "tmux is not on PATH (tests/run installs it as root)",
         Requirement.LibEdit => CanLoad("libedit.so.2") ? null : "libedit.so.2 cannot be loaded (tests/run installs libedit2 as root)",
         // The path the tests run: a PATH shim (pyenv's, under /root) is not one that another user may execute.

@@ -4,19 +4,17 @@
 // the processes under test exit while we scan.
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Tests.TestSupport;
 
 /// <summary>/proc inspection, kill(2) and a deadline wait for tests on real processes.</summary>
-internal static partial class ProcFs
+internal static class ProcFs
 {
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int KillNative(int pid, int signal);
-
-    public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
+    public static bool Kill(int pid, int signal) => Signals.Kill(pid, signal) == 0;
 
     /// <summary>The pid exists and is not a zombie.</summary>
-    public static bool IsAlive(int pid) => KillNative(pid, 0) == 0 && State(pid) is not 'Z' and not null;
+    public static bool IsAlive(int pid) => Signals.Kill(pid, 0) == 0 && State(pid) is not 'Z' and not null;
 
     /// <summary>Gone, or a zombie: either way it no longer runs.</summary>
     public static bool IsDead(int pid) => Read(pid) is not { } entry || entry.IsZombie;

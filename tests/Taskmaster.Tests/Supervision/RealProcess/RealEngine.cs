@@ -3,6 +3,9 @@
 // through the real config loader, so these tests also check that a config means what it says. Output
 // goes to NONE (no pipes) until the real log capture is merged.
 using Taskmaster.Config;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Tests.Spawning;

@@ -1,4 +1,5 @@
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
+using Taskmaster.Signalling;
 using Taskmaster.Supervision;
 using static Taskmaster.Tests.Supervision.RealProcess.RealEngine;
 

@@ -1,6 +1,6 @@
-using Xunit.Abstractions;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
+using Xunit.Abstractions;
 using static Taskmaster.Tests.Supervision.RealProcess.RealEngine;
 
 namespace Taskmaster.Tests.Supervision.RealProcess;

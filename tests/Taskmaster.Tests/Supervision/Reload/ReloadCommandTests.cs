@@ -1,5 +1,5 @@
 using Taskmaster.Config;
-using Taskmaster.Spawning;
+using Taskmaster.Posix;
 using Taskmaster.Supervision;
 using Taskmaster.Tests.Config;
 using static Taskmaster.Tests.Supervision.Reload.ReloadKit;

@@ -2,6 +2,8 @@
 // the system clock. Children are stopped by a shutdown in finally, whatever the test did.
 using System.Collections;
 using Taskmaster.Config;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Supervision.Reload;

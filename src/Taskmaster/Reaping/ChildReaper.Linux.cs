@@ -30,14 +30,15 @@
 // reads this process's children lists (/proc/self/task/*/children) and watches, through the same epoll set, every
 // child not watched yet; its exit is then reaped and reported like a spawned child's, with its process group read
 // just before the reap (a zombie keeps its group). Why not waitid(P_ALL) for them: it walks every child of the
-// process on each call, measured 165 us per call with 1000 children on this VM, so it would cost more per exit
-// than the whole stop of a program; a pidfd wait is O(1). A child may end up watched twice (adopted by a sweep
+// process on each call, so with many children it would cost more per exit than the whole stop of a program
+// (docs/BENCHMARKS.md § Design costs); a pidfd wait is O(1). A child may end up watched twice (adopted by a sweep
 // while the spawner registers it): only one waitid succeeds, the other fd reports ECHILD and is dropped.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Taskmaster.Posix;
 
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Reaping;
 
 internal static unsafe class ChildReaper
 {
@@ -83,7 +84,7 @@ internal static unsafe class ChildReaper
         lock (WatchedGate)
         {
             // Only our reaper reaps our children: gone means a sweep adopted it first, and its exit is reported.
-            if (errno == LibC.ESRCH && ReapedAdopted.Remove(pid))
+            if (errno == Errno.ESRCH && ReapedAdopted.Remove(pid))
                 return 0;
         }
         return errno;
@@ -97,7 +98,7 @@ internal static unsafe class ChildReaper
     /// </summary>
     public static int BecomeSubreaper()
     {
-        if (LibC.Prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+        if (Processes.Prctl(Processes.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
             return Marshal.GetLastPInvokeError();
         s_subreaper = true;
         return 0;
@@ -106,7 +107,7 @@ internal static unsafe class ChildReaper
     /// <summary>
     /// Watches every child of this process that is not watched yet: the orphans we adopted as subreaper (alive, or
     /// zombies already). Does nothing unless <see cref="BecomeSubreaper"/> succeeded. Returns how many it adopted.
-    /// Cost: one read of /proc/self/task/TID/children per thread (about 0.35 ms with 1000 children).
+    /// Cost: one read of /proc/self/task/TID/children per thread, O(children) (docs/BENCHMARKS.md § Design costs).
     /// </summary>
     public static int AdoptChildren()
     {
@@ -146,12 +147,12 @@ internal static unsafe class ChildReaper
 
     private static int Watch(int epollFd, int pid, bool adopted)
     {
-        var pidFd = LibC.PidfdOpen(pid, 0);
+        var pidFd = Processes.PidfdOpen(pid, 0);
         if (pidFd < 0)
             return Marshal.GetLastPInvokeError();
-        var errno = LibC.EpollAddReadable(epollFd, pidFd, ((ulong)(uint)pid << 32) | (uint)pidFd | (adopted ? AdoptedFlag : 0));
+        var errno = Epoll.AddReadable(epollFd, pidFd, ((ulong)(uint)pid << 32) | (uint)pidFd | (adopted ? AdoptedFlag : 0));
         if (errno != 0)
-            LibC.Close(pidFd);
+            Descriptors.Close(pidFd);
         return errno;
     }
 
@@ -187,7 +188,7 @@ internal static unsafe class ChildReaper
             epollFd = s_epollFd;
             if (epollFd >= 0)
                 return 0;
-            var fd = LibC.EpollCreate1(LibC.EPOLL_CLOEXEC);
+            var fd = Epoll.Create1(Epoll.EPOLL_CLOEXEC);
             if (fd < 0)
                 return Marshal.GetLastPInvokeError();
             new Thread(() => ReapLoop(fd)) { IsBackground = true, Name = "taskmaster-reaper" }.Start();
@@ -199,20 +200,20 @@ internal static unsafe class ChildReaper
     private static void ReapLoop(int epollFd)
     {
         var events = stackalloc byte[MaxEventsPerWait * 16];
-        var siginfo = stackalloc byte[LibC.SiginfoBytes];
+        var siginfo = stackalloc byte[Processes.SiginfoBytes];
         while (true)
         {
             // A reaper that quietly stopped would leave every program looking alive forever: it fails loudly instead.
-            var ready = LibC.EpollWaitForever(epollFd, events, MaxEventsPerWait, "taskmaster-reaper");
+            var ready = Epoll.WaitForever(epollFd, events, MaxEventsPerWait, "taskmaster-reaper");
             for (var i = 0; i < ready; i++)
             {
-                var data = LibC.EpollDataAt(events, i);
+                var data = Epoll.DataAt(events, i);
                 var pid = (int)(data >> 32);
                 var low = (uint)data;
                 var pidFd = (int)(low & ~AdoptedFlag);
                 // A zombie keeps its process group until it is reaped; an error (ESRCH) leaves 0, "unknown".
                 var adopted = (low & AdoptedFlag) != 0;
-                var group = adopted ? Math.Max(0, LibC.GetPgid(pid)) : pid;
+                var group = adopted ? Math.Max(0, Processes.GetPgid(pid)) : pid;
                 // Before the reap, so a Register racing it never sees the child gone without knowing why.
                 if (adopted)
                     RememberReapedAdopted(pid);
@@ -227,24 +228,24 @@ internal static unsafe class ChildReaper
     private static bool TryReap(int epollFd, int pid, int pidFd, byte* siginfo, out ExitStatus status)
     {
         status = default;
-        new Span<byte>(siginfo, LibC.SiginfoBytes).Clear();
+        new Span<byte>(siginfo, Processes.SiginfoBytes).Clear();
         int rc;
-        do rc = LibC.WaitId(LibC.P_PIDFD, pidFd, siginfo, LibC.WEXITED | LibC.WNOHANG);
-        while (rc != 0 && Marshal.GetLastPInvokeError() == LibC.EINTR);
+        do rc = Processes.WaitId(Processes.P_PIDFD, pidFd, siginfo, Processes.WEXITED | Processes.WNOHANG);
+        while (rc != 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
 
         // Readable yet not waitable (only conceivable while a tracer holds the zombie): keep the fd;
         // epoll reports it again once it can be reaped.
-        if (rc == 0 && *(int*)(siginfo + LibC.SiPidOffset) == 0)
+        if (rc == 0 && *(int*)(siginfo + Processes.SiPidOffset) == 0)
             return false;
 
         // Remove before closing: a fork in progress on another thread (Process.Start) may hold a copy of the
         // fd, which would keep the registration alive after close and report a stale, reused fd number.
-        LibC.EpollCtl(epollFd, LibC.EPOLL_CTL_DEL, pidFd, null);
-        LibC.Close(pidFd);
+        Epoll.Ctl(epollFd, Epoll.EPOLL_CTL_DEL, pidFd, null);
+        Descriptors.Close(pidFd);
         Forget(pid);
 
         // Failure (ECHILD) means someone reaped our child behind our back: a waitpid(-1) elsewhere in the
-        // process, or SIGCHLD set to SIG_IGN (see ChildSignals); or it was watched twice and the other fd
+        // process, or SIGCHLD set to SIG_IGN (see Signals.ResetIfIgnored); or it was watched twice and the other fd
         // reaped it. Its status is gone or told already; there is nothing true to say.
         if (rc != 0)
             return false;
@@ -254,14 +255,14 @@ internal static unsafe class ChildReaper
 
     private static ExitStatus Decode(byte* siginfo)
     {
-        var code = *(int*)(siginfo + LibC.SiCodeOffset);
-        var value = *(int*)(siginfo + LibC.SiStatusOffset);
+        var code = *(int*)(siginfo + Processes.SiCodeOffset);
+        var value = *(int*)(siginfo + Processes.SiStatusOffset);
         switch (code)
         {
-            case LibC.CLD_KILLED: return ExitStatus.Killed(value);
-            case LibC.CLD_DUMPED: return ExitStatus.Killed(value, coreDumped: true);
+            case Processes.CLD_KILLED: return ExitStatus.Killed(value);
+            case Processes.CLD_DUMPED: return ExitStatus.Killed(value, coreDumped: true);
             default:
-                Debug.Assert(code == LibC.CLD_EXITED, $"waitid(WEXITED) gave si_code {code}");
+                Debug.Assert(code == Processes.CLD_EXITED, $"waitid(WEXITED) gave si_code {code}");
                 return ExitStatus.Exited(value & 0xff);
         }
     }

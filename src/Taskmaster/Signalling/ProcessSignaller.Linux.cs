@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
-using Taskmaster.Recovery;
+using Taskmaster.Posix;
 
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Signalling;
 
 /// <summary>kill(2) on a child or, with <c>toGroup</c>, on its whole process group (kill(-pgid)).</summary>
 public sealed class ProcessSignaller : IProcessSignaller
@@ -10,13 +10,13 @@ public sealed class ProcessSignaller : IProcessSignaller
     {
         // pid 0 or -1 would signal our own group or every process we may signal: never what the caller meant.
         if (pid <= 1)
-            return LibC.ESRCH;
-        return LibC.Kill(toGroup ? -pid : pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return Errno.ESRCH;
+        return Signals.Kill(toGroup ? -pid : pid, signal) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
     // EPERM also means "someone is there": a member that changed its user may not be signalled, but it exists.
     public bool GroupHasMembers(int pgid) =>
-        pgid > 1 && (LibC.Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == LibC.EPERM);
+        pgid > 1 && (Signals.Kill(-pgid, 0) == 0 || Marshal.GetLastPInvokeError() == Errno.EPERM);
 
     public IReadOnlyList<int> GroupMembers(int pgid) => pgid > 1 ? ProcStat.LiveMembersOf(pgid) : [];
 }

@@ -1,8 +1,9 @@
-// /proc/PID/stat, read for crash recovery. The command name (field 2) is in parentheses and may itself hold
-// spaces or parentheses, so fields are counted from the LAST ')' on the line.
+// /proc/PID/stat, read to recognise a process over time (crash recovery) and to list a process group's
+// members. The command name (field 2) is in parentheses and may itself hold spaces or parentheses, so fields are
+// counted from the LAST ')' on the line.
 using System.Globalization;
 
-namespace Taskmaster.Recovery;
+namespace Taskmaster.Posix;
 
 /// <summary>The few fields of /proc/PID/stat that identify a process over time.</summary>
 /// <param name="State">Field 3: R, S, D, T, Z...</param>
@@ -40,7 +41,7 @@ public readonly record struct ProcStat(char State, int ProcessGroup, int Session
     }
 
     /// <summary>The live (not zombie) processes of process group <paramref name="pgid"/>, lowest pid first: one scan
-    /// of /proc, about 30 ms with 1100 processes on the machine, so only for the rare paths that name them.</summary>
+    /// of /proc, O(processes on the machine), so only for the rare paths that name them.</summary>
     public static List<int> LiveMembersOf(int pgid)
     {
         var members = new List<int>();

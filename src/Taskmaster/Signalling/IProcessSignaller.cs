@@ -1,4 +1,4 @@
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Signalling;
 
 /// <summary>Sends signals to children or their process groups. Returns 0 or the errno of the failure.</summary>
 public interface IProcessSignaller

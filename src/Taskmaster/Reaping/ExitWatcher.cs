@@ -1,7 +1,9 @@
-namespace Taskmaster.Spawning;
+using Taskmaster.Posix;
+
+namespace Taskmaster.Reaping;
 
 /// <summary>
-/// Reports the exits of the children <see cref="PosixSpawner"/> started in this process, through a callback, from
+/// Reports the exits of the children <see cref="Spawning.PosixSpawner"/> started in this process, through a callback, from
 /// one dedicated thread blocked in epoll_wait on their pidfds (see <see cref="ChildReaper"/>): no polling, no
 /// missed exit, and children started any other way (System.Diagnostics.Process, libraries) are left alone.
 /// Created with <c>adoptOrphans</c>, it also makes this process the child subreaper of its programs and reports
@@ -9,13 +11,13 @@ namespace Taskmaster.Spawning;
 /// other way (the daemon).
 /// </summary>
 /// <remarks>
-/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="ISpawner.Spawn"/> (or
-/// <see cref="PendingSpawn.Collect"/>) has returned that pid to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
+/// Ordering guarantee: the callback may run for a pid BEFORE <see cref="Spawning.ISpawner.Spawn"/> (or
+/// <see cref="Spawning.PendingSpawn.Collect"/>) has returned that pid to its caller (a child can exit within microseconds). Callers that register pids after Spawn returns must
 /// therefore not act on the callback directly; post to a queue that is drained after the Spawn call, as the
 /// supervision loop does with its channel. Several watchers may run at once: each gets every exit, including
 /// pids it never registered (another watcher's children); ignore those. Start the watcher BEFORE spawning:
 /// an exit reaped while no watcher runs is told to nobody. After <see cref="Dispose"/> returns the callback
-/// never runs again. Call <see cref="ChildSignals.ResetSigchldToDefault"/> at start-up, or an inherited
+/// never runs again. Call <see cref="Signals.ResetIfIgnored"/> for SIGCHLD at start-up, or an inherited
 /// SIGCHLD=SIG_IGN lets the kernel discard every status.
 /// </remarks>
 public sealed class ExitWatcher(bool adoptOrphans = false) : IExitWatcher

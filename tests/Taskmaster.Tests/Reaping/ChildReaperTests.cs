@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
 using Taskmaster.Spawning;
+using Taskmaster.Tests.Spawning;
 using static Taskmaster.Tests.Spawning.SpawnTestKit;
 
-namespace Taskmaster.Tests.Spawning;
+namespace Taskmaster.Tests.Reaping;
 
 /// <summary>The reaper takes only the children our spawner registered: other children of the process keep their exits.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -106,11 +109,11 @@ public sealed class ChildReaperTests : IDisposable
                    0b000_010_010, -1, -1, -1))
             Assert.Equal(0, invocation.Run(out pid));
 
-        var failed = PosixSpawner.KillUnwatched(pid, LibC.EMFILE, Request(["sleepy"]));
+        var failed = PosixSpawner.KillUnwatched(pid, Errno.EMFILE, Request(["sleepy"]));
 
         Assert.Equal("too many open files to spawn 'sleepy'", failed.Reason);
-        Assert.Equal(-1, LibC.Kill(pid, 0)); // reaped: the pid no longer exists, not even as a zombie
-        Assert.Equal(LibC.ESRCH, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        Assert.Equal(-1, Signals.Kill(pid, 0)); // reaped: the pid no longer exists, not even as a zombie
+        Assert.Equal(Errno.ESRCH, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
     }
 
     [Fact]
@@ -145,8 +148,8 @@ public sealed class ChildReaperTests : IDisposable
     private static unsafe ExitStatus WaitFor(int pid)
     {
         int status, rc;
-        do rc = LibC.WaitPid(pid, &status, 0);
-        while (rc < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == LibC.EINTR);
+        do rc = Processes.WaitPid(pid, &status, 0);
+        while (rc < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EINTR);
         Assert.Equal(pid, rc);
         return ExitStatus.FromWaitStatus(status);
     }

@@ -1,9 +1,10 @@
 using System.Collections.Frozen;
 
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Posix;
 
-/// <summary>Linux signal numbers and their names, both ways (x86-64 / aarch64 numbering).</summary>
-public static class Signals
+/// <summary>Linux signal numbers and their names, both ways (x86-64 / aarch64 numbering); kill(2) and the
+/// dispositions this process gives signals (Signals.Linux.cs).</summary>
+public static partial class Signals
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12,
         SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19;

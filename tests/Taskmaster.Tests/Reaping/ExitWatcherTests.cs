@@ -1,7 +1,11 @@
+using Taskmaster.Posix;
+using Taskmaster.Reaping;
+using Taskmaster.Signalling;
 using Taskmaster.Spawning;
+using Taskmaster.Tests.Spawning;
 using static Taskmaster.Tests.Spawning.SpawnTestKit;
 
-namespace Taskmaster.Tests.Spawning;
+namespace Taskmaster.Tests.Reaping;
 
 /// <summary>Exits are reaped and decoded; signals reach a child or its whole group.</summary>
 public sealed class ExitWatcherTests : IDisposable
@@ -58,7 +62,7 @@ public sealed class ExitWatcherTests : IDisposable
         finally
         {
             await KillAndReap(child.Pid);
-            if (grandchild > 0) LibC.Kill(grandchild, Signals.SIGKILL);
+            if (grandchild > 0) Signals.Kill(grandchild, Signals.SIGKILL);
         }
     }
 
@@ -68,7 +72,7 @@ public sealed class ExitWatcherTests : IDisposable
         var child = Started(_spawner.Spawn(Request([Fixture("exit_with.sh"), "3"],
             stdout: OutputRouting.Discard, stderr: OutputRouting.Discard)));
         Assert.Equal(ExitStatus.Exited(3), await ChildExits.Of(child.Pid));
-        Assert.Equal(LibC.ESRCH, new ProcessSignaller().Signal(child.Pid, Signals.SIGTERM, toGroup: true));
+        Assert.Equal(Errno.ESRCH, new ProcessSignaller().Signal(child.Pid, Signals.SIGTERM, toGroup: true));
     }
 
     [Fact]

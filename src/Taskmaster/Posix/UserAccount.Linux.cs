@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Posix;
 
 /// <summary>A passwd entry: what a child needs to run as a user (ids, home directory, login name).</summary>
 public sealed record UserAccount(string Name, uint Uid, uint Gid, string Home, string Shell)
@@ -14,15 +14,15 @@ public sealed record UserAccount(string Name, uint Uid, uint Gid, string Home, s
         for (var size = 1024; size <= 1 << 20; size *= 4)
         {
             var buffer = new byte[size];
-            LibC.Passwd pwd;
-            LibC.Passwd* result = null;
+            Identity.Passwd pwd;
+            Identity.Passwd* result = null;
             int rc;
             fixed (byte* buf = buffer)
             {
                 rc = byUid
-                    ? LibC.GetpwuidR(uid, &pwd, buf, (nuint)size, &result)
-                    : LibC.GetpwnamR(user, &pwd, buf, (nuint)size, &result);
-                if (rc == LibC.ERANGE)
+                    ? Identity.GetpwuidR(uid, &pwd, buf, (nuint)size, &result)
+                    : Identity.GetpwnamR(user, &pwd, buf, (nuint)size, &result);
+                if (rc == Errno.ERANGE)
                     continue;
                 if (rc != 0 || result == null)
                     return null;

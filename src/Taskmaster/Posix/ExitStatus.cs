@@ -1,4 +1,4 @@
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Posix;
 
 /// <summary>
 /// A wait status decoded once: either an exit code or the signal that killed the process.

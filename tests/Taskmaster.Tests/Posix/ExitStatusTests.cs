@@ -1,6 +1,7 @@
-using Taskmaster.Spawning;
 
-namespace Taskmaster.Tests.Spawning;
+using Taskmaster.Posix;
+
+namespace Taskmaster.Tests.Posix;
 
 public class ExitStatusTests
 {

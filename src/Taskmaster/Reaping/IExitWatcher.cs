@@ -1,4 +1,4 @@
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Reaping;
 
 /// <summary>
 /// Reports reaped children. The real one is a dedicated thread blocked in epoll_wait on the children's pidfds; it never polls.

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Taskmaster.Posix;
 
-namespace Taskmaster.Spawning;
+namespace Taskmaster.Reaping;
 
 /// <summary>
 /// Zombie hygiene for a child subreaper. An orphan is re-parented to us without a word; only its exit says
@@ -27,7 +28,7 @@ internal sealed class OrphanSweep : IDisposable
     {
         _timer = new Timer(static s => ((OrphanSweep)s!).Sweep(), this, Timeout.Infinite, Timeout.Infinite);
         // The runtime hands SIGCHLD to a thread-pool thread; not cancelling it keeps its own handling unchanged.
-        _sigchld = PosixSignalRegistration.Create((PosixSignal)LibC.SIGCHLD, _ => OnChildExited());
+        _sigchld = PosixSignalRegistration.Create((PosixSignal)Signals.SIGCHLD, _ => OnChildExited());
     }
 
     private void OnChildExited()

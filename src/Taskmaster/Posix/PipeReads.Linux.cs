@@ -1,10 +1,9 @@
 // System calls on a child's pipe read end, shared by the reactor (PipeReactor) and the threads that drain
 // a flooding pipe (CapturedPipe): non-blocking read(2), poll(2) to wait on one pipe, and F_SETPIPE_SZ so
-// that one read moves up to a megabyte. read, fcntl and poll are LibC's declarations (Spawning).
+// that one read moves up to a megabyte.
 using System.Runtime.InteropServices;
-using Taskmaster.Spawning;
 
-namespace Taskmaster.Logging;
+namespace Taskmaster.Posix;
 
 /// <summary>Direct non-blocking reads and capacity changes on a child's pipe.</summary>
 internal static class PipeReads
@@ -16,7 +15,7 @@ internal static class PipeReads
     /// the flood threads wait with epoll/poll, never inside read(2).</summary>
     public static void MakeNonBlocking(int fd)
     {
-        int errno = LibC.SetNonBlocking(fd);
+        int errno = Descriptors.SetNonBlocking(fd);
         if (errno != 0)
             throw new IOException($"fcntl(O_NONBLOCK): {Marshal.GetPInvokeErrorMessage(errno)}", errno);
     }
@@ -25,15 +24,15 @@ internal static class PipeReads
     /// timeout passes (-1: never); returns false on timeout.</summary>
     public static unsafe bool WaitReadable(int fd, int timeoutMs)
     {
-        var entry = new LibC.PollFd { Fd = fd, Events = LibC.POLLIN };
+        var entry = new Descriptors.PollFd { Fd = fd, Events = Descriptors.POLLIN };
         while (true)
         {
-            int n = LibC.Poll(&entry, 1, timeoutMs);
+            int n = Descriptors.Poll(&entry, 1, timeoutMs);
             if (n > 0)
                 return true; // POLLIN, POLLHUP or POLLERR: the next read tells which
             if (n == 0)
                 return false;
-            if (Marshal.GetLastPInvokeError() != LibC.EINTR)
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
                 throw LastError("poll");
         }
     }
@@ -45,13 +44,13 @@ internal static class PipeReads
         {
             while (true)
             {
-                nint n = LibC.Read(fd, p, buffer.Length);
+                nint n = Descriptors.Read(fd, p, buffer.Length);
                 if (n >= 0)
                     return (int)n;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == LibC.EINTR)
+                if (errno == Errno.EINTR)
                     continue;
-                if (errno == LibC.EAGAIN)
+                if (errno == Errno.EAGAIN)
                     return WouldBlock;
                 throw new IOException($"read: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
@@ -60,7 +59,7 @@ internal static class PipeReads
 
     /// <summary>Asks for a larger pipe so that one read moves more; best effort (the kernel caps it at
     /// /proc/sys/fs/pipe-max-size and per-user limits, and the old size stays on refusal).</summary>
-    public static void TryGrow(int fd, int bytes) => _ = LibC.Fcntl(fd, LibC.F_SETPIPE_SZ, bytes);
+    public static void TryGrow(int fd, int bytes) => _ = Descriptors.Fcntl(fd, Descriptors.F_SETPIPE_SZ, bytes);
 
     private static IOException LastError(string call)
     {

@@ -1,4 +1,6 @@
-namespace Taskmaster.Spawning;
+using Taskmaster.Posix;
+
+namespace Taskmaster.Reaping;
 
 /// <summary>
 /// One reaped child: its pid, the process group it was in when it died, and how it ended. For a child the spawner
