@@ -65,8 +65,7 @@ public sealed partial class Supervisor
             reply.TrySetResult([new GroupUpdateResult("", "ERROR (shutting down)", ErrorCode.ShutdownState)]);
             return;
         }
-        var loop = new ApplyOperation.Loop(_directory, Dispatch, StartEach, CreateReapingStop, () => _shuttingDown, _childLogs, _logger);
-        var op = ApplyOperation.Begin(loop, reply, diff(), groups);
+        var op = ApplyOperation.Begin(this, reply, diff(), groups);
         if (!op.TryAdvance()) _operations.Add(op);
     }
 
