@@ -48,7 +48,7 @@ internal sealed class ApplyOperation : PendingOperation
         var known = loop.Directory.ActiveGroups().Select(g => g.Name).Concat(diff.Groups.Added).ToHashSet(StringComparer.Ordinal);
         foreach (var g in groups.Distinct(StringComparer.Ordinal))
         {
-            if (!known.Contains(g)) _unknownNames.Add(new GroupUpdateResult(g, "ERROR (no such group)", ErrorCode.BadName));
+            if (!known.Contains(g)) _unknownNames.Add(new GroupUpdateResult(g, GroupChange.Updated, ErrorCode.BadName));
             else if (all.Contains(g)) _scope.Add(g);
         }
     }
@@ -198,20 +198,20 @@ internal sealed class ApplyOperation : PendingOperation
         var added = _diff.Groups.Added.ToHashSet(StringComparer.Ordinal);
         foreach (var group in _diff.Groups.Removed.Where(_scope.Contains))
         {
-            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, "stopped"));
+            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, GroupChange.Stopped));
             results.Add(troubled.Contains(group) && !added.Contains(group)
-                ? new GroupUpdateResult(group, "has problems; not removing", ErrorCode.Failed)
-                : new GroupUpdateResult(group, "removed process group"));
+                ? new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.Failed)
+                : new GroupUpdateResult(group, GroupChange.Removed));
         }
         foreach (var group in _diff.Groups.Changed.Where(_scope.Contains))
         {
-            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, "stopped"));
+            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, GroupChange.Stopped));
             results.Add(troubled.Contains(group)
-                ? new GroupUpdateResult(group, "has problems; not updated", ErrorCode.Failed)
-                : new GroupUpdateResult(group, "updated process group"));
+                ? new GroupUpdateResult(group, GroupChange.Updated, ErrorCode.Failed)
+                : new GroupUpdateResult(group, GroupChange.Updated));
         }
         foreach (var group in _diff.Groups.Added.Where(_scope.Contains))
-            results.Add(new GroupUpdateResult(group, "added process group"));
+            results.Add(new GroupUpdateResult(group, GroupChange.Added));
         return results;
     }
 }

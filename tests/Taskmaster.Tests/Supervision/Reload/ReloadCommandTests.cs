@@ -1,4 +1,5 @@
 using Taskmaster.Config;
+using Taskmaster.Control;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Tests.Config;
@@ -110,5 +111,5 @@ public class ReloadCommandTests
         Assert.Empty(k.H.Signaller.Sent);
     }
 
-    private static string Line(GroupUpdateResult r) => $"{r.Group}: {r.Action}";
+    private static string Line(GroupUpdateResult r) => $"{r.Group}: {GroupUpdateWording.Of(r)}";
 }
