@@ -15,6 +15,7 @@ internal interface ISupervisionLoop
     /// <summary>A shutdown has begun: no new spawn, no new retry, no autorestart.</summary>
     bool ShuttingDown { get; }
 
+    /// <summary>Where children's output goes (a spawn attaches to it, an in-place reload retargets it).</summary>
     IChildLogs ChildLogs { get; }
 
     /// <summary>The activity log.</summary>
