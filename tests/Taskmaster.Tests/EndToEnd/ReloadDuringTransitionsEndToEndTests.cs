@@ -45,7 +45,7 @@ public class ReloadDuringTransitionsEndToEndTests
     {
         // Long enough that the stop is still in flight when the update comes (status calls are slow on a busy
         // machine), short enough for the update to wait it out: the update itself must SIGKILL it.
-        await using var daemon = DaemonUnderTest.Create(Config(stopWaitSecs: 15));
+        await using var daemon = DaemonUnderTest.Create(Config(stopWaitSecs: 30));
         var (before, stop) = await IntoTransitionsAsync(daemon);
 
         daemon.EditConfig("{dir}/starting\n", "{dir}/starting v2\n");
