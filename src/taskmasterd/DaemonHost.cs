@@ -154,7 +154,7 @@ internal sealed class DaemonHost
         foreach (var result in results)
         {
             if (result.Error is null)
-                DaemonLog.ReloadResult(log, result.Group, result.Action);
+                DaemonLog.ReloadResult(log, result.Group, GroupUpdateWording.Of(result));
             else if (result.Error == ErrorCode.CantReread)
                 continue; // the controller already logged each error of the file, with its location
             else

@@ -74,31 +74,31 @@ public sealed class ControlClient : IDisposable
     public Task<VersionResponse> GetVersionAsync(CancellationToken ct = default) =>
         GetAsync("api/v1/version", ControlJsonContext.Default.VersionResponse, ct);
 
-    public Task<ProcessActionResponse> StartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("start", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> StartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("start", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> StopAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("stop", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> StopAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("stop", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> RestartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("restart", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> RestartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("restart", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> SignalAsync(IReadOnlyList<string> names, string signal, CancellationToken ct = default) =>
-        ActAsync("signal", new ProcessActionRequest { Names = names, Signal = signal }, ct);
+    public Task<ProcessCommandResponse> SignalAsync(IReadOnlyList<string> names, string signal, CancellationToken ct = default) =>
+        ActAsync("signal", new ProcessCommandRequest { Names = names, Signal = signal }, ct);
 
-    public Task<ProcessActionResponse> ClearAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
-        ActAsync("clear", new ProcessActionRequest { Names = names }, ct);
+    public Task<ProcessCommandResponse> ClearAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
+        ActAsync("clear", new ProcessCommandRequest { Names = names }, ct);
 
     public Task<RereadResponse> RereadAsync(CancellationToken ct = default) =>
         PostAsync("api/v1/reread", null, ControlJsonContext.Default.RereadResponse, ct);
 
-    public Task<GroupActionResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("update", groups, ct);
 
-    public Task<GroupActionResponse> AddAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> AddAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("add", groups, ct);
 
-    public Task<GroupActionResponse> RemoveAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> RemoveAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("remove", groups, ct);
 
     public Task<AcceptedResponse> ReloadAsync(CancellationToken ct = default) =>
@@ -135,14 +135,14 @@ public sealed class ControlClient : IDisposable
 
     private static string StreamName(LogStream s) => s == LogStream.Stdout ? "stdout" : "stderr";
 
-    private Task<ProcessActionResponse> ActAsync(string verb, ProcessActionRequest body, CancellationToken ct) =>
+    private Task<ProcessCommandResponse> ActAsync(string verb, ProcessCommandRequest body, CancellationToken ct) =>
         PostAsync($"api/v1/processes/{verb}",
-            JsonContent(body, ControlJsonContext.Default.ProcessActionRequest),
-            ControlJsonContext.Default.ProcessActionResponse, ct);
+            JsonContent(body, ControlJsonContext.Default.ProcessCommandRequest),
+            ControlJsonContext.Default.ProcessCommandResponse, ct);
 
-    private Task<GroupActionResponse> GroupsAsync(string verb, IReadOnlyList<string> groups, CancellationToken ct) =>
+    private Task<GroupCommandResponse> GroupsAsync(string verb, IReadOnlyList<string> groups, CancellationToken ct) =>
         PostAsync($"api/v1/{verb}", JsonContent(new GroupsRequest { Groups = groups }, ControlJsonContext.Default.GroupsRequest),
-            ControlJsonContext.Default.GroupActionResponse, ct);
+            ControlJsonContext.Default.GroupCommandResponse, ct);
 
     private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> info)
     {

@@ -219,9 +219,9 @@ internal sealed class ControlApi(
     private Task Remove(HttpContext ctx) => GroupsAsync(ctx, (groups, ct) => EachGroupAsync(groups, configuration.RemoveGroupAsync, ct));
 
     private async Task ActAsync(HttpContext ctx,
-        Func<IReadOnlyList<string>, ProcessActionRequest, CancellationToken, Task<IReadOnlyList<OperationResult>>> operation)
+        Func<IReadOnlyList<string>, ProcessCommandRequest, CancellationToken, Task<IReadOnlyList<OperationResult>>> operation)
     {
-        var request = await ReadBodyAsync(ctx, Json.ProcessActionRequest) ?? new ProcessActionRequest();
+        var request = await ReadBodyAsync(ctx, Json.ProcessCommandRequest) ?? new ProcessCommandRequest();
         var names = request.Names ?? SplitQuery(ctx, "names");
         if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
             throw new ControlOperationException(ErrorCode.BadArguments, "names must list at least one process name");
@@ -231,14 +231,14 @@ internal sealed class ControlApi(
             Signal = request.Signal ?? NullIfEmpty(ctx.Request.Query["signal"].ToString()),
         };
         var results = await operation(names, request, ctx.RequestAborted);
-        IReadOnlyList<ProcessActionResult> body = results.Select(r => new ProcessActionResult(
+        IReadOnlyList<ProcessCommandResult> body = results.Select(r => new ProcessCommandResult(
             r.Name, r.Ok, r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message, r.Unknown switch
             {
-                NameScope.Group => ProcessActionResult.UnknownGroup,
-                NameScope.Process => ProcessActionResult.UnknownProcess,
+                NameScope.Group => ProcessCommandResult.UnknownGroup,
+                NameScope.Process => ProcessCommandResult.UnknownProcess,
                 _ => null,
             })).ToList();
-        await WriteJsonAsync(ctx, new ProcessActionResponse(body), Json.ProcessActionResponse);
+        await WriteJsonAsync(ctx, new ProcessCommandResponse(body), Json.ProcessCommandResponse);
     }
 
     private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
@@ -338,9 +338,9 @@ internal sealed class ControlApi(
         var request = await ReadBodyAsync(ctx, Json.GroupsRequest);
         var groups = request?.Groups ?? SplitQuery(ctx, "groups");
         var results = await operation(groups, ctx.RequestAborted);
-        IReadOnlyList<GroupActionResult> body = results.Select(r => new GroupActionResult(r.Group, r.Action, r.Error is null,
+        IReadOnlyList<GroupCommandResult> body = results.Select(r => new GroupCommandResult(r.Group, GroupUpdateWording.Of(r), r.Error is null,
             r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message)).ToList();
-        await WriteJsonAsync(ctx, new GroupActionResponse(body), Json.GroupActionResponse);
+        await WriteJsonAsync(ctx, new GroupCommandResponse(body), Json.GroupCommandResponse);
     }
 
     private static async Task<IReadOnlyList<GroupUpdateResult>> EachGroupAsync(IReadOnlyList<string> groups,

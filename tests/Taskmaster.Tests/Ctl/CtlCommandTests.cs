@@ -125,7 +125,7 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
         var r = await Host.RunCtlAsync("--json", "stop", "nogroup:*", "worker");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("\"code\":10,\"error\":\"BAD_NAME\"", r.Stdout); // codes stay numbers on the wire
-        var results = JsonSerializer.Deserialize(r.Stdout, ControlJsonContext.Default.ProcessActionResponse)!.Results;
+        var results = JsonSerializer.Deserialize(r.Stdout, ControlJsonContext.Default.ProcessCommandResponse)!.Results;
         Assert.Equal([("nogroup:*", 10, "group"), ("worker", 10, "process")], results.Select(x => (x.Name, (int)(x.Code ?? 0), x.Unknown)));
     }
 

@@ -12,7 +12,7 @@ public sealed class CtlCommandsEndToEndTests
         startsecs = 0
 
         [program:hup]
-        command = {fixtures}/c_hup_logger.sh
+        command = {fixtures}/echo_each_hup.sh
         startsecs = 0
 
         [group:grp]

@@ -12,7 +12,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:mute]
-            command = {fixtures}/rel_close_stdout.sh
+            command = {fixtures}/close_output_then_sleep.sh
             startsecs = 1
             """);
         await daemon.StartAsync();
@@ -31,7 +31,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:storm]
-            command = {fixtures}/rel_fork_storm.sh 200
+            command = {fixtures}/fork_sleepers.sh 200
             startsecs = 0
             stopwaitsecs = 5
             """);
@@ -50,7 +50,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:storm]
-            command = {fixtures}/rel_fork_storm.sh 200 exit
+            command = {fixtures}/fork_sleepers.sh 200 exit
             startsecs = 0
             autorestart = false
             """);
@@ -142,7 +142,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:writer]
-            command = {fixtures}/rel_write_lines.sh
+            command = {fixtures}/line_every_10ms.sh
             startsecs = 0
             stdout_logfile = {dir}/logs/writer.log
             """);

@@ -17,7 +17,7 @@ internal sealed class AddCommand : ICtlCommand
     {
         if (names.Count == 0) { ctx.Usage(this, "Error: add requires a process/group name"); return; }
         var response = await ctx.Client.AddAsync(names, ct);
-        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
         foreach (var r in response.Results)
         {
             if (r.Ok) { ctx.Output.Text($"{r.Group}: added process group"); continue; }

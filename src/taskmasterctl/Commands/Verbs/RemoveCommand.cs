@@ -16,7 +16,7 @@ internal sealed class RemoveCommand : ICtlCommand
     {
         if (names.Count == 0) { ctx.Usage(this, "Error: remove requires a process/group name"); return; }
         var response = await ctx.Client.RemoveAsync(names, ct);
-        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
         foreach (var r in response.Results)
         {
             if (r.Ok) { ctx.Output.Text($"{r.Group}: removed process group"); continue; }

@@ -19,7 +19,7 @@ internal sealed class UpdateCommand : ICtlCommand
         try
         {
             var response = await ctx.Client.UpdateAsync(groups, ct);
-            ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+            ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
             var saidStopped = response.Results.Where(r => r.Ok && r.Action == "stopped").Select(r => r.Group).ToHashSet();
             foreach (var r in response.Results)
             {
