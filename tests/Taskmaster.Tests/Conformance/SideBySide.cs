@@ -21,6 +21,7 @@ internal sealed class SideBySide : IAsyncDisposable
         logfile = %(here)s/daemon.log
         pidfile = %(here)s/daemon.pid
         childlogdir = %(here)s
+        {daemon}
 
         [rpcinterface:supervisor]
         supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
@@ -49,9 +50,10 @@ internal sealed class SideBySide : IAsyncDisposable
     public string SupervisordConfig => Path.Combine(SupervisordDir, "taskmaster.conf");
     public string SupervisordOutput { get { lock (_supervisordOutput) return _supervisordOutput.ToString(); } }
 
-    /// <summary>The file for both (nothing started yet).</summary>
-    public static SideBySide Create(string programs) =>
-        new(Preamble + programs.Replace("{fixtures}", DaemonUnderTest.Fixtures), DaemonUnderTest.Create(""));
+    /// <summary>The file for both (nothing started yet): <paramref name="daemonKeys"/> go into [supervisord] (a second
+    /// [supervisord] section would be merged into the first by supervisord, and is an error here: docs/DIFFERENCES.md).</summary>
+    public static SideBySide Create(string programs, string daemonKeys = "") =>
+        new(Preamble.Replace("{daemon}", daemonKeys) + programs.Replace("{fixtures}", DaemonUnderTest.Fixtures), DaemonUnderTest.Create(""));
 
     /// <summary>Starts both daemons in the foreground and waits until both serve their sockets.</summary>
     public async Task StartAsync()

@@ -37,14 +37,15 @@ public sealed class SupervisordConformanceTests
         }
     }
 
+    /// <summary>A daemon key (into [supervisord]) or a program section, the key reported, and the words.</summary>
     public static TheoryData<string, string, string> RefusedFiles => new()
     {
-        { "[supervisord]\nlogfile = /nonexistent-26/daemon.log\n", "logfile", "the directory /nonexistent-26 does not exist" },
+        { "logfile = /nonexistent-26/daemon.log", "logfile", "the directory /nonexistent-26 does not exist" },
         { "[program:a]\ncommand = /bin/sleep 100\nstdout_logfile = /nonexistent-26/a.log\n", "stdout_logfile", "the directory /nonexistent-26 does not exist" },
         { "[program:a]\ncommand = /bin/sleep 100\nstderr_logfile = /nonexistent-26/a.log\n", "stderr_logfile", "the directory /nonexistent-26 does not exist" },
-        { "[supervisord]\nchildlogdir = /nonexistent-26\n", "childlogdir", "/nonexistent-26 is not an existing directory" },
+        { "childlogdir = /nonexistent-26", "childlogdir", "/nonexistent-26 is not an existing directory" },
         { "[program:a]\ncommand = /bin/sleep 100\nuser = nosuchuser26\n", "user", "no user named 'nosuchuser26'" },
-        { "[supervisord]\nminfds = 100000000\n", "minfds", "minfds=100000000 is more than this environment allows" },
+        { "minfds = 100000000", "minfds", "minfds=100000000 is more than this environment allows" },
         { "[program:a]\ncommand = /bin/sleep 100\nenvironment = D=\"with \\\"quote\\\"\"\n", "environment", "supervisord refuses this value" },
     };
 
@@ -52,9 +53,9 @@ public sealed class SupervisordConformanceTests
     /// daemon itself, with file:line:col and the key.</summary>
     [RequiresTheory(Requirement.Supervisor)]
     [MemberData(nameof(RefusedFiles))]
-    public async Task FileSupervisordRefuses_IsAnErrorUpFront(string section, string key, string message)
+    public async Task FileSupervisordRefuses_IsAnErrorUpFront(string text, string key, string message)
     {
-        await using var both = SideBySide.Create(section);
+        await using var both = text.StartsWith('[') ? SideBySide.Create(text) : SideBySide.Create("", daemonKeys: text);
         // Our --check stands in for the daemon's start (both load through the same source); supervisord has no check.
         var theirs = await SideBySide.Run("/usr/bin/supervisord", ["-n", "-c", both.SupervisordConfig], both.SupervisordDir);
         Assert.True(theirs.ExitCode == 2, theirs.ToString());
