@@ -129,7 +129,7 @@ public sealed class SupervisordConformanceTests
 
         [program:quick]
         command = /bin/true
-        startsecs = 1
+        startsecs = 10
         startretries = 0
         autostart = false
 
@@ -161,7 +161,9 @@ public sealed class SupervisordConformanceTests
             ["start", "missing"],      // no such file, exit 1, checked before any spawn
             ["start", "noexec"],       // file is not executable, exit 1
             ["status", "missing", "noexec"],
-            ["start", "quick"],        // exits within startsecs: spawn error, exit 7
+            // Exits within startsecs: spawn error, exit 7. Not startsecs = 1: on a loaded machine supervisord may reap
+            // /bin/true more than a second after its start, count it as having stayed up, and answer abnormal termination.
+            ["start", "quick"],
             ["signal", "0", "web:*"],  // 0 is a signal
             ["add"],                   // nothing to add: nothing said, exit 0
             ["remove"],
