@@ -43,7 +43,11 @@ internal sealed class DaemonHost
             Console.Error.WriteLine($"taskmasterd: {privilegeError}");
             return DaemonCommandLine.ExitError;
         }
-        ApplyProcessSettings(daemon);
+        if (ApplyProcessSettings(daemon) is { } settingsError)
+        {
+            Console.Error.WriteLine($"taskmasterd: {settingsError}");
+            return DaemonCommandLine.ExitError;
+        }
 
         var echo = Detacher.IsDetachedCopy ? null : Console.Error;
         using var activity = new ActivityLogProvider(new ActivityLogOptions
@@ -218,17 +222,23 @@ internal sealed class DaemonHost
     }
 
     /// <summary>Umask, working directory and descriptor limit, as [taskmasterd] and the flags say.</summary>
-    private void ApplyProcessSettings(DaemonSettings daemon)
+    /// <returns>Why the daemon cannot start, or null.</returns>
+    private static string? ApplyProcessSettings(DaemonSettings daemon)
     {
         Processes.Umask((uint)daemon.Umask);
         if (daemon.Directory is { } directory)
             Directory.SetCurrentDirectory(directory);
-        // Every child costs up to three descriptors (two pipes and a pidfd): raise the soft limit toward minfds.
+        // Every child costs up to three descriptors (two pipes and a pidfd): minfds is the minimum required to start, as in
+        // supervisord, which raises the hard limit too when it may (root). The file's check already refused a value
+        // above the ceiling; a limit lowered since is refused here.
         if (ResourceLimits.GetRlimit(ResourceLimits.RLIMIT_NOFILE, out var limit) == 0 && limit.Current < (ulong)daemon.MinFds)
         {
-            var wanted = new ResourceLimits.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
-            ResourceLimits.SetRlimit(ResourceLimits.RLIMIT_NOFILE, wanted);
+            var wanted = new ResourceLimits.RLimit { Current = (ulong)daemon.MinFds, Max = Math.Max(limit.Max, (ulong)daemon.MinFds) };
+            if (ResourceLimits.SetRlimit(ResourceLimits.RLIMIT_NOFILE, wanted) != 0)
+                return $"minfds={daemon.MinFds} is more than this environment allows ({limit.Max} open files); "
+                    + "raise the limit (ulimit -Hn, LimitNOFILE=) or lower minfds";
         }
+        return null;
     }
 
     /// <summary>The uids the children of <paramref name="config"/> run as: ours, and each configured <c>user=</c>'s.</summary>

@@ -7,10 +7,10 @@ namespace Taskmaster.Config;
 /// Maps the sections of every file onto the model: classifies sections, checks keys against
 /// <see cref="KeyCatalogue"/>, reads each program instance through <see cref="ProgramKeys"/>, expands names per
 /// instance, and reports every problem into the shared <see cref="DiagnosticBag"/>. Touches the file system only to
-/// make relative paths absolute; never a process.
+/// make relative paths absolute, and the machine only through <paramref name="hostChecks"/>; never a process.
 /// </summary>
 internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
-    Dictionary<string, ExpansionValue> envNames, string hostName, DiagnosticBag diagnostics)
+    Dictionary<string, ExpansionValue> envNames, string hostName, DiagnosticBag diagnostics, HostChecks? hostChecks)
 {
     private static readonly string[] KnownSectionNames =
         ["supervisord", "taskmasterd", "unix_http_server", "inet_http_server", "supervisorctl", "taskmasterctl", "include"];
@@ -125,7 +125,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         };
         if (section is null) return defaults;
         var r = Reader(section, SectionKind.Daemon);
-        return defaults with
+        var settings = defaults with
         {
             Logfile = r.Get("logfile", defaults.Logfile, PathIn(here)),
             LogfileMaxBytes = r.Get("logfile_maxbytes", defaults.LogfileMaxBytes, ValueParsers.ByteSize),
@@ -142,6 +142,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             MinProcs = r.Get("minprocs", defaults.MinProcs, ValueParsers.Integer(0)),
             Identifier = r.Get("identifier", defaults.Identifier, ValueParsers.NonEmpty),
         };
+        hostChecks?.Daemon(r, settings);
+        return settings;
     }
 
     private static ValueParser<string> PathIn(string here) =>
@@ -171,7 +173,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             return null;
         }
         var (host, port) = r.Get("port", ("", 0), ValueParsers.HostPort);
-        return new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"));
+        var settings = new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"));
+        if (hostChecks is not null && port != 0) HostChecks.Inet(r, settings);
+        return settings;
     }
 
     private CtlSettings BindCtl(IniSection section)
@@ -219,7 +223,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
                     r.Report(entry, new ValueError(hint is null ? $"no program named '{member}'" : $"no program named '{member}' (did you mean '{hint}'?)", at), text != entry.Value);
                 }
                 else if (groupOf.TryGetValue(member, out var other) && other.Group != name)
-                    r.Report(entry, new ValueError($"program '{member}' is already in group '{other.Group}'", at), text != entry.Value);
+                    // supervisord runs one copy per group; one program is one set of instances here (docs/DIFFERENCES.md).
+                    r.Warning(entry, $"program '{member}' is already in group '{other.Group}' and stays there only "
+                        + $"(supervisord would also run a second copy as {name}:{member})");
                 else groupOf[member] = (name, priority);
             }
             if (!any) r.Error(entry, "the group lists no program");
@@ -257,6 +263,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
 
             var instance = BindInstance(r, numprocs, processNum, groupName, name, daemon);
             if (instance is null) continue;
+            hostChecks?.Instance(r, instance);
             if (!names.Add(instance.Name))
             {
                 if (processNameEntry is not null)

@@ -189,6 +189,11 @@ public sealed class ControlClient : IDisposable
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
+            // supervisord answers every path it does not serve with an HTML 404 from its Medusa server: say who is there.
+            if (response.Headers.Server.ToString() is var server && server.StartsWith("Medusa", StringComparison.Ordinal))
+                throw new ControlUnreachableException(
+                    $"{_address.Url} is served by supervisord ({server}), not taskmasterd: supervisorctl speaks to it; "
+                    + "point taskmasterctl at taskmasterd's socket (-s URL, or serverurl=)");
             ApiError? error = null;
             try
             {

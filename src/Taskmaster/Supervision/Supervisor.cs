@@ -25,6 +25,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TransitionActions _actions;
+    private readonly ISpawner _spawner;
     private readonly ProcessDirectory _directory = new();
     private readonly StateWatchers _watchers = new();
     private readonly List<PendingOperation> _operations = [];
@@ -53,6 +54,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _childLogs = childLogs;
         _time = time;
         _logger = logger;
+        _spawner = spawner;
         _actions = new TransitionActions(this, spawner, signaller, exitWatcher, time,
             new ChildEnvironment(baseEnvironment, config.Daemon.Environment));
         foreach (var group in config.Groups) _directory.AddGroup(group);
@@ -357,6 +359,11 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         else
             StartEach(starting, p =>
             {
+                if (CommandCheck(p) is { } unrunnable)
+                {
+                    results.Add(unrunnable);
+                    return;
+                }
                 var t = Dispatch(p, ProcessEventKind.Start);
                 if (t.Kind == TransitionKind.Reject)
                 {
@@ -373,6 +380,16 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         var op = new StartOperation(reply, results, waiting);
         if (!op.TryAdvance()) _operations.Add(op);
     }
+
+    /// <summary>
+    /// A command that cannot be found or executed, answered before anything is spawned, as supervisord's startProcess
+    /// answers it (NO_FILE, NOT_EXECUTABLE; before it looks at the state): the process keeps its state. Autostart and
+    /// automatic restarts spawn and go through BACKOFF to FATAL instead, as there.
+    /// </summary>
+    private OperationResult? CommandCheck(ManagedProcess p) =>
+        _spawner.CommandFault(_actions.BuildRequest(p.Config), out var missing) is { } why
+            ? new OperationResult(p.FullName, missing ? ErrorCode.NoFile : ErrorCode.NotExecutable, why)
+            : null;
 
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
@@ -432,7 +449,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private List<OperationResult> SendSignal(IReadOnlyList<string> names, int signal)
     {
         var targets = _directory.Resolve(names, p => p.State is ProcessState.Running or ProcessState.Starting or ProcessState.Stopping);
-        if (signal is < 1 or > Signals.Max)
+        if (signal is < 0 or > Signals.Max)
             return [.. targets.Select(t => new OperationResult(t.Name, ErrorCode.BadSignal, signal.ToString()))];
 
         var results = new List<OperationResult>();

@@ -194,7 +194,7 @@ internal sealed partial class TransitionActions(
         }
     }
 
-    private SpawnRequest BuildRequest(ProcessConfig c) => new(
+    internal SpawnRequest BuildRequest(ProcessConfig c) => new(
         c.Command.Argv,
         environment.For(c),
         c.Directory,

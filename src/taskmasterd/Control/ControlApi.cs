@@ -168,6 +168,9 @@ internal sealed class ControlApi(
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new ControlOperationException(ErrorCode.BadArguments, "signal is required");
+        // supervisord's signal_number takes 0 (Python's signal module has a SIG_* constant 0): kill(pid, 0), which
+        // only checks that the process is there. Never a stopsignal, so the parser the config shares does not take it.
+        if (text.Trim() == "0") return 0;
         return Signals.TryParse(text, out var signal)
             ? signal
             : throw new ControlOperationException(ErrorCode.BadSignal, $"bad signal name: {text}");

@@ -166,10 +166,19 @@ public class ConfigLoaderTests
     [Theory]
     [InlineData("[program:a]\ncommand=x\n[group:g]\nprograms=a,nope\n", "no program named 'nope'")]
     [InlineData("[program:abc]\ncommand=x\n[group:g]\nprograms=abd\n", "did you mean 'abc'")]
-    [InlineData("[program:a]\ncommand=x\n[group:g]\nprograms=a\n[group:h]\nprograms=a\n", "already in group 'g'")]
     [InlineData("[group:g]\npriority=1\n", "needs a 'programs' key")]
     public void Groups_Errors(string text, string message) =>
         Assert.Contains(Cfg.Fails(text).Errors, e => e.Message.Contains(message));
+
+    [Fact]
+    public void Groups_ProgramInTwoGroups_LoadsInTheFirst_WithAWarning()
+    {
+        var c = Cfg.Load("[program:a]\ncommand=x\n[group:g]\nprograms=a\n[group:h]\nprograms=a\n");
+        Assert.Equal("g:a", Assert.Single(c.AllProcesses).FullName);
+        var warning = Assert.Single(c.Warnings);
+        Assert.Equal(6, warning.Location.Line);
+        Assert.Contains("already in group 'g' and stays there only (supervisord would also run a second copy as h:a)", warning.Message);
+    }
 
     [Fact]
     public void DaemonSection_AllKeys()

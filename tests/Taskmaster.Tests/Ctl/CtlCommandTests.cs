@@ -164,13 +164,13 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     }
 
     [Fact]
-    public async Task AnyCommand_WhenDaemonNotRunning_PrintsNoSuchFile_Exit4()
+    public async Task AnyCommand_WhenDaemonNotRunning_PrintsNoSuchFile_ExitsAsSupervisorctl()
     {
         var socket = Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.sock");
-        foreach (var command in new[] { "status", "start web", "stop web", "tail web", "version" })
+        foreach (var (command, exit) in new[] { ("status", 4), ("start web", 7), ("stop web", 7), ("tail web", 7), ("version", 7), ("update", 1) })
         {
             var r = await ControlHost.RunAsync(["-s", "unix://" + socket, .. command.Split(' ')]);
-            Assert.True(r.ExitCode == 4, r.ToString());
+            Assert.True(r.ExitCode == exit, r.ToString());
             Assert.Equal($"unix://{socket} no such file", r.Stdout.Trim());
         }
         var shutdown = await ControlHost.RunAsync(["-s", "unix://" + socket, "shutdown"]);

@@ -63,11 +63,11 @@ public class HostileConditionsTests
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
 
+    // An unknown user= is refused with the file, before the daemon starts (HostChecksTests, the conformance tests).
     [Theory]
-    [InlineData("command = {dir}/no-such-program", "")]
-    [InlineData("command = {dir}/not-executable.sh", "")]
-    [InlineData("command = {fixtures}/sleep_forever.sh", "user = no-such-user-tm")]
-    public async Task UnspawnableProgram_IsFatalWithTheReason_DaemonUnaffected(string command, string extra)
+    [InlineData("command = {dir}/no-such-program", "", "bad: ERROR (no such file)")]
+    [InlineData("command = {dir}/not-executable.sh", "", "bad: ERROR (file is not executable)")]
+    public async Task UnspawnableProgram_IsFatalWithTheReason_DaemonUnaffected(string command, string extra, string startAnswer)
     {
         await using var daemon = DaemonUnderTest.Create($"""
             [program:bad]
@@ -86,8 +86,10 @@ public class HostileConditionsTests
             lines.Any(l => l.StartsWith("bad ") && l.Contains("FATAL")) && lines.Any(l => l.StartsWith("good ") && l.Contains("RUNNING")));
         var bad = status.Lines.Single(l => l.StartsWith("bad "));
         Assert.Matches("(no such file|not executable|permission denied|can't find|user)", bad.ToLowerInvariant());
+        // A manual start checks the command first, as supervisord's startProcess does: nothing is spawned.
         var start = await daemon.CtlAsync("start", "bad");
-        Assert.Contains("bad: ERROR (spawn error)", start.Stdout);
+        Assert.Contains(startAnswer, start.Stdout);
+        Assert.Equal(1, start.ExitCode);
         Assert.Contains("good ", (await daemon.CtlAsync("status", "good")).Stdout);
     }
 

@@ -9,6 +9,8 @@ internal sealed class UpdateCommand : ICtlCommand
 {
     public string Name => "update";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "update\t\t\tReload config and add/remove as necessary, and will restart affected programs\nupdate all\t\tReload config and add/remove as necessary, and will restart affected programs\nupdate <gname> [...]\tUpdate specific groups";
 
     public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
