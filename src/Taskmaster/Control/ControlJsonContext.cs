@@ -16,6 +16,7 @@ namespace Taskmaster.Control;
 [JsonSerializable(typeof(ProcessActionResponse))]
 [JsonSerializable(typeof(RereadResponse))]
 [JsonSerializable(typeof(GroupsRequest))]
+[JsonSerializable(typeof(EmptyRequest))]
 [JsonSerializable(typeof(GroupActionResponse))]
 [JsonSerializable(typeof(LogSliceResponse))]
 [JsonSerializable(typeof(VersionResponse))]
