@@ -9,15 +9,16 @@ namespace Taskmaster.Daemon.Control;
 /// <list type="bullet">
 /// <item>at most <c>max_connections</c> at once; one more is closed at once (per listener, so strangers filling the
 /// TCP port never lock the owner out of the unix socket);</item>
-/// <item>none that would leave fewer descriptors than <see cref="DescriptorReserve.ForConnections"/> keeps for
-/// spawning, so idle connections can never make a respawn fail for want of a pipe;</item>
+/// <item>with <paramref name="keepDescriptorsForSpawning"/> (TCP, which strangers reach), none that would leave fewer
+/// descriptors than <see cref="DescriptorReserve.ForConnections"/> keeps for spawning, so idle connections can never
+/// make a respawn fail for want of a pipe; the owner's unix socket is not refused for what strangers hold;</item>
 /// <item>a connection that has not passed authentication (its first request's checks) within
 /// <see cref="ControlServerOptions.UnauthenticatedTimeout"/> is closed, far sooner than Kestrel's keep-alive.</item>
 /// </list>
 /// </summary>
 /// <param name="refused">Told of each connection closed at accept, with the reason and the peer.</param>
-internal sealed class ConnectionGate(int maxConnections, TimeSpan unauthenticatedTimeout, TimeProvider time,
-    Action<string, string> refused)
+internal sealed class ConnectionGate(int maxConnections, bool keepDescriptorsForSpawning, TimeSpan unauthenticatedTimeout,
+    TimeProvider time, Action<string, string> refused)
 {
     private int _open;
     private readonly ConcurrentDictionary<string, ITimer> _unauthenticated = new();
@@ -29,7 +30,7 @@ internal sealed class ConnectionGate(int maxConnections, TimeSpan unauthenticate
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
     {
         var overLimit = Interlocked.Increment(ref _open) > maxConnections;
-        if (overLimit || !DescriptorReserve.AdmitsConnection())
+        if (overLimit || (keepDescriptorsForSpawning && !DescriptorReserve.AdmitsConnection()))
         {
             Interlocked.Decrement(ref _open);
             connection.Abort();

@@ -54,9 +54,8 @@ internal sealed class ControlApi(
                     {
                         refusals.Record("login during back-off", peer);
                         var seconds = (int)Math.Ceiling(pause.TotalSeconds);
-                        ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                        await WriteErrorAsync(ctx, ErrorCode.TooManyFailures,
-                            $"too many failed logins from {peer}: try again in {seconds} s");
+                        await WriteErrorAsync(ctx, ErrorCode.TooManyFailures, $"too many failed logins from {peer}: try again in {seconds} s",
+                            ("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                         return;
                     }
                     var offered = ctx.Request.Headers.Authorization.ToString();
@@ -65,8 +64,8 @@ internal sealed class ControlApi(
                         // A request without credentials is how a client learns that it needs some: not a guess.
                         if (offered.Length > 0) logins.Failed(peer);
                         refusals.Record(offered.Length > 0 ? "failed login" : "request without credentials", peer);
-                        ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"taskmaster\"";
-                        await WriteErrorAsync(ctx, ErrorCode.Unauthorized, "authentication required: wrong or missing credentials");
+                        await WriteErrorAsync(ctx, ErrorCode.Unauthorized, "authentication required: wrong or missing credentials",
+                            ("WWW-Authenticate", "Basic realm=\"taskmaster\""));
                         return;
                     }
                     logins.Succeeded(peer);
@@ -138,9 +137,10 @@ internal sealed class ControlApi(
         await WriteErrorAsync(ctx, code, message);
     }
 
-    private static async Task WriteErrorAsync(HttpContext ctx, ErrorCode code, string message)
+    private static async Task WriteErrorAsync(HttpContext ctx, ErrorCode code, string message, (string Name, string Value)? header = null)
     {
-        ctx.Response.Clear();
+        ctx.Response.Clear(); // headers too: a header of the answer goes in after
+        if (header is { } h) ctx.Response.Headers[h.Name] = h.Value;
         ctx.Response.StatusCode = ApiError.HttpStatusOf(code);
         await WriteJsonAsync(ctx, ApiError.Of(code, message), Json.ApiError, ctx.Response.StatusCode);
     }

@@ -50,7 +50,8 @@ public sealed class ControlServer : IAsyncDisposable
         }
         var refusals = new RefusalLog(logger, options.RefusalSummaryInterval, options.Time);
         ControlDoor Door(int maxConnections, BasicCredentials? credentials, HostAllowList? hosts) => new(credentials, hosts,
-            new ConnectionGate(maxConnections, options.UnauthenticatedTimeout, options.Time, refusals.Record));
+            new ConnectionGate(maxConnections, keepDescriptorsForSpawning: hosts is not null, options.UnauthenticatedTimeout, options.Time,
+                refusals.Record));
         var unixDoor = Door(options.Unix.MaxConnections, BasicCredentials.From(options.Unix.Username, options.Unix.Password), null);
         var inetDoor = inet is null ? null : Door(inet.MaxConnections, BasicCredentials.From(inet.Username, inet.Password),
             new HostAllowList(inet.Host, inet.AllowedHosts));
