@@ -154,14 +154,31 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         var defaults = new UnixHttpServerSettings();
         if (section is null) return defaults;
         var r = Reader(section, SectionKind.UnixHttpServer);
-        return new UnixHttpServerSettings
+        var settings = new UnixHttpServerSettings
         {
             File = r.Get("file", defaults.File, PathIn(section.Here)),
             Chmod = r.Get("chmod", defaults.Chmod, ValueParsers.Octal),
             Chown = r.Get<string?>("chown", null, ValueParsers.NonEmptyOrNull),
             Username = r.Text("username"),
             Password = r.Text("password"),
+            MaxConnections = r.Get("max_connections", defaults.MaxConnections, ValueParsers.Integer(1, 65536)),
         };
+        RequireBothCredentials(r, settings.Username, settings.Password);
+        return settings;
+    }
+
+    /// <summary>
+    /// A username without a password would serve with an empty one, and a password without a username would turn
+    /// authentication off: both are refused, as supervisord refuses them ("contains incomplete authentication").
+    /// An empty value counts as missing.
+    /// </summary>
+    private static void RequireBothCredentials(SectionReader r, string? username, string? password)
+    {
+        var hasUser = !string.IsNullOrEmpty(username);
+        var hasPassword = !string.IsNullOrEmpty(password);
+        if (hasUser == hasPassword) return;
+        var (present, missing) = hasUser ? ("username", "password") : ("password", "username");
+        r.Error(r.Entry(present)!, $"incomplete authentication: a {present} needs a {missing} too (set both, or neither)");
     }
 
     private InetHttpServerSettings? BindInet(IniSection section)
@@ -173,7 +190,12 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             return null;
         }
         var (host, port) = r.Get("port", ("", 0), ValueParsers.HostPort);
-        var settings = new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"));
+        var settings = new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"))
+        {
+            AllowedHosts = r.Get("allowed_hosts", ImmutableArray<string>.Empty, ValueParsers.HostNames),
+            MaxConnections = r.Get("max_connections", UnixHttpServerSettings.DefaultMaxConnections, ValueParsers.Integer(1, 65536)),
+        };
+        RequireBothCredentials(r, settings.Username, settings.Password);
         if (hostChecks is not null && port != 0) HostChecks.Inet(r, settings);
         return settings;
     }
@@ -182,7 +204,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
     {
         var r = Reader(section, SectionKind.Ctl);
         var defaults = new CtlSettings();
-        return new CtlSettings
+        var settings = new CtlSettings
         {
             ServerUrl = r.Text("serverurl"),
             Username = r.Text("username"),
@@ -190,6 +212,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             Prompt = r.Text("prompt") ?? defaults.Prompt,
             HistoryFile = r.Get<string?>("history_file", null, PathIn(section.Here)!),
         };
+        RequireBothCredentials(r, settings.Username, settings.Password);
+        return settings;
     }
 
     private List<(string Name, int Priority)> BindGroups(List<(string Name, IniSection Section)> groups,

@@ -45,15 +45,18 @@ public static class KeyCatalogue
         new(U, "chmod", "0700", "Socket mode, octal."),
         new(U, "chown", "none", "`user` or `user:group` owning the socket."),
         new(U, "username", "none", "Basic-auth user."),
-        new(U, "password", "none", "Basic-auth password (plain or `{SHA}` hash)."),
+        new(U, "password", "none", "Basic-auth password (plain or `{SHA}` hash); username and password go together."),
+        new(U, "max_connections", "256", "Connections served at once; more are closed at accept."),
 
         new(N, "port", "required", "`host:port` or `port` of the TCP control endpoint."),
         new(N, "username", "none", "Basic-auth user (required off loopback)."),
-        new(N, "password", "none", "Basic-auth password."),
+        new(N, "password", "none", "Basic-auth password; username and password go together."),
+        new(N, "allowed_hosts", "none", "Comma list of extra names the `Host` header may carry (the bound name, `localhost` and IP literals always may); `*`: any."),
+        new(N, "max_connections", "256", "Connections served at once; more are closed at accept."),
 
         new(C, "serverurl", "the unix socket", "`unix:///path` or `http://host:port`."),
         new(C, "username", "none", "User for the daemon."),
-        new(C, "password", "none", "Password for the daemon."),
+        new(C, "password", "none", "Password for the daemon; username and password go together."),
         new(C, "prompt", "taskmaster", "Shell prompt (followed by `> `)."),
         new(C, "history_file", "~/.taskmasterctl_history", "Shell history file."),
     ];

@@ -199,6 +199,35 @@ internal static class ValueParsers
         return true;
     }
 
+    /// <summary><c>allowed_hosts</c>: host names separated by commas (or spaces), lower-cased; <c>*</c> alone means any.
+    /// A name carries no port, path or spaces; an IPv6 literal may keep its brackets.</summary>
+    public static bool HostNames(string text, out ImmutableArray<string> value, out ValueError error)
+    {
+        error = default;
+        value = [];
+        var names = ImmutableArray.CreateBuilder<string>();
+        var at = 0;
+        foreach (var part in text.Split([',', ' ', '\t']))
+        {
+            var name = part.Trim().ToLowerInvariant();
+            if (name.Length > 0)
+            {
+                var bare = name.StartsWith('[') && name.EndsWith(']') ? name[1..^1] : name;
+                var bad = bare == "*" ? -1 : bare.IndexOfAny(['/', '@', '?', '#', '\\', '[', ']']);
+                if (bad < 0 && bare.Contains(':') && !System.Net.IPAddress.TryParse(bare, out _)) bad = bare.IndexOf(':');
+                if (bad >= 0)
+                {
+                    error = new ValueError($"'{part.Trim()}' is not a host name (no port, path or user: just the name)", at);
+                    return false;
+                }
+                names.Add(bare);
+            }
+            at += part.Length + 1;
+        }
+        value = names.ToImmutable();
+        return true;
+    }
+
     /// <summary>A process or group name: no spaces, ':' or '/' (they would break names such as group:name), and no
     /// '..' (names become parts of log file names and URLs; a dot-dot there could climb out of a directory).</summary>
     public static bool Name(string text, out string value, out ValueError error)

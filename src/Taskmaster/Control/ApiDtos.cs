@@ -52,6 +52,10 @@ public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<s
 }
 
 /// <summary>The body of update (groups; empty or absent means all) and add/remove (the same list).</summary>
+/// <summary>The body of an action that takes no parameters (reread, reload, shutdown): <c>{}</c>. Actions are only
+/// ever taken on a JSON body, so a browser cannot be made to send one from another site.</summary>
+public sealed record EmptyRequest;
+
 public sealed record GroupsRequest
 {
     public IReadOnlyList<string>? Groups { get; init; }

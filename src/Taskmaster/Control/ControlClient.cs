@@ -90,7 +90,7 @@ public sealed class ControlClient : IDisposable
         ActAsync("clear", new ProcessCommandRequest { Names = names }, ct);
 
     public Task<RereadResponse> RereadAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/reread", null, ControlJsonContext.Default.RereadResponse, ct);
+        PostAsync("api/v1/reread", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.RereadResponse, ct);
 
     public Task<GroupCommandResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("update", groups, ct);
@@ -102,10 +102,10 @@ public sealed class ControlClient : IDisposable
         GroupsAsync("remove", groups, ct);
 
     public Task<AcceptedResponse> ReloadAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/reload", null, ControlJsonContext.Default.AcceptedResponse, ct);
+        PostAsync("api/v1/reload", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.AcceptedResponse, ct);
 
     public Task<AcceptedResponse> ShutdownAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/shutdown", null, ControlJsonContext.Default.AcceptedResponse, ct);
+        PostAsync("api/v1/shutdown", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.AcceptedResponse, ct);
 
     /// <summary>Reads a slice of a process's log, or of the daemon's log when <paramref name="name"/> is null.</summary>
     public Task<LogSliceResponse> ReadLogAsync(string? name, LogStream stream, long offset, int length, CancellationToken ct = default) =>
@@ -123,10 +123,9 @@ public sealed class ControlClient : IDisposable
     /// <summary>Sends bytes to a running process's stdin (fg).</summary>
     public async Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{PathSegment(name)}/stdin")
-        {
-            Content = new ReadOnlyMemoryContent(data),
-        };
+        var content = new ReadOnlyMemoryContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{PathSegment(name)}/stdin") { Content = content };
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
     }
 
@@ -157,7 +156,7 @@ public sealed class ControlClient : IDisposable
         return await ReadAsync(response, info, ct).ConfigureAwait(false);
     }
 
-    private async Task<T> PostAsync<T>(string path, HttpContent? content, JsonTypeInfo<T> info, CancellationToken ct)
+    private async Task<T> PostAsync<T>(string path, HttpContent content, JsonTypeInfo<T> info, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);

@@ -16,6 +16,7 @@ namespace Taskmaster.Control;
 [JsonSerializable(typeof(ProcessCommandResponse))]
 [JsonSerializable(typeof(RereadResponse))]
 [JsonSerializable(typeof(GroupsRequest))]
+[JsonSerializable(typeof(EmptyRequest))]
 [JsonSerializable(typeof(GroupCommandResponse))]
 [JsonSerializable(typeof(LogSliceResponse))]
 [JsonSerializable(typeof(VersionResponse))]

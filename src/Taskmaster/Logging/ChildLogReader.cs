@@ -13,6 +13,13 @@ public static class ChildLogReader
     public const int MaxReadLength = 4 * 1024 * 1024;
 
     /// <summary>
+    /// The most one step of a follow reads. A follower holds one such chunk until its client has taken it, so a client
+    /// that does not read costs at most this (plus the server's bounded response buffer), whatever the file's size;
+    /// below the large-object threshold, a chunk is short-lived garbage that a burst leaves nothing of.
+    /// </summary>
+    public const int FollowChunkLength = 64 * 1024;
+
+    /// <summary>
     /// Reads <paramref name="length"/> bytes from <paramref name="offset"/> (0: to the end). A negative
     /// offset returns the last <c>-offset</c> bytes. An offset past the end returns nothing and a
     /// NextOffset at the current end. A window larger than <paramref name="maxLength"/> keeps its newest
@@ -60,7 +67,8 @@ public static class ChildLogReader
 
     /// <summary>
     /// Yields what is appended to <paramref name="path"/> from <paramref name="offset"/> on (negative:
-    /// that many bytes before the current end), waking on the writer's notification. When the file
+    /// that many bytes before the current end), at most <see cref="FollowChunkLength"/> bytes at a time, the next read
+    /// only once the consumer asks for it, waking on the writer's notification. When the file
     /// shrinks below the offset (rotated or cleared), following restarts at the new file's start.
     /// Runs until <paramref name="ct"/> is cancelled.
     /// </summary>
@@ -81,7 +89,7 @@ public static class ChildLogReader
                     offset = Math.Max(0, size + offset);
                 else if (size < offset)
                     offset = 0;
-                data = ReadExactly(handle, offset, (int)Math.Min(size - offset, MaxReadLength));
+                data = ReadExactly(handle, offset, (int)Math.Min(size - offset, FollowChunkLength));
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
