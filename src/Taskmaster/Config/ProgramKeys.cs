@@ -190,7 +190,7 @@ internal static class ProgramKeys
             LogFile("stdout", text, at, StdoutLogfileMaxbytes.DefaultValue, StdoutLogfileBackups.DefaultValue, out value, out error),
         Same = (a, b) => a.Path == b.Path, Format = ValueFormat.Target,
         Get = c => c.Stdout, With = (c, v) => c with { Stdout = v }, Reload = OnReload.Restart,
-        Meaning = "stdout log: a path (relative to the config file's directory), `AUTO` = `{childlogdir}/{process_name}-stdout.log`, `NONE` discards. With numprocs > 1 and no `%(process_num)`, instance N writes `path.N`.",
+        Meaning = "stdout log: a path (relative to the config file's directory), `AUTO` = a file of mode 0600 in `childlogdir`, `{process_name}-stdout---{identifier}-{random}.log` as supervisord names it (in a private 0700 directory when childlogdir is writable by other users), `NONE` discards. With numprocs > 1 and no `%(process_num)`, instance N writes `path.N`.",
     };
 
     public static readonly ProgramKey<long> StderrLogfileMaxbytes = new()
@@ -225,7 +225,7 @@ internal static class ProgramKeys
         Same = (a, b) => a.Path == b.Path,
         ShowWith = c => c.RedirectStderr ? "(redirected to stdout)" : ValueFormat.Target(c.Stderr),
         Get = c => c.Stderr, With = (c, v) => c with { Stderr = v }, Reload = OnReload.Restart,
-        Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr.log`); ignored with redirect_stderr.",
+        Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr---{identifier}-{random}.log`); ignored with redirect_stderr.",
     };
 
     /// <summary>Every key in reference-table order: <c>--check</c>'s lines and reload's field lists follow it too.</summary>
@@ -284,7 +284,7 @@ internal static class ProgramKeys
         switch (written.ToLowerInvariant())
         {
             case "auto":
-                value = new LogTarget(System.IO.Path.Combine(at.ChildLogDir, $"{at.Config.Name}-{stream}.log"), true, maxBytes, backups);
+                value = new LogTarget(at.AutoLogs.PathFor(at.Config.Name, stream), true, maxBytes, backups);
                 return true;
             case "none" or "off":
                 return true;
@@ -299,6 +299,13 @@ internal static class ProgramKeys
         // Several instances must not share one file: without %(process_num) each gets its own suffix.
         if (at.Numprocs > 1 && at.Entry?.Value.Contains("%(process_num)", StringComparison.Ordinal) != true)
             path = $"{path}.{at.ProcessNum}";
+        // Another user who can rename names in the directory could put a file of theirs (to read a root program's
+        // output) or a symlink (to redirect it) in the log's place between two opens.
+        if (Posix.StateFile.UnsafeDirectoryReason(System.IO.Path.GetDirectoryName(path)!) is { } unsafeDirectory)
+        {
+            error = new ValueError($"refusing a log file where another user could replace it: {unsafeDirectory}");
+            return false;
+        }
         value = new LogTarget(path, false, maxBytes, backups);
         return true;
     }

@@ -3,8 +3,18 @@
 // reader fails with ENXIO instead of hanging the caller in open(2)), and a cheap seekability probe
 // (a tty, a pipe or a FIFO such as /dev/stdout must never be seeked: supervisord dies there with
 // "Illegal seek").
+//
+// A root daemon's log must never be turned into a way to read its programs' output or to write somewhere else:
+//   - an AUTO log (Private) is created with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 set by fchmod (the umask cannot
+//     widen it), by openat in a directory checked through its own descriptor (owned by us or root, not writable by
+//     others unless sticky); an existing file is reused only when it is one we made: a regular file of our euid that
+//     nobody else can write. A missing directory is created 0700 (the private directory of an unsafe childlogdir).
+//   - a named log in a directory where others can create names (sticky /tmp, a directory of another user) is opened
+//     with O_NOFOLLOW and used only when the file is ours; in a directory only we or root can change, symlinks are
+//     the administrator's (/dev/stdout is one) and are followed.
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using Taskmaster.Spawning;
 
 namespace Taskmaster.Logging;
 
@@ -20,6 +30,7 @@ internal static partial class LogFileHandles
     private const int F_SETFL = 4;
     private const int SEEK_CUR = 1;
     private const int DefaultMode = 0x1B6; // 0666, narrowed by the daemon's umask like any created file
+    private const uint PrivateMode = 0x180; // 0600
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags, int mode);
@@ -30,15 +41,13 @@ internal static partial class LogFileHandles
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     private static partial long Lseek(SafeFileHandle fd, long offset, int whence);
 
-    /// <summary>Opens <paramref name="path"/> for appending, creating it when <paramref name="create"/>.
-    /// Throws <see cref="IOException"/> with the system's reason on failure.</summary>
-    public static SafeFileHandle OpenForAppend(string path, bool create = true)
+    /// <summary>Opens <paramref name="path"/> for appending, creating it when <paramref name="create"/>; a
+    /// <paramref name="isPrivate"/> file (an AUTO log) is created 0600 and only ever one of ours (see the file's
+    /// overview). Throws <see cref="IOException"/> with the system's reason on failure.</summary>
+    public static SafeFileHandle OpenForAppend(string path, bool create = true, bool isPrivate = false)
     {
-        int flags = O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC | (create ? O_CREAT : 0);
-        int fd = Open(path, flags, DefaultMode);
-        if (fd < 0)
-            throw LastError(path);
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        int flags = O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC;
+        var handle = isPrivate ? OpenPrivate(path, flags, create) : OpenNamed(path, flags | (create ? O_CREAT : 0));
         // O_NONBLOCK was only for the open; writes block, so a slow reader of a FIFO target slows only
         // the pipe that feeds it (read on a thread of its own, see OutputPump), never loses data.
         int current = Fcntl(handle, F_GETFL, 0);
@@ -51,15 +60,107 @@ internal static partial class LogFileHandles
         return handle;
     }
 
+    private static SafeFileHandle OpenNamed(string path, int flags)
+    {
+        bool shared = OthersMayCreateIn(System.IO.Path.GetDirectoryName(path) ?? "/");
+        int fd = Open(path, shared ? flags | LibC.O_NOFOLLOW : flags, DefaultMode);
+        if (fd < 0)
+            throw SymlinkOrLastError(path);
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (shared && NotOurs(fd, path) is { } refusal)
+        {
+            handle.Dispose();
+            throw new IOException(refusal);
+        }
+        return handle;
+    }
+
+    private static unsafe SafeFileHandle OpenPrivate(string path, int flags, bool create)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path) ?? "/";
+        if (create && LibC.Mkdir(directory, 0x1C0) != 0 && Marshal.GetLastPInvokeError() != LibC.EEXIST) // 0700
+            throw LastError(directory);
+        int dirFd = Open(directory, LibC.O_RDONLY | LibC.O_DIRECTORY | O_CLOEXEC, 0);
+        if (dirFd < 0)
+            throw LastError(directory);
+        using var dir = new SafeFileHandle(dirFd, ownsHandle: true);
+        LibC.StatxBuffer st;
+        if (LibC.Statx(dirFd, "", LibC.AT_EMPTY_PATH, LibC.STATX_MODE | LibC.STATX_UID, &st) != 0)
+            throw LastError(directory);
+        var euid = LibC.GetEuid();
+        if ((st.Uid != euid && st.Uid != 0) || ((st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0 && (st.Mode & LibC.S_ISVTX) == 0))
+            throw new IOException($"refusing to write {path}: its directory is owned by uid {st.Uid} with mode {Convert.ToString(st.Mode & 0xFFF, 8)}, so another user could replace the file");
+        var name = System.IO.Path.GetFileName(path);
+        flags |= LibC.O_NOFOLLOW;
+        if (create)
+        {
+            int created = LibC.OpenAt(dirFd, name, flags | LibC.O_CREAT | LibC.O_EXCL, PrivateMode);
+            if (created >= 0)
+            {
+                var handle = new SafeFileHandle(created, ownsHandle: true);
+                if (LibC.Fchmod(created, PrivateMode) == 0)
+                    return handle;
+                var error = LastError(path);
+                handle.Dispose();
+                throw error;
+            }
+            if (Marshal.GetLastPInvokeError() != LibC.EEXIST)
+                throw LastError(path);
+        }
+        int fd = LibC.OpenAt(dirFd, name, flags, 0);
+        if (fd < 0)
+            throw SymlinkOrLastError(path);
+        var existing = new SafeFileHandle(fd, ownsHandle: true);
+        if (NotOurs(fd, path, regularOnly: true) is { } refusal)
+        {
+            existing.Dispose();
+            throw new IOException(refusal);
+        }
+        return existing;
+    }
+
+    /// <summary>True when a user other than us and root may add or replace names in <paramref name="directory"/>.</summary>
+    private static unsafe bool OthersMayCreateIn(string directory)
+    {
+        LibC.StatxBuffer st;
+        if (LibC.Statx(LibC.AT_FDCWD, directory, 0, LibC.STATX_MODE | LibC.STATX_UID, &st) != 0)
+            return true; // unknown: assume the worst, which only costs following a symlink
+        return (st.Uid != LibC.GetEuid() && st.Uid != 0) || (st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0;
+    }
+
+    /// <summary>Why the open <paramref name="fd"/> is not one we may write to in a directory others share, or null:
+    /// whatever it is (a file, a FIFO), another user must not own it; a private log must be a regular file.</summary>
+    private static unsafe string? NotOurs(int fd, string path, bool regularOnly = false)
+    {
+        LibC.StatxBuffer st;
+        if (LibC.Statx(fd, "", LibC.AT_EMPTY_PATH, LibC.STATX_TYPE | LibC.STATX_MODE | LibC.STATX_UID, &st) != 0)
+            return $"cannot stat {path}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}";
+        bool regular = (st.Mode & LibC.S_IFMT) == LibC.S_IFREG;
+        if (regularOnly && !regular)
+            return $"refusing to write {path}: it is not a regular file";
+        var euid = LibC.GetEuid();
+        if (st.Uid != euid)
+            return $"refusing to write {path}: the file is owned by uid {st.Uid}, not by this daemon's user (uid {euid}), who could read it";
+        if (regular && (st.Mode & (LibC.S_IWGRP | LibC.S_IWOTH)) != 0)
+            return $"refusing to write {path}: the file is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)})";
+        return null;
+    }
+
     private const int O_EXCL = 0x80;
 
     /// <summary>Creates <paramref name="path"/> empty when nothing exists there (not even a dangling symlink);
-    /// touches nothing that exists. Best effort: failures are silent.</summary>
-    public static void CreateIfMissing(string path)
+    /// touches nothing that exists (a private one: nothing that is not ours). Best effort: failures are silent.</summary>
+    public static void CreateIfMissing(string path, bool isPrivate)
     {
+        if (isPrivate)
+        {
+            try { OpenForAppend(path, create: true, isPrivate: true).Dispose(); }
+            catch (IOException) { } // the spawn's own open reports it
+            return;
+        }
         int fd = Open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DefaultMode);
         if (fd >= 0)
-            Spawning.LibC.Close(fd);
+            LibC.Close(fd);
     }
 
     private const int O_PATH = 0x200000;
@@ -99,6 +200,11 @@ internal static partial class LogFileHandles
 
     /// <summary>False for pipes, FIFOs, sockets and terminals, which must be written without seeking.</summary>
     public static bool IsSeekable(SafeFileHandle handle) => Lseek(handle, 0, SEEK_CUR) >= 0;
+
+    private static IOException SymlinkOrLastError(string path) =>
+        Marshal.GetLastPInvokeError() == LibC.ELOOP
+            ? new IOException($"refusing to write {path}: it is a symbolic link in a directory other users can write", LibC.ELOOP)
+            : LastError(path);
 
     private static IOException LastError(string path)
     {

@@ -25,6 +25,7 @@ internal sealed class RotatingLogFile : IDisposable
 
     private readonly object _gate = new();
     private readonly ILogger _logger;
+    private readonly bool _isPrivate;
     private SafeFileHandle? _handle;
     private bool _seekable;
     private long _size;
@@ -35,9 +36,11 @@ internal sealed class RotatingLogFile : IDisposable
     private long _nextRetryAt;
     private bool _disposed;
 
-    public RotatingLogFile(string path, long maxBytes, int backups, ILogger logger, LogWriteSignal signal)
+    /// <param name="isPrivate">An AUTO log: created 0600 and only ever a file of ours (<see cref="LogFileHandles.OpenForAppend"/>).</param>
+    public RotatingLogFile(string path, long maxBytes, int backups, ILogger logger, LogWriteSignal signal, bool isPrivate = false)
     {
         Path = path;
+        _isPrivate = isPrivate;
         MaxBytes = Math.Max(0, maxBytes);
         Backups = Math.Max(0, backups);
         _logger = logger;
@@ -239,7 +242,7 @@ internal sealed class RotatingLogFile : IDisposable
 
     private void OpenLocked()
     {
-        var handle = LogFileHandles.OpenForAppend(Path);
+        var handle = LogFileHandles.OpenForAppend(Path, isPrivate: _isPrivate);
         _seekable = LogFileHandles.IsSeekable(handle);
         _size = _seekable ? RandomAccess.GetLength(handle) : 0;
         _atLineStart = true;

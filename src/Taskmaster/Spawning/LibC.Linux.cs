@@ -228,8 +228,16 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, uint mode);
 
-    public const int O_CREAT = 0x40, O_EXCL = 0x80, O_NOFOLLOW = 0x20000, AT_EMPTY_PATH = 0x1000;
-    public const uint STATX_TYPE = 0x1, STATX_UID = 0x8, STATX_SIZE = 0x200;
+    /// <summary>openat(2) with a creation mode: a name inside a directory already open, so the directory cannot be swapped.</summary>
+    [LibraryImport(Lib, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int OpenAt(int dirFd, string path, int flags, uint mode);
+
+    [LibraryImport(Lib, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mkdir(string path, uint mode);
+
+    public const int O_CREAT = 0x40, O_EXCL = 0x80, O_NOFOLLOW = 0x20000, AT_EMPTY_PATH = 0x1000, O_DIRECTORY = 0x10000;
+    public const int EEXIST = 17;
+    public const uint STATX_TYPE = 0x1, STATX_UID = 0x8, STATX_SIZE = 0x200, STATX_INO = 0x100;
     public const ushort S_IFREG = 0x8000, S_ISVTX = 0x200, S_IWGRP = 0x10, S_IWOTH = 0x2;
 
     [LibraryImport(Lib, EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
@@ -262,6 +270,7 @@ internal static unsafe partial class LibC
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Ino;
         [FieldOffset(40)] public ulong Size;
     }
 

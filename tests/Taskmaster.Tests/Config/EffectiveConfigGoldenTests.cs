@@ -153,7 +153,7 @@ public class EffectiveConfigGoldenTests
             stopasgroup             = true  (default)
             killasgroup             = true  (default)
             redirect_stderr         = true  (/etc/tm/test.conf:44)
-            stdout_logfile          = /var/log/tm/worker-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
+            stdout_logfile          = /var/log/tm/worker-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = (redirected to stdout)  (default)
 
         group bare (priority 999, 1 process)
@@ -176,8 +176,8 @@ public class EffectiveConfigGoldenTests
             stopasgroup             = true  (default)
             killasgroup             = true  (default)
             redirect_stderr         = false  (default)
-            stdout_logfile          = /var/log/tm/bare-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
-            stderr_logfile          = /var/log/tm/bare-stderr.log (AUTO), maxbytes 52428800, backups 10  (default)
+            stdout_logfile          = /var/log/tm/bare-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
+            stderr_logfile          = /var/log/tm/bare-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
 
         group web (priority 999, 1 process)
           process web (program web, process_num 0)
@@ -199,7 +199,7 @@ public class EffectiveConfigGoldenTests
             stopasgroup             = true  (default)
             killasgroup             = true  (default)
             redirect_stderr         = false  (default)
-            stdout_logfile          = /var/log/tm/web-stdout.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
+            stdout_logfile          = /var/log/tm/web-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
             stderr_logfile          = /etc/tm/web.err, maxbytes 52428800, backups 10  (/etc/tm/test.conf:53)
 
         warnings: 3

@@ -76,8 +76,8 @@ public class DaemonCommandLineTests
                 stopasgroup             = true  (default)
                 killasgroup             = true  (default)
                 redirect_stderr         = false  (default)
-                stdout_logfile          = {dir}/sleeper-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
-                stderr_logfile          = {dir}/sleeper-stderr.log (AUTO), maxbytes 52428800, backups 10  (default)
+                stdout_logfile          = {dir}/sleeper-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
+                stderr_logfile          = {dir}/sleeper-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
 
             warnings: none
 
