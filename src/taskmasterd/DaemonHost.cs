@@ -11,6 +11,7 @@ using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control;
 using Taskmaster.Logging;
+using Taskmaster.Posix;
 using Taskmaster.Recovery;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision;
@@ -41,6 +42,13 @@ internal sealed class DaemonHost
             return DaemonCommandLine.ExitError;
         }
         ApplyProcessSettings(daemon);
+        // Another user who can rename names next to the activity log could swap it for a symlink to a file of root's,
+        // or for a file of theirs that collects everything the daemon logs.
+        if (StateFile.UnsafeDirectoryReason(Path.GetDirectoryName(Path.GetFullPath(daemon.Logfile))!) is { } unsafeLogDirectory)
+        {
+            Console.Error.WriteLine($"taskmasterd: cannot use logfile {daemon.Logfile}: {unsafeLogDirectory}");
+            return DaemonCommandLine.ExitError;
+        }
 
         var echo = Detacher.IsDetachedCopy ? null : Console.Error;
         using var activity = new ActivityLogProvider(new ActivityLogOptions
