@@ -133,7 +133,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             Logfile = r.Get("logfile", defaults.Logfile, PathIn(here)),
             LogfileMaxBytes = r.Get("logfile_maxbytes", defaults.LogfileMaxBytes, ValueParsers.ByteSize),
-            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0)),
+            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0, ValueParsers.MaxLogBackups)),
             LogLevel = r.Get("loglevel", defaults.LogLevel, ValueParsers.LogLevel),
             Pidfile = r.Get("pidfile", defaults.Pidfile, PathIn(here)),
             Nodaemon = r.Get("nodaemon", false, ValueParsers.Boolean),

@@ -25,7 +25,7 @@ public static class KeyCatalogue
 
         new(D, "logfile", "`%(here)s/taskmasterd.log`", "Activity log."),
         new(D, "logfile_maxbytes", "50MB", "Rotate the activity log at this size."),
-        new(D, "logfile_backups", "10", "Rotated activity logs kept."),
+        new(D, "logfile_backups", "10", "Rotated activity logs kept (at most 1000)."),
         new(D, "loglevel", "info", "critical, error, warn, info, debug, trace or blather."),
         new(D, "pidfile", "`%(here)s/taskmasterd.pid`", "Pid file of the daemon."),
         new(D, "nodaemon", "false", "Stay in the foreground."),

@@ -176,9 +176,9 @@ internal static class ProgramKeys
     public static readonly ProgramKey<int> StdoutLogfileBackups = new()
     {
         Name = "stdout_logfile_backups", Default = "10", Example = "2", Printed = false,
-        Parse = ValueParsers.Integer(0), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
+        Parse = ValueParsers.Integer(0, ValueParsers.MaxLogBackups), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
         With = (c, v) => c.Stdout.Discards ? c : c with { Stdout = c.Stdout with { Backups = v } },
-        Meaning = "Rotated stdout logs kept.",
+        Meaning = "Rotated stdout logs kept (at most 1000).",
     };
 
     // The output pipes are wired at spawn time (a file, or /dev/null for NONE): a new path needs a new child. Whether
@@ -204,9 +204,9 @@ internal static class ProgramKeys
     public static readonly ProgramKey<int> StderrLogfileBackups = new()
     {
         Name = "stderr_logfile_backups", Default = "10", Example = "2", Printed = false,
-        Parse = ValueParsers.Integer(0), Get = c => c.Stderr.Backups, Reload = OnReload.InPlace,
+        Parse = ValueParsers.Integer(0, ValueParsers.MaxLogBackups), Get = c => c.Stderr.Backups, Reload = OnReload.InPlace,
         With = (c, v) => c.Stderr.Discards ? c : c with { Stderr = c.Stderr with { Backups = v } },
-        Meaning = "Rotated stderr logs kept.",
+        Meaning = "Rotated stderr logs kept (at most 1000).",
     };
 
     public static readonly ProgramKey<LogTarget> StderrLogfile = new()

@@ -27,6 +27,9 @@ internal static class ValueParsers
         }
     }
 
+    /// <summary>The most rotated logs a file may keep: each rotation renames every backup, and <c>clear</c> deletes them.</summary>
+    public const int MaxLogBackups = 1000;
+
     public static ValueParser<int> Integer(int min, int max = int.MaxValue) =>
         (string text, out int value, out ValueError error) =>
         {

@@ -12,6 +12,7 @@
 // Write errors (disk full, read-only or missing directory) never escape: the first one of an episode
 // is reported, data is dropped and counted, the file is retried at most once per RetryInterval, and
 // the first successful write reports the episode's end with the dropped byte count.
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -296,10 +297,26 @@ internal sealed class RotatingLogFile : IDisposable
         Interlocked.Add(ref _droppedTotal, bytes);
     }
 
-    /// <summary>Deletes <c>path.1</c> … <c>path.backups</c>; missing ones are fine.</summary>
+    /// <summary>Deletes those of <c>path.1</c> … <c>path.backups</c> that exist: one directory listing, not one
+    /// unlink per configured backup.</summary>
     internal static void DeleteBackups(string path, int backups)
     {
-        for (int i = 1; i <= backups; i++)
-            File.Delete($"{path}.{i}");
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        var prefix = System.IO.Path.GetFileName(path) + ".";
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(directory, prefix + "*"); }
+        catch (DirectoryNotFoundException) { return; }
+        foreach (var candidate in candidates)
+        {
+            var name = System.IO.Path.GetFileName(candidate.AsSpan());
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+                continue; // the pattern "x.*" also matches "x" itself
+            var suffix = name[prefix.Length..];
+            if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= backups
+                && suffix.Length == Digits(n))
+                File.Delete(candidate);
+        }
     }
+
+    private static int Digits(int n) => n < 10 ? 1 : 1 + Digits(n / 10);
 }

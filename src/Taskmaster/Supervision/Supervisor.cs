@@ -94,8 +94,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     public Task<IReadOnlyList<OperationResult>> SignalAsync(IReadOnlyList<string> names, int signal, CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("signal", reply => reply.TrySetResult(SendSignal(names, signal)), ct);
 
-    public Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
-        Ask<IReadOnlyList<OperationResult>>("clear", reply => reply.TrySetResult(ClearLogs(names)), ct);
+    public async Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default)
+    {
+        // Which files a name means is the loop's to say; truncating and deleting them is file work that must never
+        // hold the loop (it answers requests and reaps children).
+        var targets = await Ask<List<(string Name, ProcessConfig? Config)>>("clear", reply => reply.TrySetResult(
+            [.. _directory.Resolve(names, _ => true).Select(r => (r.Name, r.Process?.Config))]), ct).ConfigureAwait(false);
+        return await Task.Run(() => ClearLogs(targets), ct).ConfigureAwait(false);
+    }
 
     public Task ShutdownAsync(CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("shutdown", BeginShutdown, ct);
@@ -461,19 +467,19 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         }
     }
 
-    private List<OperationResult> ClearLogs(IReadOnlyList<string> names)
+    private IReadOnlyList<OperationResult> ClearLogs(List<(string Name, ProcessConfig? Config)> targets)
     {
         var results = new List<OperationResult>();
-        foreach (var (name, p) in _directory.Resolve(names, _ => true))
+        foreach (var (name, config) in targets)
         {
-            if (p is null)
+            if (config is null)
             {
                 results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
             try
             {
-                _childLogs.Clear(p.Config);
+                _childLogs.Clear(config);
                 results.Add(new OperationResult(name));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
