@@ -124,6 +124,40 @@ internal static class ProgramKeys
         Meaning = "Failed starts allowed before FATAL.",
     };
 
+    // Restart pacing (DESIGN §7, PM2's and process-compose's names), off by default as in supervisord: an exit from
+    // RUNNING that autorestart answers respawns at once unless these say otherwise.
+    public static readonly ProgramKey<TimeSpan> RestartDelay = new()
+    {
+        Name = "restart_delay", Default = "0", Example = "2s",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.RestartDelay, With = (c, v) => c with { RestartDelay = v }, Reload = OnReload.InPlace,
+        Meaning = "Pause before an automatic respawn after an exit from RUNNING (milliseconds when unitless, or `500ms`, `2s`, `1m`).",
+    };
+
+    public static readonly ProgramKey<TimeSpan> ExpBackoffRestartDelay = new()
+    {
+        Name = "exp_backoff_restart_delay", Default = "0", Example = "100ms",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.ExpBackoffRestartDelay, With = (c, v) => c with { ExpBackoffRestartDelay = v }, Reload = OnReload.InPlace,
+        Meaning = "Exponential form of restart_delay: this pause, doubled at each quick respawn up to 15 s, back to it after a run of `min_uptime`; 0 = off.",
+    };
+
+    public static readonly ProgramKey<int?> MaxRestarts = new()
+    {
+        Name = "max_restarts", Default = KeyDefault.Unset("unlimited"), Example = "5",
+        Parse = ValueParsers.Optional<int>(ValueParsers.Integer(0)),
+        Get = c => c.MaxRestarts, With = (c, v) => c with { MaxRestarts = v }, Reload = OnReload.InPlace,
+        Meaning = "FATAL after this many automatic respawns in a row that each lived less than `min_uptime`; unlimited by default, as in supervisord.",
+    };
+
+    public static readonly ProgramKey<TimeSpan> MinUptime = new()
+    {
+        Name = "min_uptime", Default = "1s", Example = "5s",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.MinUptime, With = (c, v) => c with { MinUptime = v }, Reload = OnReload.InPlace,
+        Meaning = "A run shorter than this counts toward `max_restarts` and keeps `exp_backoff_restart_delay` growing.",
+    };
+
     public static readonly ProgramKey<int> StopSignal = new()
     {
         Name = "stopsignal", Default = "TERM", Example = "INT",
@@ -232,7 +266,7 @@ internal static class ProgramKeys
     public static ImmutableArray<ProgramKey> All { get; } = Validated(
     [
         Command, ProcessName, Numprocs, NumprocsStart, Directory, Umask, User, Environment,
-        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
+        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         NotImplemented("stdout_capture_maxbytes", "0", "supervisord's capture mode."),
         NotImplemented("stdout_events_enabled", "false", "supervisord's PROCESS_LOG events."),
@@ -258,6 +292,8 @@ internal static class ProgramKeys
             throw new InvalidOperationException("two program keys share a spelling");
         return keys;
     }
+
+    private static string FormatDuration(TimeSpan d) => $"{(long)d.TotalMilliseconds}ms";
 
     private static bool SameItems<TItem>(ImmutableArray<TItem> a, ImmutableArray<TItem> b) => a.SequenceEqual(b);
 

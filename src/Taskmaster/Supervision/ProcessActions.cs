@@ -237,7 +237,16 @@ internal sealed partial class ProcessActions(
             AutoRestartPolicy.Unexpected => !expected,
             _ => false,
         };
-        return restart && !shuttingDown() ? ProcessEvent.Start : null;
+        if (!restart || shuttingDown()) return null;
+        var now = time.GetUtcNow();
+        if (p.Pacing.NextDelay(p.Config, p.StartedAt, now) is not { } delay)
+            return ProcessEvent.GiveUp;
+        if (p.Pacing.RecordRespawn(now))
+            SupervisorLog.RestartingTooFast(logger, p.Name);
+        if (delay <= TimeSpan.Zero) return ProcessEvent.Start;
+        // The pause is a deadline like BACKOFF's: EXITED until it is due (RetryDue), a start or a stop cancels it.
+        p.RetryAt = now + delay;
+        return null;
     }
 
     /// <summary>

@@ -368,6 +368,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
+        // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running").
+        foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited))
+            p?.RetryAt = null;
         var targets = _directory.Resolve(names, p => IsRunningState(p.State));
         StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
     }
@@ -375,6 +378,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
         _shuttingDown = true;
+        foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
+            p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
             .Where(p => p.HasChild || p.State == ProcessState.Backoff)
             .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
