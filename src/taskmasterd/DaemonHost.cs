@@ -73,6 +73,7 @@ internal sealed class DaemonHost
         var childrenFile = ChildRecordFile.NextToPidfile(pidFile.Path);
         await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System) { ChildUids = ChildUids(_config) }
             .StopLeftoversAsync(childrenFile);
+        AutoLogCleanup.Run(daemon, log);
 
         using var spawner = new PosixSpawner();
         // Child subreaper of every program: what a wrapper leaves behind when it dies comes back to us, so a stop

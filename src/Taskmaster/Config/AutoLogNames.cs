@@ -38,6 +38,12 @@ internal sealed class AutoLogNames
     public string PathFor(string processName, string stream) =>
         System.IO.Path.Combine(Directory, $"{processName}-{stream}---{_identifier}-{Random(processName, stream, Directory)}.log");
 
+    /// <summary>True for a file name this scheme gives an AUTO log of <paramref name="identifier"/> (or one of its
+    /// backups), whichever daemon process drew it: what a daemon starting clears, as supervisord clears its own.</summary>
+    public static bool IsAutoLogName(string fileName, string identifier) =>
+        System.Text.RegularExpressions.Regex.IsMatch(fileName,
+            $@"^.+---{System.Text.RegularExpressions.Regex.Escape(identifier)}-[0-9a-f]{{12}}\.log(\.[0-9]{{1,4}})?$");
+
     private static string Random(params string[] parts) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes(string.Join('\0', parts))))[..12];
 }

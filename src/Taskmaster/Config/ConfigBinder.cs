@@ -145,6 +145,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             MinFds = r.Get("minfds", defaults.MinFds, ValueParsers.Integer(0)),
             MinProcs = r.Get("minprocs", defaults.MinProcs, ValueParsers.Integer(0)),
             Identifier = r.Get("identifier", defaults.Identifier, ValueParsers.NonEmpty),
+            NoCleanup = r.Get("nocleanup", false, ValueParsers.Boolean),
         };
     }
 

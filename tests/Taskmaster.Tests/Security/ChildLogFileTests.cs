@@ -114,6 +114,32 @@ public sealed class ChildLogFileTests : IDisposable
         Assert.Contains($"childlogdir: directory {open} is writable by other users", daemon.Output);
     }
 
+    /// <summary>Each run draws new AUTO names, so a start clears the earlier runs' as supervisord does: only names of
+    /// this identifier's form, only regular files of the daemon's user.</summary>
+    [RequiresFact(Requirement.Root)]
+    public Task Start_DeletesOurEarlierAutoLogs_AndNothingElse() => StartCleansUp(nocleanup: false);
+
+    [RequiresFact(Requirement.Root)]
+    public Task Start_WithNocleanup_KeepsEarlierAutoLogs() => StartCleansUp(nocleanup: true);
+
+    private static async Task StartCleansUp(bool nocleanup)
+    {
+        await using var daemon = DaemonUnderTest.Create("", nocleanup ? "nocleanup = true" : null);
+        string In(string name) => Path.Combine(daemon.Dir, name);
+        string[] ours = ["web-stdout---taskmaster-0123456789ab.log", "web-stdout---taskmaster-0123456789ab.log.3"];
+        string[] others = ["theirs-stdout---taskmaster-0123456789ab.log", "web-stdout---other-0123456789ab.log", "web-stdout---taskmaster-abc.log", "keep.log"];
+        foreach (var name in ours.Concat(others))
+            File.WriteAllText(In(name), "old\n");
+        StateFileTests.Chown(In(others[0]), OtherUser.Uid);
+
+        await daemon.StartAsync();
+
+        foreach (var name in others)
+            Assert.True(File.Exists(In(name)), name);
+        foreach (var name in ours)
+            Assert.Equal(nocleanup, File.Exists(In(name)));
+    }
+
     /// <summary>A daemon whose program prints the secret, its AUTO logs in <paramref name="childLogDir"/>.</summary>
     private static DaemonUnderTest LeakyDaemon(string childLogDir, string daemonSettings = "")
     {
