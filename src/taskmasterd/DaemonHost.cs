@@ -48,6 +48,13 @@ internal sealed class DaemonHost
             Console.Error.WriteLine($"taskmasterd: {settingsError}");
             return DaemonCommandLine.ExitError;
         }
+        // Another user who can rename names next to the activity log could swap it for a symlink to a file of root's,
+        // or for a file of theirs that collects everything the daemon logs.
+        if (StateFile.UnsafeDirectoryReason(Path.GetDirectoryName(Path.GetFullPath(daemon.Logfile))!) is { } unsafeLogDirectory)
+        {
+            Console.Error.WriteLine($"taskmasterd: cannot use logfile {daemon.Logfile}: {unsafeLogDirectory}");
+            return DaemonCommandLine.ExitError;
+        }
 
         var echo = Detacher.IsDetachedCopy ? null : Console.Error;
         using var activity = new ActivityLogProvider(new ActivityLogOptions
@@ -72,6 +79,7 @@ internal sealed class DaemonHost
         var childrenFile = ChildRecordFile.NextToPidfile(pidFile.Path);
         await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System) { ChildUids = ChildUids(_config) }
             .StopLeftoversAsync(childrenFile);
+        AutoLogCleanup.Run(daemon, log);
 
         using var spawner = new PosixSpawner();
         // Child subreaper of every program: what a wrapper leaves behind when it dies comes back to us, so a stop

@@ -71,10 +71,14 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         var groupOf = new Dictionary<string, (string Group, int Priority)>(StringComparer.Ordinal);
         var groupList = BindGroups(groups, programs.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), groupOf);
 
+        var autoLogs = new AutoLogNames(daemonSettings.ChildLogDir, daemonSettings.Identifier);
+        if (autoLogs.UnsafeReason is { } unsafeChildLogDir && daemon is not null && daemon.Entries.LastOrDefault(e => e.Key == "childlogdir") is { } childLogDirEntry)
+            diagnostics.Warning(childLogDirEntry.ValueLocation, daemon.Name, "childlogdir",
+                $"{unsafeChildLogDir}; AUTO logs go to the private directory {autoLogs.Directory}", childLogDirEntry.LineText);
         var programConfigs = ImmutableArray.CreateBuilder<ProgramConfig>();
         foreach (var (name, section, isShort) in programs)
         {
-            var program = BindProgram(name, section, isShort, groupOf.TryGetValue(name, out var g) ? g.Group : name, daemonSettings);
+            var program = BindProgram(name, section, isShort, groupOf.TryGetValue(name, out var g) ? g.Group : name, autoLogs);
             if (program is not null) programConfigs.Add(program);
         }
 
@@ -129,7 +133,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             Logfile = r.Get("logfile", defaults.Logfile, PathIn(here)),
             LogfileMaxBytes = r.Get("logfile_maxbytes", defaults.LogfileMaxBytes, ValueParsers.ByteSize),
-            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0)),
+            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0, ValueParsers.MaxLogBackups)),
             LogLevel = r.Get("loglevel", defaults.LogLevel, ValueParsers.LogLevel),
             Pidfile = r.Get("pidfile", defaults.Pidfile, PathIn(here)),
             Nodaemon = r.Get("nodaemon", false, ValueParsers.Boolean),
@@ -141,6 +145,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             MinFds = r.Get("minfds", defaults.MinFds, ValueParsers.Integer(0)),
             MinProcs = r.Get("minprocs", defaults.MinProcs, ValueParsers.Integer(0)),
             Identifier = r.Get("identifier", defaults.Identifier, ValueParsers.NonEmpty),
+            NoCleanup = r.Get("nocleanup", false, ValueParsers.Boolean),
         };
         hostChecks?.Daemon(r, settings);
         return settings;
@@ -258,7 +263,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         return result;
     }
 
-    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, DaemonSettings daemon)
+    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, AutoLogNames autoLogs)
     {
         var r = Reader(section, SectionKind.Program);
         if (!ValueParsers.Name(name, out _, out var nameError)) { r.ErrorAtHeader(nameError.Message); return null; }
@@ -285,7 +290,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             r.Names["numprocs"] = numprocs;
             r.Names.ForgetOwnVariables();
 
-            var instance = BindInstance(r, numprocs, processNum, groupName, name, daemon);
+            var instance = BindInstance(r, numprocs, processNum, groupName, name, autoLogs);
             if (instance is null) continue;
             hostChecks?.Instance(r, instance);
             if (!names.Add(instance.Name))
@@ -301,7 +306,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
 
     /// <summary>One instance, every program key read in table order; null when it has no command (reported).</summary>
     private static ProcessConfig? BindInstance(SectionReader r, int numprocs, int processNum, string groupName, string programName,
-        DaemonSettings daemon)
+        AutoLogNames autoLogs)
     {
         // Where the instance sits comes from the sections, not from keys. Its command has no default: the seed holds none
         // until the command key reads one. Its logs are always read (their AUTO default names the instance); a broken
@@ -316,7 +321,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             Stdout = LogTarget.Discard,
             Stderr = LogTarget.Discard,
         };
-        var scope = new InstanceScope(r, numprocs, processNum, daemon.ChildLogDir, seed);
+        var scope = new InstanceScope(r, numprocs, processNum, autoLogs, seed);
         foreach (var (k, v) in scope.Bind([ProgramKeys.Environment]).Environment)
             r.Names["ENV_" + k] = v;
         var config = scope.Bind(SettingsAfterEnvironment);

@@ -25,7 +25,7 @@ public static class KeyCatalogue
 
         new(D, "logfile", "`%(here)s/taskmasterd.log`", "Activity log."),
         new(D, "logfile_maxbytes", "50MB", "Rotate the activity log at this size."),
-        new(D, "logfile_backups", "10", "Rotated activity logs kept."),
+        new(D, "logfile_backups", "10", "Rotated activity logs kept (at most 1000)."),
         new(D, "loglevel", "info", "critical, error, warn, info, debug, trace or blather."),
         new(D, "pidfile", "`%(here)s/taskmasterd.pid`", "Pid file of the daemon."),
         new(D, "nodaemon", "false", "Stay in the foreground."),
@@ -38,7 +38,7 @@ public static class KeyCatalogue
         new(D, "minprocs", "200", "Minimum process slots required to start."),
         new(D, "identifier", "taskmaster", "Identifier reported by the control API."),
         new(D, "silent", "false", "Do not echo the log to stdout in the foreground.", false),
-        new(D, "nocleanup", "false", "Keep AUTO logs at startup.", false),
+        new(D, "nocleanup", "false", "Keep the AUTO logs of earlier runs at startup (otherwise those of this identifier owned by the daemon's user are deleted, as supervisord does)."),
         new(D, "strip_ansi", "false", "Strip ANSI escapes from child logs.", false),
 
         new(U, "file", "/tmp/taskmaster.sock", "Path of the control socket."),

@@ -27,6 +27,9 @@ internal static class ValueParsers
         }
     }
 
+    /// <summary>The most rotated logs a file may keep: each rotation renames every backup, and <c>clear</c> deletes them.</summary>
+    public const int MaxLogBackups = 1000;
+
     public static ValueParser<int> Integer(int min, int max = int.MaxValue) =>
         (string text, out int value, out ValueError error) =>
         {
@@ -172,6 +175,26 @@ internal static class ValueParsers
     }
 
     /// <summary><paramref name="parser"/> for a setting whose absence is null.</summary>
+    /// <summary>A duration as PM2 writes one: <c>500</c> (milliseconds when unitless), <c>500ms</c>, <c>2s</c>, <c>1m</c>;
+    /// at most a day.</summary>
+    public static bool Duration(string text, out TimeSpan value, out ValueError error)
+    {
+        value = default;
+        error = default;
+        var t = text.Trim().ToLowerInvariant();
+        var (digits, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1L)
+            : t.EndsWith('s') ? (t[..^1], 1000L)
+            : t.EndsWith('m') ? (t[..^1], 60_000L)
+            : (t, 1L);
+        if (!long.TryParse(digits.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 86_400_000 / unit)
+        {
+            error = new ValueError($"'{text}' is not a duration (milliseconds, or a number with ms, s or m; at most a day)");
+            return false;
+        }
+        value = TimeSpan.FromMilliseconds(n * unit);
+        return true;
+    }
+
     public static ValueParser<T?> Optional<T>(ValueParser<T> parser) where T : struct =>
         (string text, out T? value, out ValueError error) =>
         {

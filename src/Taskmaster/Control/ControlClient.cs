@@ -50,6 +50,11 @@ public sealed class ControlClient : IDisposable
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
+            if (UntrustedServer(socket) is { } why)
+            {
+                socket.Dispose();
+                throw new ControlUnreachableException($"{_address.Url} {why}");
+            }
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch (SocketException e)
@@ -60,6 +65,24 @@ public sealed class ControlClient : IDisposable
                 : "refused connection";
             throw new ControlUnreachableException($"{_address.Url} {why}", e);
         }
+    }
+
+    /// <summary>
+    /// Why the server at the other end of <paramref name="socket"/> is not to be believed, or null. Only a server
+    /// running as us or as root is: a user who could put their own socket at the path (a directory of theirs, a
+    /// stale name in /tmp) must not feed a root client an answer. The kernel's SO_PEERCRED names the process that
+    /// listens, whoever owns the file.
+    /// </summary>
+    private static string? UntrustedServer(Socket socket)
+    {
+        const int SolSocket = 1, SoPeercred = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        if (socket.GetRawSocketOption(SolSocket, SoPeercred, credentials) != credentials.Length)
+            return "does not say who serves it";
+        var serverUid = BitConverter.ToUInt32(credentials[4..8]);
+        var euid = Posix.Identity.GetEuid();
+        return serverUid == euid || serverUid == 0 ? null
+            : $"is served by uid {serverUid}, neither this user (uid {euid}) nor root: refusing to trust it";
     }
 
     public Task<IReadOnlyList<ProcessInfo>> GetProcessesAsync(CancellationToken ct = default) =>

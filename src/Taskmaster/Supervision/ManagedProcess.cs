@@ -23,6 +23,9 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     public SafeFileHandle? Stdin { get; set; }
     /// <summary>BACKOFF entries since the last RUNNING (supervisord's <c>backoff</c>).</summary>
     public int Retries { get; set; }
+
+    /// <summary>How fast automatic respawns after exits from RUNNING may come (restart_delay, max_restarts…).</summary>
+    public RestartPacing Pacing { get; } = new();
     public string? SpawnError { get; set; }
     /// <summary>True when the last start attempt failed in the spawner itself (no child was created).</summary>
     public bool LastSpawnFailed { get; set; }

@@ -100,8 +100,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     public Task<IReadOnlyList<OperationResult>> SignalAsync(IReadOnlyList<string> names, int signal, CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("signal", reply => reply.TrySetResult(SendSignal(names, signal)), ct);
 
-    public Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
-        Ask<IReadOnlyList<OperationResult>>("clear", reply => reply.TrySetResult(ClearLogs(names)), ct);
+    public async Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default)
+    {
+        // Which files a name means is the loop's to say; truncating and deleting them is file work that must never
+        // hold the loop (it answers requests and reaps children).
+        var targets = await Ask<List<(string Name, ProcessConfig? Config)>>("clear", reply => reply.TrySetResult(
+            [.. _directory.Resolve(names, _ => true).Select(r => (r.Name, r.Process?.Config))]), ct).ConfigureAwait(false);
+        return await Task.Run(() => ClearLogs(targets), ct).ConfigureAwait(false);
+    }
 
     public Task ShutdownAsync(CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("shutdown", BeginShutdown, ct);
@@ -393,6 +399,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
+        // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running").
+        foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited))
+            p?.RetryAt = null;
         var targets = _directory.Resolve(names, p => IsRunningState(p.State));
         StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
     }
@@ -400,6 +409,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
         _shuttingDown = true;
+        foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
+            p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
             .Where(p => p.HasChild || p.State == ProcessState.Backoff)
             .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
@@ -491,19 +502,19 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         }
     }
 
-    private List<OperationResult> ClearLogs(IReadOnlyList<string> names)
+    private IReadOnlyList<OperationResult> ClearLogs(List<(string Name, ProcessConfig? Config)> targets)
     {
         var results = new List<OperationResult>();
-        foreach (var (name, p) in _directory.Resolve(names, _ => true))
+        foreach (var (name, config) in targets)
         {
-            if (p is null)
+            if (config is null)
             {
                 results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
             try
             {
-                _childLogs.Clear(p.Config);
+                _childLogs.Clear(config);
                 results.Add(new OperationResult(name));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

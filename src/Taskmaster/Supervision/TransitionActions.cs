@@ -257,7 +257,16 @@ internal sealed partial class TransitionActions(
             AutoRestartPolicy.Unexpected => !expected,
             _ => false,
         };
-        return restart && !loop.ShuttingDown ? ProcessEventKind.Start : null;
+        if (!restart || loop.ShuttingDown) return null;
+        var now = time.GetUtcNow();
+        if (p.Pacing.NextDelay(p.Config, p.StartedAt, now) is not { } delay)
+            return ProcessEventKind.GiveUp;
+        if (p.Pacing.RecordRespawn(now))
+            SupervisorLog.RestartingTooFast(loop.Logger, p.Name);
+        if (delay <= TimeSpan.Zero) return ProcessEventKind.Start;
+        // The pause is a deadline like BACKOFF's: EXITED until it is due (RetryDue), a start or a stop cancels it.
+        p.RetryAt = now + delay;
+        return null;
     }
 
     /// <summary>

@@ -105,6 +105,9 @@ internal static class TransitionTable
             [S.Exited] = new()
             {
                 [E.Start] = Go(S.Starting, ResetRetriesAndSpawn),
+                // A paced automatic respawn (restart_delay…) waits in EXITED for its deadline, or gives up.
+                [E.RetryDue] = Go(S.Starting, ResetRetriesAndSpawn),
+                [E.GiveUp] = Go(S.Fatal, GiveUp),
                 [E.Stop] = Reject(ErrorCode.NotRunning),
                 [E.Signal] = Reject(ErrorCode.NotRunning),
                 [E.StopTimeout] = Go(S.Exited, KillLeftovers),

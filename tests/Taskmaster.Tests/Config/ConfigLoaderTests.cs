@@ -27,8 +27,10 @@ public class ConfigLoaderTests
         Assert.Null(p.User);
         Assert.Empty(p.Environment);
         var tmp = Path.TrimEndingDirectorySeparator(Path.GetTempPath());
-        Assert.Equal(new LogTarget($"{tmp}/web-stdout.log", true, 50 * 1024 * 1024, 10), p.Stdout);
-        Assert.Equal(new LogTarget($"{tmp}/web-stderr.log", true, 50 * 1024 * 1024, 10), p.Stderr);
+        Assert.Matches($"^{tmp}/web-stdout---taskmaster-[0-9a-f]{{12}}\\.log$", p.Stdout.Path);
+        Assert.Equal(new LogTarget(p.Stdout.Path, true, 50 * 1024 * 1024, 10), p.Stdout);
+        Assert.Matches($"^{tmp}/web-stderr---taskmaster-[0-9a-f]{{12}}\\.log$", p.Stderr.Path);
+        Assert.Equal(new LogTarget(p.Stderr.Path, true, 50 * 1024 * 1024, 10), p.Stderr);
         Assert.Equal(["command"], p.Origins.Keys);
     }
 
@@ -111,12 +113,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void AutoLogs_GoToChildLogDir_NamedAfterInstance()
+    public void AutoLogs_GoToChildLogDir_NamedAfterInstance_WithARandomPartAsSupervisord()
     {
-        var p = Cfg.Load("[supervisord]\nchildlogdir=/var/log/tm\n[program:w]\ncommand=x\nnumprocs=2\n").AllProcesses.Last();
-        Assert.Equal("/var/log/tm/w_01-stdout.log", p.Stdout.Path);
-        Assert.Equal("/var/log/tm/w_01-stderr.log", p.Stderr.Path);
+        var config = "[supervisord]\nchildlogdir=/var/log/tm\n[program:w]\ncommand=x\nnumprocs=2\n";
+        var p = Cfg.Load(config).AllProcesses.Last();
+        Assert.Matches(@"^/var/log/tm/w_01-stdout---taskmaster-[0-9a-f]{12}\.log$", p.Stdout.Path);
+        Assert.Matches(@"^/var/log/tm/w_01-stderr---taskmaster-[0-9a-f]{12}\.log$", p.Stderr.Path);
+        Assert.NotEqual(p.Stdout.Path![^17..], p.Stderr.Path![^17..]);
         Assert.True(p.Stdout.IsAuto);
+        // The same within one daemon: a reload must not see every AUTO log as changed.
+        Assert.Equal(p.Stdout.Path, Cfg.Load(config).AllProcesses.Last().Stdout.Path);
     }
 
     [Fact]

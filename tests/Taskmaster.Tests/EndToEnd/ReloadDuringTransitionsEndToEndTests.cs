@@ -32,7 +32,7 @@ public class ReloadDuringTransitionsEndToEndTests
         await daemon.StartAsync();
         await daemon.WaitForRunningAsync("stopping", "steady");
         // The TERM trap must be in place before the stop, or TERM simply ends it.
-        await ReloadWithoutDisturbanceTests.WaitForFileLineAsync(Path.Combine(daemon.Dir, "stopping-stdout.log"), "ready", daemon);
+        await ReloadWithoutDisturbanceTests.WaitForFileLineAsync(Path.Combine(daemon.Dir, "stopping-stdout---*.log"), "ready", daemon);
         var stop = daemon.CtlAsync("stop", "stopping");
         var before = await daemon.WaitForProcessesAsync(ps =>
             ps["starting"].State == "STARTING" && ps["backoff"].State == "BACKOFF"

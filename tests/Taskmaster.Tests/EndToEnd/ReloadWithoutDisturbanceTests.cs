@@ -93,7 +93,7 @@ public class ReloadWithoutDisturbanceTests
             """);
         await daemon.StartAsync();
         var pid = (await daemon.WaitForRunningAsync("stubborn"))["stubborn"].Pid!.Value;
-        await WaitForFileLineAsync(Path.Combine(daemon.Dir, "stubborn-stdout.log"), "ready", daemon);
+        await WaitForFileLineAsync(Path.Combine(daemon.Dir, "stubborn-stdout---*.log"), "ready", daemon);
 
         daemon.EditConfig("stopwaitsecs = 120", "stopwaitsecs = 2");
         var update = await daemon.CtlAsync("update");
@@ -192,10 +192,12 @@ public class ReloadWithoutDisturbanceTests
     internal static DateTime LogTime(string line) =>
         DateTime.ParseExact(line.TrimStart()[..23], "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture);
 
+    /// <param name="path">A path, or an AUTO log's pattern (<c>name-stdout---*.log</c>: its random part is the daemon's).</param>
     internal static async Task WaitForFileLineAsync(string path, string text, DaemonUnderTest daemon)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal)))
+        while (Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path)) is not [var file]
+            || !File.ReadAllText(file).Contains(text, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"{path} never had '{text}'; dir: {string.Join(", ", Directory.GetFiles(daemon.Dir))}\n{daemon.Output}");

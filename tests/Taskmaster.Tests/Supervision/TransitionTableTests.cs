@@ -62,6 +62,8 @@ public class TransitionTableTests
         [(S.Stopping, E.GroupReleased)] = ("Stopped", "stopped: p ("),
 
         [(S.Exited, E.Start)] = ("Starting", "spawned: 'p' with pid 1002"),
+        [(S.Exited, E.RetryDue)] = ("Starting", "spawned: 'p' with pid 1002"),
+        [(S.Exited, E.GiveUp)] = ("Fatal", "gave up: p entered FATAL state, too many start retries too quickly"),
         [(S.Exited, E.Stop)] = ("NotRunning", null),
         [(S.Exited, E.Signal)] = ("NotRunning", null),
         [(S.Exited, E.StopTimeout)] = ("Exited", null),
