@@ -70,8 +70,7 @@ internal static class LogFileHandles
         Files.StatxBuffer st;
         if (Files.Statx(dirFd, "", Files.AT_EMPTY_PATH, Files.STATX_MODE | Files.STATX_UID, &st) != 0)
             throw LastError(directory);
-        var euid = Identity.GetEuid();
-        if ((st.Uid != euid && st.Uid != 0) || ((st.Mode & (Files.S_IWGRP | Files.S_IWOTH)) != 0 && (st.Mode & Files.S_ISVTX) == 0))
+        if (!StateFile.IsSafeDirectory(st))
             throw new IOException($"refusing to write {path}: its directory is owned by uid {st.Uid} with mode {Convert.ToString(st.Mode & 0xFFF, 8)}, so another user could replace the file");
         var name = System.IO.Path.GetFileName(path);
         flags |= Descriptors.O_NOFOLLOW;
