@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Taskmaster.Control;
+using Taskmaster.Daemon.Control.XmlRpc;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
@@ -74,6 +75,7 @@ public sealed class ControlServer : IAsyncDisposable
             api.Map(app,
                 BasicCredentials.From(options.Unix.Username, options.Unix.Password),
                 inet is null ? null : BasicCredentials.From(inet.Username, inet.Password));
+            XmlRpcEndpoint.Map(app, new SupervisorRpcInterface(supervisor, configuration, logs, options, logger), logger);
 
             try
             {
