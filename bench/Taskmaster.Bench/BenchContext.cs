@@ -46,9 +46,10 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
     /// Launches a daemon on the given programs, waits for its socket, runs <paramref name="body"/>,
     /// then stops the daemon if the body did not and counts processes it left behind.
     /// </summary>
-    public void WithSession(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs, Action<DaemonSession> body)
+    public void WithSession(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs, Action<DaemonSession> body,
+        string? extraSections = null)
     {
-        var session = LaunchReady(sup, label, programs);
+        var session = LaunchReady(sup, label, programs, extraSections);
         try
         {
             body(session);
@@ -66,11 +67,11 @@ internal sealed class BenchContext(BenchOptions options, ResultBook book, IReadO
     /// Launches and waits for the socket, trying twice: a shared machine has transient failures
     /// (a full disk for a moment) that should not strike a supervisor off the whole run.
     /// </summary>
-    private DaemonSession LaunchReady(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs)
+    private DaemonSession LaunchReady(SupervisorUnderTest sup, string label, Func<string, IReadOnlyList<ProgramSpec>> programs, string? extraSections)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var session = DaemonSession.Launch(sup, Root, label, programs);
+            var session = DaemonSession.Launch(sup, Root, label, programs, extraSections);
             try
             {
                 session.WaitSocket(TimeSpan.FromSeconds(60));

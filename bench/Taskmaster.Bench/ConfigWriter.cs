@@ -9,7 +9,8 @@ namespace Taskmaster.Bench;
 /// </summary>
 internal static class ConfigWriter
 {
-    public static string Write(string dir, string runId, IReadOnlyList<ProgramSpec> programs)
+    /// <param name="extraSections">Sections appended as they are (e.g. an <c>[inet_http_server]</c>).</param>
+    public static string Write(string dir, string runId, IReadOnlyList<ProgramSpec> programs, string? extraSections = null)
     {
         var sb = new StringBuilder();
         sb.Append($"""
@@ -54,6 +55,7 @@ internal static class ConfigWriter
 
                 """);
         }
+        if (extraSections is not null) sb.Append(extraSections).Append('\n');
         var path = Path.Combine(dir, "bench.conf");
         File.WriteAllText(path, sb.ToString());
         return path;

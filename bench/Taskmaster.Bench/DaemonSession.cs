@@ -41,13 +41,14 @@ internal sealed class DaemonSession : IDisposable
     public static string PidsDir(string dir) => Path.Combine(dir, "pids");
 
     /// <summary>Creates the directory and config, then launches the daemon (does not wait for it).</summary>
-    public static DaemonSession Launch(SupervisorUnderTest supervisor, string root, string label, Func<string, IReadOnlyList<ProgramSpec>> programs)
+    public static DaemonSession Launch(SupervisorUnderTest supervisor, string root, string label, Func<string, IReadOnlyList<ProgramSpec>> programs,
+        string? extraSections = null)
     {
         var runId = StraySweeper.NewRunId();
         var dir = Path.Combine(root, $"{(supervisor.Side == Side.Taskmaster ? "tm" : "sd")}-{label}");
         Directory.CreateDirectory(Path.Combine(dir, "logs"));
         Directory.CreateDirectory(PidsDir(dir));
-        var config = ConfigWriter.Write(dir, runId, programs(dir));
+        var config = ConfigWriter.Write(dir, runId, programs(dir), extraSections);
 
         // The shell wrapper only redirects and then execs, so the pid we hold is the daemon's own.
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };

@@ -32,7 +32,7 @@ internal sealed class DaemonConfigSource
     /// <exception cref="ConfigException">The file is broken.</exception>
     public SupervisorConfig Load()
     {
-        var config = ConfigLoader.Load(Path);
+        var config = ConfigLoader.Load(Path, host: DaemonHostFacts.Instance);
         var daemon = config.Daemon;
         return config with
         {

@@ -43,7 +43,18 @@ internal sealed class DaemonHost
             Console.Error.WriteLine($"taskmasterd: {privilegeError}");
             return DaemonCommandLine.ExitError;
         }
-        ApplyProcessSettings(daemon);
+        if (ApplyProcessSettings(daemon) is { } settingsError)
+        {
+            Console.Error.WriteLine($"taskmasterd: {settingsError}");
+            return DaemonCommandLine.ExitError;
+        }
+        // Another user who can rename names next to the activity log could swap it for a symlink to a file of root's,
+        // or for a file of theirs that collects everything the daemon logs.
+        if (StateFile.UnsafeDirectoryReason(Path.GetDirectoryName(Path.GetFullPath(daemon.Logfile))!) is { } unsafeLogDirectory)
+        {
+            Console.Error.WriteLine($"taskmasterd: cannot use logfile {daemon.Logfile}: {unsafeLogDirectory}");
+            return DaemonCommandLine.ExitError;
+        }
 
         var echo = Detacher.IsDetachedCopy ? null : Console.Error;
         using var activity = new ActivityLogProvider(new ActivityLogOptions
@@ -68,6 +79,7 @@ internal sealed class DaemonHost
         var childrenFile = ChildRecordFile.NextToPidfile(pidFile.Path);
         await new LeftoverCleaner(new ProcessSignaller(), log, TimeProvider.System) { ChildUids = ChildUids(_config) }
             .StopLeftoversAsync(childrenFile);
+        AutoLogCleanup.Run(daemon, log);
 
         using var spawner = new PosixSpawner();
         // Child subreaper of every program: what a wrapper leaves behind when it dies comes back to us, so a stop
@@ -155,7 +167,7 @@ internal sealed class DaemonHost
         foreach (var result in results)
         {
             if (result.Error is null)
-                DaemonLog.ReloadResult(log, result.Group, result.Action);
+                DaemonLog.ReloadResult(log, result.Group, GroupUpdateWording.Of(result));
             else if (result.Error == ErrorCode.CantReread)
                 continue; // the controller already logged each error of the file, with its location
             else
@@ -219,17 +231,23 @@ internal sealed class DaemonHost
     }
 
     /// <summary>Umask, working directory and descriptor limit, as [taskmasterd] and the flags say.</summary>
-    private void ApplyProcessSettings(DaemonSettings daemon)
+    /// <returns>Why the daemon cannot start, or null.</returns>
+    private static string? ApplyProcessSettings(DaemonSettings daemon)
     {
         Processes.Umask((uint)daemon.Umask);
         if (daemon.Directory is { } directory)
             Directory.SetCurrentDirectory(directory);
-        // Every child costs up to three descriptors (two pipes and a pidfd): raise the soft limit toward minfds.
+        // Every child costs up to three descriptors (two pipes and a pidfd): minfds is the minimum required to start, as in
+        // supervisord, which raises the hard limit too when it may (root). The file's check already refused a value
+        // above the ceiling; a limit lowered since is refused here.
         if (ResourceLimits.GetRlimit(ResourceLimits.RLIMIT_NOFILE, out var limit) == 0 && limit.Current < (ulong)daemon.MinFds)
         {
-            var wanted = new ResourceLimits.RLimit { Current = Math.Min((ulong)daemon.MinFds, limit.Max), Max = limit.Max };
-            ResourceLimits.SetRlimit(ResourceLimits.RLIMIT_NOFILE, wanted);
+            var wanted = new ResourceLimits.RLimit { Current = (ulong)daemon.MinFds, Max = Math.Max(limit.Max, (ulong)daemon.MinFds) };
+            if (ResourceLimits.SetRlimit(ResourceLimits.RLIMIT_NOFILE, wanted) != 0)
+                return $"minfds={daemon.MinFds} is more than this environment allows ({limit.Max} open files); "
+                    + "raise the limit (ulimit -Hn, LimitNOFILE=) or lower minfds";
         }
+        return null;
     }
 
     /// <summary>The uids the children of <paramref name="config"/> run as: ours, and each configured <c>user=</c>'s.</summary>

@@ -28,4 +28,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "exiting: every program is stopped")]
     public static partial void ShuttingDown(ILogger logger);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Warning, Message = "failed to clean up {Path}: {Message}")]
+    public static partial void CleanupFailed(ILogger logger, string path, string message);
 }

@@ -7,10 +7,10 @@ namespace Taskmaster.Config;
 /// Maps the sections of every file onto the model: classifies sections, checks keys against
 /// <see cref="KeyCatalogue"/>, reads each program instance through <see cref="ProgramKeys"/>, expands names per
 /// instance, and reports every problem into the shared <see cref="DiagnosticBag"/>. Touches the file system only to
-/// make relative paths absolute; never a process.
+/// make relative paths absolute, and the machine only through <paramref name="hostChecks"/>; never a process.
 /// </summary>
 internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
-    Dictionary<string, ExpansionValue> envNames, string hostName, DiagnosticBag diagnostics)
+    Dictionary<string, ExpansionValue> envNames, string hostName, DiagnosticBag diagnostics, HostChecks? hostChecks)
 {
     private static readonly string[] KnownSectionNames =
         ["supervisord", "taskmasterd", "unix_http_server", "inet_http_server", "supervisorctl", "taskmasterctl", "include"];
@@ -71,10 +71,14 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         var groupOf = new Dictionary<string, (string Group, int Priority)>(StringComparer.Ordinal);
         var groupList = BindGroups(groups, programs.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), groupOf);
 
+        var autoLogs = new AutoLogNames(daemonSettings.ChildLogDir, daemonSettings.Identifier);
+        if (autoLogs.UnsafeReason is { } unsafeChildLogDir && daemon is not null && daemon.Entries.LastOrDefault(e => e.Key == "childlogdir") is { } childLogDirEntry)
+            diagnostics.Warning(childLogDirEntry.ValueLocation, daemon.Name, "childlogdir",
+                $"{unsafeChildLogDir}; AUTO logs go to the private directory {autoLogs.Directory}", childLogDirEntry.LineText);
         var programConfigs = ImmutableArray.CreateBuilder<ProgramConfig>();
         foreach (var (name, section, isShort) in programs)
         {
-            var program = BindProgram(name, section, isShort, groupOf.TryGetValue(name, out var g) ? g.Group : name, daemonSettings);
+            var program = BindProgram(name, section, isShort, groupOf.TryGetValue(name, out var g) ? g.Group : name, autoLogs);
             if (program is not null) programConfigs.Add(program);
         }
 
@@ -125,11 +129,11 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         };
         if (section is null) return defaults;
         var r = Reader(section, SectionKind.Daemon);
-        return defaults with
+        var settings = defaults with
         {
             Logfile = r.Get("logfile", defaults.Logfile, PathIn(here)),
             LogfileMaxBytes = r.Get("logfile_maxbytes", defaults.LogfileMaxBytes, ValueParsers.ByteSize),
-            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0)),
+            LogfileBackups = r.Get("logfile_backups", defaults.LogfileBackups, ValueParsers.Integer(0, ValueParsers.MaxLogBackups)),
             LogLevel = r.Get("loglevel", defaults.LogLevel, ValueParsers.LogLevel),
             Pidfile = r.Get("pidfile", defaults.Pidfile, PathIn(here)),
             Nodaemon = r.Get("nodaemon", false, ValueParsers.Boolean),
@@ -141,7 +145,10 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             MinFds = r.Get("minfds", defaults.MinFds, ValueParsers.Integer(0)),
             MinProcs = r.Get("minprocs", defaults.MinProcs, ValueParsers.Integer(0)),
             Identifier = r.Get("identifier", defaults.Identifier, ValueParsers.NonEmpty),
+            NoCleanup = r.Get("nocleanup", false, ValueParsers.Boolean),
         };
+        hostChecks?.Daemon(r, settings);
+        return settings;
     }
 
     private static ValueParser<string> PathIn(string here) =>
@@ -152,14 +159,31 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         var defaults = new UnixHttpServerSettings();
         if (section is null) return defaults;
         var r = Reader(section, SectionKind.UnixHttpServer);
-        return new UnixHttpServerSettings
+        var settings = new UnixHttpServerSettings
         {
             File = r.Get("file", defaults.File, PathIn(section.Here)),
             Chmod = r.Get("chmod", defaults.Chmod, ValueParsers.Octal),
             Chown = r.Get<string?>("chown", null, ValueParsers.NonEmptyOrNull),
             Username = r.Text("username"),
             Password = r.Text("password"),
+            MaxConnections = r.Get("max_connections", defaults.MaxConnections, ValueParsers.Integer(1, 65536)),
         };
+        RequireBothCredentials(r, settings.Username, settings.Password);
+        return settings;
+    }
+
+    /// <summary>
+    /// A username without a password would serve with an empty one, and a password without a username would turn
+    /// authentication off: both are refused, as supervisord refuses them ("contains incomplete authentication").
+    /// An empty value counts as missing.
+    /// </summary>
+    private static void RequireBothCredentials(SectionReader r, string? username, string? password)
+    {
+        var hasUser = !string.IsNullOrEmpty(username);
+        var hasPassword = !string.IsNullOrEmpty(password);
+        if (hasUser == hasPassword) return;
+        var (present, missing) = hasUser ? ("username", "password") : ("password", "username");
+        r.Error(r.Entry(present)!, $"incomplete authentication: a {present} needs a {missing} too (set both, or neither)");
     }
 
     private InetHttpServerSettings? BindInet(IniSection section)
@@ -171,14 +195,21 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             return null;
         }
         var (host, port) = r.Get("port", ("", 0), ValueParsers.HostPort);
-        return new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"));
+        var settings = new InetHttpServerSettings(host, port, r.Text("username"), r.Text("password"))
+        {
+            AllowedHosts = r.Get("allowed_hosts", ImmutableArray<string>.Empty, ValueParsers.HostNames),
+            MaxConnections = r.Get("max_connections", UnixHttpServerSettings.DefaultMaxConnections, ValueParsers.Integer(1, 65536)),
+        };
+        RequireBothCredentials(r, settings.Username, settings.Password);
+        if (hostChecks is not null && port != 0) HostChecks.Inet(r, settings);
+        return settings;
     }
 
     private CtlSettings BindCtl(IniSection section)
     {
         var r = Reader(section, SectionKind.Ctl);
         var defaults = new CtlSettings();
-        return new CtlSettings
+        var settings = new CtlSettings
         {
             ServerUrl = r.Text("serverurl"),
             Username = r.Text("username"),
@@ -186,6 +217,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             Prompt = r.Text("prompt") ?? defaults.Prompt,
             HistoryFile = r.Get<string?>("history_file", null, PathIn(section.Here)!),
         };
+        RequireBothCredentials(r, settings.Username, settings.Password);
+        return settings;
     }
 
     private List<(string Name, int Priority)> BindGroups(List<(string Name, IniSection Section)> groups,
@@ -219,7 +252,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
                     r.Report(entry, new ValueError(hint is null ? $"no program named '{member}'" : $"no program named '{member}' (did you mean '{hint}'?)", at), text != entry.Value);
                 }
                 else if (groupOf.TryGetValue(member, out var other) && other.Group != name)
-                    r.Report(entry, new ValueError($"program '{member}' is already in group '{other.Group}'", at), text != entry.Value);
+                    // supervisord runs one copy per group; one program is one set of instances here (docs/DIFFERENCES.md).
+                    r.Warning(entry, $"program '{member}' is already in group '{other.Group}' and stays there only "
+                        + $"(supervisord would also run a second copy as {name}:{member})");
                 else groupOf[member] = (name, priority);
             }
             if (!any) r.Error(entry, "the group lists no program");
@@ -228,7 +263,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         return result;
     }
 
-    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, DaemonSettings daemon)
+    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, AutoLogNames autoLogs)
     {
         var r = Reader(section, SectionKind.Program);
         if (!ValueParsers.Name(name, out _, out var nameError)) { r.ErrorAtHeader(nameError.Message); return null; }
@@ -255,8 +290,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             r.Names["numprocs"] = numprocs;
             r.Names.ForgetOwnVariables();
 
-            var instance = BindInstance(r, numprocs, processNum, groupName, name, daemon);
+            var instance = BindInstance(r, numprocs, processNum, groupName, name, autoLogs);
             if (instance is null) continue;
+            hostChecks?.Instance(r, instance);
             if (!names.Add(instance.Name))
             {
                 if (processNameEntry is not null)
@@ -270,7 +306,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
 
     /// <summary>One instance, every program key read in table order; null when it has no command (reported).</summary>
     private static ProcessConfig? BindInstance(SectionReader r, int numprocs, int processNum, string groupName, string programName,
-        DaemonSettings daemon)
+        AutoLogNames autoLogs)
     {
         // Where the instance sits comes from the sections, not from keys. Its command has no default: the seed holds none
         // until the command key reads one. Its logs are always read (their AUTO default names the instance); a broken
@@ -285,7 +321,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             Stdout = LogTarget.Discard,
             Stderr = LogTarget.Discard,
         };
-        var scope = new InstanceScope(r, numprocs, processNum, daemon.ChildLogDir, seed);
+        var scope = new InstanceScope(r, numprocs, processNum, autoLogs, seed);
         foreach (var (k, v) in scope.Bind([ProgramKeys.Environment]).Environment)
             r.Names["ENV_" + k] = v;
         var config = scope.Bind(SettingsAfterEnvironment);

@@ -12,12 +12,15 @@ public static class ConfigLoader
     /// <summary>Loads <paramref name="path"/> and its includes.</summary>
     /// <param name="environment">Variables for <c>%(ENV_X)s</c>; the daemon's environment when null.</param>
     /// <param name="hostName">Value of <c>%(host_node_name)s</c>; this machine's name when null.</param>
-    public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
-        LoadFile(path, environment, hostName, onlySections: null);
+    /// <param name="host">The machine to check the file against (log directories, users, limits); not checked when null.</param>
+    public static SupervisorConfig Load(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null,
+        IHostFacts? host = null) =>
+        LoadFile(path, environment, hostName, onlySections: null, host);
 
     /// <summary>Loads configuration <paramref name="text"/> as if it were the file <paramref name="path"/> (includes resolve from its directory).</summary>
-    public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
-        LoadText(text, path, environment, hostName, onlySections: null);
+    public static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null,
+        IHostFacts? host = null) =>
+        LoadText(text, path, environment, hostName, onlySections: null, host);
 
     /// <summary>The sections that say where taskmasterd listens and how the client talks to it.</summary>
     public static readonly FrozenSet<string> ControlSections =
@@ -29,10 +32,10 @@ public static class ConfigLoader
     /// reports them); binding the programs is most of what reading a large file costs.
     /// </summary>
     public static SupervisorConfig LoadControlSections(string path, IReadOnlyDictionary<string, string>? environment = null, string? hostName = null) =>
-        LoadFile(path, environment, hostName, ControlSections);
+        LoadFile(path, environment, hostName, ControlSections, host: null);
 
     private static SupervisorConfig LoadFile(string path, IReadOnlyDictionary<string, string>? environment, string? hostName,
-        FrozenSet<string>? onlySections)
+        FrozenSet<string>? onlySections, IHostFacts? host)
     {
         var full = Path.GetFullPath(path);
         string text;
@@ -45,11 +48,11 @@ public static class ConfigLoader
             throw new ConfigException([new ConfigDiagnostic(new SourceLocation(full, 1, 1), null, null,
                 $"cannot read the configuration file: {e.Message}", null)]);
         }
-        return LoadText(text, full, environment, hostName, onlySections);
+        return LoadText(text, full, environment, hostName, onlySections, host);
     }
 
     private static SupervisorConfig LoadText(string text, string path, IReadOnlyDictionary<string, string>? environment, string? hostName,
-        FrozenSet<string>? onlySections)
+        FrozenSet<string>? onlySections, IHostFacts? host)
     {
         var full = Path.GetFullPath(path);
         environment ??= CurrentEnvironment();
@@ -65,7 +68,8 @@ public static class ConfigLoader
             sections.RemoveAll(section => !onlySections.Contains(section.Name));
             diagnostics = diagnostics.Where(d => d.Section is { } name && onlySections.Contains(name));
         }
-        var config = new ConfigBinder(sections, full, envNames, hostName, diagnostics).Bind();
+        var config = new ConfigBinder(sections, full, envNames, hostName, diagnostics,
+            host is null ? null : new HostChecks(host)).Bind();
         if (diagnostics.HasErrors) throw new ConfigException(diagnostics.Errors);
         return config with { Warnings = diagnostics.Warnings };
     }

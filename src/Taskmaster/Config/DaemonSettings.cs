@@ -22,6 +22,8 @@ public sealed record DaemonSettings
     public int MinFds { get; init; } = 1024;
     public int MinProcs { get; init; } = 200;
     public string Identifier { get; init; } = "taskmaster";
+    /// <summary>Keep the AUTO logs of earlier runs at start (<c>nocleanup</c>).</summary>
+    public bool NoCleanup { get; init; }
 
     /// <summary>By content (records alone would compare <see cref="Environment"/> by reference).</summary>
     public bool Equals(DaemonSettings? other) =>
@@ -29,7 +31,7 @@ public sealed record DaemonSettings
         && LogfileBackups == other.LogfileBackups && LogLevel == other.LogLevel && Pidfile == other.Pidfile
         && Nodaemon == other.Nodaemon && Umask == other.Umask && User == other.User && Directory == other.Directory
         && ChildLogDir == other.ChildLogDir && Environment.SequenceEqual(other.Environment) && MinFds == other.MinFds
-        && MinProcs == other.MinProcs && Identifier == other.Identifier;
+        && MinProcs == other.MinProcs && Identifier == other.Identifier && NoCleanup == other.NoCleanup;
 
     public override int GetHashCode() => HashCode.Combine(Logfile, Pidfile, ChildLogDir, LogLevel);
 }

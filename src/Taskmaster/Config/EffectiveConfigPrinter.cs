@@ -61,7 +61,7 @@ public static class EffectiveConfigPrinter
         {
             if (key.Show(p) is not { } value) continue;
             var origin = p.Origins.TryGetValue(key.Name, out var at) ? $"{at.File}:{at.Line}" : "default";
-            output.WriteLine($"    {key.Name,-24}= {value}  ({origin})");
+            output.WriteLine($"    {key.Name + " ",-24}= {value}  ({origin})");
             if (key.Detail?.Invoke(p) is ({ } label, { } text)) output.WriteLine($"    {label,-24}= {text}");
         }
     }

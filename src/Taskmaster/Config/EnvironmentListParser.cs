@@ -4,15 +4,36 @@ using System.Text;
 namespace Taskmaster.Config;
 
 /// <summary>
-/// Parses <c>environment = K=V,K2="v, 2"</c> (supervisord's dict_of_key_value_pairs): pairs
-/// separated by commas, whitespace and newlines around them ignored, a value quoted with ' or "
-/// may hold commas, '=' and spaces (quotes are removed, nothing inside them is special). Unquoted
-/// values run to the next comma or whitespace. Unlike shlex, '=' inside an unquoted value is kept
-/// (<c>OPTS=a=b</c>). A later duplicate key replaces the earlier value in place.
+/// Parses <c>environment = K=V,K2="v, 2"</c>. A value supervisord accepts reads exactly as supervisord reads it
+/// (<see cref="SupervisordPairs"/>), so a file means the same thing under both. One it refuses is read by a plainer
+/// rule, which accepts a few useful forms supervisord does not (<c>OPTS=a=b</c>, <c>E=</c>, <c>URL=http://h/?q</c>):
+/// pairs separated by commas, whitespace and newlines around them ignored, a value quoted with ' or " may hold commas,
+/// '=' and spaces (quotes are removed, nothing inside them is special); unquoted values run to the next comma or
+/// whitespace. A backslash before a quote is refused as supervisord refuses it: it escapes nothing in either. A later
+/// duplicate key replaces the earlier value in place.
 /// </summary>
 internal static class EnvironmentListParser
 {
     public static bool TryParse(string text, out ImmutableArray<KeyValuePair<string, string>> pairs, out ValueError error)
+    {
+        pairs = [];
+        error = default;
+        if (SupervisordPairs.TryRead(text, out var asSupervisord))
+        {
+            pairs = [.. asSupervisord];
+            return true;
+        }
+        var escapedQuote = EscapedQuote(text);
+        if (escapedQuote >= 0)
+        {
+            error = new ValueError("supervisord refuses this value: a backslash does not escape a quote in environment=; "
+                + "put the value in the other quote (D='with \"quote\"')", escapedQuote);
+            return false;
+        }
+        return TryParsePlain(text, out pairs, out error);
+    }
+
+    private static bool TryParsePlain(string text, out ImmutableArray<KeyValuePair<string, string>> pairs, out ValueError error)
     {
         pairs = [];
         error = default;
@@ -69,6 +90,13 @@ internal static class EnvironmentListParser
         }
         pairs = [.. result];
         return true;
+    }
+
+    private static int EscapedQuote(string text)
+    {
+        for (var i = 1; i < text.Length; i++)
+            if (text[i] is '"' or '\'' && text[i - 1] == '\\') return i - 1;
+        return -1;
     }
 
     private static void SkipSpace(string text, ref int i)

@@ -6,14 +6,14 @@ namespace Taskmaster.Config;
 /// <summary>
 /// Reads INI text the way supervisord's ConfigParser does, keeping the position of everything.
 /// <para>
-/// Rules (Python's RawConfigParser with supervisord's settings, strict about duplicates): a line is
+/// Rules (Python's RawConfigParser with supervisord's settings): a line is
 /// a <c>[section]</c> header, a <c>key = value</c> / <c>key: value</c> pair (split at the first
 /// <c>=</c> or <c>:</c>), a comment (<c>;</c> or <c>#</c> first), or blank. <c>;</c> and <c>#</c>
 /// preceded by whitespace start an inline comment. A line indented deeper than the key line that
 /// precedes it continues that key's value: its stripped text is appended after a '\n' (blank lines
 /// between are kept, trailing ones dropped, comment lines skipped). Keys are lowercased, section
-/// names are not. A duplicate key in one section is an error; duplicate sections are left to the
-/// loader, which sees every file.
+/// names are not. A key repeated in one section replaces the earlier setting (a warning, as supervisord loads it);
+/// duplicate sections are left to the loader, which sees every file.
 /// </para>
 /// </summary>
 internal static class IniReader
@@ -117,11 +117,12 @@ internal static class IniReader
             while (valueStart < content.Length && char.IsWhiteSpace(content[valueStart])) valueStart++;
             var value = content[valueStart..].TrimEnd();
 
-            if (section.Entries.FirstOrDefault(e => e.Key == key) is { } first)
+            // ConfigParser with strict=False, as supervisord reads: the last setting wins, silently there; here with a warning.
+            if (section.Entries.FindIndex(e => e.Key == key) is var firstIndex and >= 0)
             {
-                diagnostics.Error(keyLocation, section.Name, key,
-                    $"duplicate key (first set at {first.KeyLocation})", line);
-                continue;
+                diagnostics.Warning(keyLocation, section.Name, key,
+                    $"duplicate key: this setting replaces the one at {section.Entries[firstIndex].KeyLocation}", line);
+                section.Entries.RemoveAt(firstIndex);
             }
             pending = new PendingEntry(key, keyLocation, line, value, new SourceLocation(file, lineNo, valueStart + 1));
         }

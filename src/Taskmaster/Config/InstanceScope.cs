@@ -10,7 +10,7 @@ internal delegate bool InstanceParser<T>(string text, InstanceScope at, out T va
 /// what a key's parser may need to know (the file's directory, the instance's number, the settings read so far) and
 /// where its problems are reported (at the key's entry, through the section's reader).
 /// </summary>
-internal sealed class InstanceScope(SectionReader reader, int numprocs, int processNum, string childLogDir, ProcessConfig seed)
+internal sealed class InstanceScope(SectionReader reader, int numprocs, int processNum, AutoLogNames autoLogs, ProcessConfig seed)
 {
     /// <summary>Directory of the file that holds the section (<c>%(here)s</c>).</summary>
     public string Here => reader.Section.Here;
@@ -19,8 +19,8 @@ internal sealed class InstanceScope(SectionReader reader, int numprocs, int proc
 
     public int ProcessNum { get; } = processNum;
 
-    /// <summary>The daemon's <c>childlogdir</c>, where AUTO logs go.</summary>
-    public string ChildLogDir { get; } = childLogDir;
+    /// <summary>Where AUTO logs go (in the daemon's <c>childlogdir</c>).</summary>
+    public AutoLogNames AutoLogs { get; } = autoLogs;
 
     /// <summary>The instance with every key before the current one read.</summary>
     public ProcessConfig Config { get; private set; } = seed;

@@ -25,7 +25,7 @@ public static class KeyCatalogue
 
         new(D, "logfile", "`%(here)s/taskmasterd.log`", "Activity log."),
         new(D, "logfile_maxbytes", "50MB", "Rotate the activity log at this size."),
-        new(D, "logfile_backups", "10", "Rotated activity logs kept."),
+        new(D, "logfile_backups", "10", "Rotated activity logs kept (at most 1000)."),
         new(D, "loglevel", "info", "critical, error, warn, info, debug, trace or blather."),
         new(D, "pidfile", "`%(here)s/taskmasterd.pid`", "Pid file of the daemon."),
         new(D, "nodaemon", "false", "Stay in the foreground."),
@@ -38,22 +38,25 @@ public static class KeyCatalogue
         new(D, "minprocs", "200", "Minimum process slots required to start."),
         new(D, "identifier", "taskmaster", "Identifier reported by the control API."),
         new(D, "silent", "false", "Do not echo the log to stdout in the foreground.", false),
-        new(D, "nocleanup", "false", "Keep AUTO logs at startup.", false),
+        new(D, "nocleanup", "false", "Keep the AUTO logs of earlier runs at startup (otherwise those of this identifier owned by the daemon's user are deleted, as supervisord does)."),
         new(D, "strip_ansi", "false", "Strip ANSI escapes from child logs.", false),
 
         new(U, "file", "/tmp/taskmaster.sock", "Path of the control socket."),
         new(U, "chmod", "0700", "Socket mode, octal."),
         new(U, "chown", "none", "`user` or `user:group` owning the socket."),
         new(U, "username", "none", "Basic-auth user."),
-        new(U, "password", "none", "Basic-auth password (plain or `{SHA}` hash)."),
+        new(U, "password", "none", "Basic-auth password (plain or `{SHA}` hash); username and password go together."),
+        new(U, "max_connections", "256", "Connections served at once; more are closed at accept."),
 
         new(N, "port", "required", "`host:port` or `port` of the TCP control endpoint."),
         new(N, "username", "none", "Basic-auth user (required off loopback)."),
-        new(N, "password", "none", "Basic-auth password."),
+        new(N, "password", "none", "Basic-auth password; username and password go together."),
+        new(N, "allowed_hosts", "none", "Comma list of extra names the `Host` header may carry (the bound name, `localhost` and IP literals always may); `*`: any."),
+        new(N, "max_connections", "256", "Connections served at once; more are closed at accept."),
 
         new(C, "serverurl", "the unix socket", "`unix:///path` or `http://host:port`."),
         new(C, "username", "none", "User for the daemon."),
-        new(C, "password", "none", "Password for the daemon."),
+        new(C, "password", "none", "Password for the daemon; username and password go together."),
         new(C, "prompt", "taskmaster", "Shell prompt (followed by `> `)."),
         new(C, "history_file", "~/.taskmasterctl_history", "Shell history file."),
     ];

@@ -46,6 +46,14 @@ public sealed record ProcessConfig
     public bool StopAsGroup { get; init; } = ProgramKeys.StopAsGroup.DefaultValue;
     public bool KillAsGroup { get; init; } = ProgramKeys.KillAsGroup.DefaultValue;
     public bool RedirectStderr { get; init; } = ProgramKeys.RedirectStderr.DefaultValue;
+    /// <summary>Pause before an automatic respawn after an exit from RUNNING (<c>restart_delay</c>).</summary>
+    public TimeSpan RestartDelay { get; init; } = ProgramKeys.RestartDelay.DefaultValue;
+    /// <summary>First pause of the doubling form, zero when off (<c>exp_backoff_restart_delay</c>).</summary>
+    public TimeSpan ExpBackoffRestartDelay { get; init; } = ProgramKeys.ExpBackoffRestartDelay.DefaultValue;
+    /// <summary>Automatic respawns that lived less than <see cref="MinUptime"/> before FATAL; null when unlimited (<c>max_restarts</c>).</summary>
+    public int? MaxRestarts { get; init; } = ProgramKeys.MaxRestarts.DefaultValue;
+    /// <summary>How long a run must last to count as stable (<c>min_uptime</c>).</summary>
+    public TimeSpan MinUptime { get; init; } = ProgramKeys.MinUptime.DefaultValue;
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

@@ -125,6 +125,40 @@ internal static class ProgramKeys
         Meaning = "Failed starts allowed before FATAL.",
     };
 
+    // Restart pacing (DESIGN §7, PM2's and process-compose's names), off by default as in supervisord: an exit from
+    // RUNNING that autorestart answers respawns at once unless these say otherwise.
+    public static readonly ProgramKey<TimeSpan> RestartDelay = new()
+    {
+        Name = "restart_delay", Default = "0", Example = "2s",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.RestartDelay, With = (c, v) => c with { RestartDelay = v }, Reload = OnReload.InPlace,
+        Meaning = "Pause before an automatic respawn after an exit from RUNNING (milliseconds when unitless, or `500ms`, `2s`, `1m`).",
+    };
+
+    public static readonly ProgramKey<TimeSpan> ExpBackoffRestartDelay = new()
+    {
+        Name = "exp_backoff_restart_delay", Default = "0", Example = "100ms",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.ExpBackoffRestartDelay, With = (c, v) => c with { ExpBackoffRestartDelay = v }, Reload = OnReload.InPlace,
+        Meaning = "Exponential form of restart_delay: this pause, doubled at each quick respawn up to 15 s, back to it after a run of `min_uptime`; 0 = off.",
+    };
+
+    public static readonly ProgramKey<int?> MaxRestarts = new()
+    {
+        Name = "max_restarts", Default = KeyDefault.Unset("unlimited"), Example = "5",
+        Parse = ValueParsers.Optional<int>(ValueParsers.Integer(0)),
+        Get = c => c.MaxRestarts, With = (c, v) => c with { MaxRestarts = v }, Reload = OnReload.InPlace,
+        Meaning = "FATAL after this many automatic respawns in a row that each lived less than `min_uptime`; unlimited by default, as in supervisord.",
+    };
+
+    public static readonly ProgramKey<TimeSpan> MinUptime = new()
+    {
+        Name = "min_uptime", Default = "1s", Example = "5s",
+        Parse = ValueParsers.Duration, Format = FormatDuration,
+        Get = c => c.MinUptime, With = (c, v) => c with { MinUptime = v }, Reload = OnReload.InPlace,
+        Meaning = "A run shorter than this counts toward `max_restarts` and keeps `exp_backoff_restart_delay` growing.",
+    };
+
     public static readonly ProgramKey<int> StopSignal = new()
     {
         Name = "stopsignal", Default = "TERM", Example = "INT",
@@ -177,9 +211,9 @@ internal static class ProgramKeys
     public static readonly ProgramKey<int> StdoutLogfileBackups = new()
     {
         Name = "stdout_logfile_backups", Default = "10", Example = "2", Printed = false,
-        Parse = ValueParsers.Integer(0), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
+        Parse = ValueParsers.Integer(0, ValueParsers.MaxLogBackups), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
         With = (c, v) => c.Stdout.Discards ? c : c with { Stdout = c.Stdout with { Backups = v } },
-        Meaning = "Rotated stdout logs kept.",
+        Meaning = "Rotated stdout logs kept (at most 1000).",
     };
 
     // The output pipes are wired at spawn time (a file, or /dev/null for NONE): a new path needs a new child. Whether
@@ -191,7 +225,7 @@ internal static class ProgramKeys
             LogFile("stdout", text, at, StdoutLogfileMaxbytes.DefaultValue, StdoutLogfileBackups.DefaultValue, out value, out error),
         Same = (a, b) => a.Path == b.Path, Format = ValueFormat.Target,
         Get = c => c.Stdout, With = (c, v) => c with { Stdout = v }, Reload = OnReload.Restart,
-        Meaning = "stdout log: a path (relative to the config file's directory), `AUTO` = `{childlogdir}/{process_name}-stdout.log`, `NONE` discards. With numprocs > 1 and no `%(process_num)`, instance N writes `path.N`.",
+        Meaning = "stdout log: a path (relative to the config file's directory), `AUTO` = a file of mode 0600 in `childlogdir`, `{process_name}-stdout---{identifier}-{random}.log` as supervisord names it (in a private 0700 directory when childlogdir is writable by other users), `NONE` discards. With numprocs > 1 and no `%(process_num)`, instance N writes `path.N`.",
     };
 
     public static readonly ProgramKey<long> StderrLogfileMaxbytes = new()
@@ -205,9 +239,9 @@ internal static class ProgramKeys
     public static readonly ProgramKey<int> StderrLogfileBackups = new()
     {
         Name = "stderr_logfile_backups", Default = "10", Example = "2", Printed = false,
-        Parse = ValueParsers.Integer(0), Get = c => c.Stderr.Backups, Reload = OnReload.InPlace,
+        Parse = ValueParsers.Integer(0, ValueParsers.MaxLogBackups), Get = c => c.Stderr.Backups, Reload = OnReload.InPlace,
         With = (c, v) => c.Stderr.Discards ? c : c with { Stderr = c.Stderr with { Backups = v } },
-        Meaning = "Rotated stderr logs kept.",
+        Meaning = "Rotated stderr logs kept (at most 1000).",
     };
 
     public static readonly ProgramKey<LogTarget> StderrLogfile = new()
@@ -226,14 +260,14 @@ internal static class ProgramKeys
         Same = (a, b) => a.Path == b.Path,
         ShowWith = c => c.RedirectStderr ? "(redirected to stdout)" : ValueFormat.Target(c.Stderr),
         Get = c => c.Stderr, With = (c, v) => c with { Stderr = v }, Reload = OnReload.Restart,
-        Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr.log`); ignored with redirect_stderr.",
+        Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr---{identifier}-{random}.log`); ignored with redirect_stderr.",
     };
 
     /// <summary>Every key in reference-table order: <c>--check</c>'s lines and reload's field lists follow it too.</summary>
     public static ImmutableArray<ProgramKey> All { get; } = Validated(
     [
         Command, ProcessName, Numprocs, NumprocsStart, Directory, Umask, User, Environment,
-        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
+        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         NotImplemented("stdout_capture_maxbytes", "0", "supervisord's capture mode."),
         NotImplemented("stdout_events_enabled", "false", "supervisord's PROCESS_LOG events."),
@@ -260,6 +294,8 @@ internal static class ProgramKeys
         return keys;
     }
 
+    private static string FormatDuration(TimeSpan d) => $"{(long)d.TotalMilliseconds}ms";
+
     private static bool SameItems<TItem>(ImmutableArray<TItem> a, ImmutableArray<TItem> b) => a.SequenceEqual(b);
 
     /// <summary><c>command</c>: supervisord's split; a command that looks written for a shell still runs without one,
@@ -285,7 +321,7 @@ internal static class ProgramKeys
         switch (written.ToLowerInvariant())
         {
             case "auto":
-                value = new LogTarget(System.IO.Path.Combine(at.ChildLogDir, $"{at.Config.Name}-{stream}.log"), true, maxBytes, backups);
+                value = new LogTarget(at.AutoLogs.PathFor(at.Config.Name, stream), true, maxBytes, backups);
                 return true;
             case "none" or "off":
                 return true;
@@ -300,6 +336,13 @@ internal static class ProgramKeys
         // Several instances must not share one file: without %(process_num) each gets its own suffix.
         if (at.Numprocs > 1 && at.Entry?.Value.Contains("%(process_num)", StringComparison.Ordinal) != true)
             path = $"{path}.{at.ProcessNum}";
+        // Another user who can rename names in the directory could put a file of theirs (to read a root program's
+        // output) or a symlink (to redirect it) in the log's place between two opens.
+        if (Posix.StateFile.UnsafeDirectoryReason(System.IO.Path.GetDirectoryName(path)!) is { } unsafeDirectory)
+        {
+            error = new ValueError($"refusing a log file where another user could replace it: {unsafeDirectory}");
+            return false;
+        }
         value = new LogTarget(path, false, maxBytes, backups);
         return true;
     }

@@ -10,4 +10,10 @@ public sealed record UnixHttpServerSettings
     public string? Chown { get; init; }
     public string? Username { get; init; }
     public string? Password { get; init; }
+
+    /// <summary><c>max_connections</c>: connections served at once on this listener; more are closed at accept.</summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>The default of <c>max_connections</c>, on either listener.</summary>
+    public const int DefaultMaxConnections = 256;
 }

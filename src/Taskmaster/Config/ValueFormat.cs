@@ -24,6 +24,13 @@ internal static class ValueFormat
     public static string Quote(string s) =>
         s.Length > 0 && s.All(c => !char.IsWhiteSpace(c) && c is not ('"' or ',' or '\'')) ? s : $"\"{s}\"";
 
+    /// <summary>An AUTO log's random part is drawn by each daemon process, so <c>--check</c> shows it as <c>*</c>.</summary>
     public static string Target(LogTarget t) => t.Discards ? "NONE (discarded)"
-        : $"{t.Path}{(t.IsAuto ? " (AUTO)" : "")}, maxbytes {t.MaxBytes}, backups {t.Backups}";
+        : $"{(t.IsAuto ? AutoPattern(t.Path!) + " (AUTO)" : t.Path)}, maxbytes {t.MaxBytes}, backups {t.Backups}";
+
+    private static string AutoPattern(string path)
+    {
+        int dash = path.LastIndexOf('-');
+        return dash < 0 ? path : path[..(dash + 1)] + "*.log";
+    }
 }

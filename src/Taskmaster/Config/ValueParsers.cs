@@ -27,6 +27,9 @@ internal static class ValueParsers
         }
     }
 
+    /// <summary>The most rotated logs a file may keep: each rotation renames every backup, and <c>clear</c> deletes them.</summary>
+    public const int MaxLogBackups = 1000;
+
     public static ValueParser<int> Integer(int min, int max = int.MaxValue) =>
         (string text, out int value, out ValueError error) =>
         {
@@ -172,6 +175,26 @@ internal static class ValueParsers
     }
 
     /// <summary><paramref name="parser"/> for a setting whose absence is null.</summary>
+    /// <summary>A duration as PM2 writes one: <c>500</c> (milliseconds when unitless), <c>500ms</c>, <c>2s</c>, <c>1m</c>;
+    /// at most a day.</summary>
+    public static bool Duration(string text, out TimeSpan value, out ValueError error)
+    {
+        value = default;
+        error = default;
+        var t = text.Trim().ToLowerInvariant();
+        var (digits, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 1L)
+            : t.EndsWith('s') ? (t[..^1], 1000L)
+            : t.EndsWith('m') ? (t[..^1], 60_000L)
+            : (t, 1L);
+        if (!long.TryParse(digits.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 86_400_000 / unit)
+        {
+            error = new ValueError($"'{text}' is not a duration (milliseconds, or a number with ms, s or m; at most a day)");
+            return false;
+        }
+        value = TimeSpan.FromMilliseconds(n * unit);
+        return true;
+    }
+
     public static ValueParser<T?> Optional<T>(ValueParser<T> parser) where T : struct =>
         (string text, out T? value, out ValueError error) =>
         {
@@ -196,6 +219,35 @@ internal static class ValueParsers
             return false;
         }
         value = (host, port);
+        return true;
+    }
+
+    /// <summary><c>allowed_hosts</c>: host names separated by commas (or spaces), lower-cased; <c>*</c> alone means any.
+    /// A name carries no port, path or spaces; an IPv6 literal may keep its brackets.</summary>
+    public static bool HostNames(string text, out ImmutableArray<string> value, out ValueError error)
+    {
+        error = default;
+        value = [];
+        var names = ImmutableArray.CreateBuilder<string>();
+        var at = 0;
+        foreach (var part in text.Split([',', ' ', '\t']))
+        {
+            var name = part.Trim().ToLowerInvariant();
+            if (name.Length > 0)
+            {
+                var bare = name.StartsWith('[') && name.EndsWith(']') ? name[1..^1] : name;
+                var bad = bare == "*" ? -1 : bare.IndexOfAny(['/', '@', '?', '#', '\\', '[', ']']);
+                if (bad < 0 && bare.Contains(':') && !System.Net.IPAddress.TryParse(bare, out _)) bad = bare.IndexOf(':');
+                if (bad >= 0)
+                {
+                    error = new ValueError($"'{part.Trim()}' is not a host name (no port, path or user: just the name)", at);
+                    return false;
+                }
+                names.Add(bare);
+            }
+            at += part.Length + 1;
+        }
+        value = names.ToImmutable();
         return true;
     }
 

@@ -25,7 +25,7 @@ public sealed record ProcessInfo(
     string? StderrLogfile);
 
 /// <summary>The body of start/stop/restart/clear (<c>wait</c> ignored by clear) and signal (<c>signal</c>).</summary>
-public sealed record ProcessActionRequest
+public sealed record ProcessCommandRequest
 {
     public IReadOnlyList<string>? Names { get; init; }
     public bool? Wait { get; init; }
@@ -35,14 +35,14 @@ public sealed record ProcessActionRequest
 
 /// <summary>What happened to one name; <c>code</c>/<c>error</c> are null on success. With BAD_NAME, <c>unknown</c>
 /// says what the name meant: <c>"group"</c> (<c>nosuch:*</c>, supervisorctl's "no such group") or <c>"process"</c>.</summary>
-public sealed record ProcessActionResult(string Name, bool Ok, ErrorCode? Code, string? Error, string? Message, string? Unknown = null)
+public sealed record ProcessCommandResult(string Name, bool Ok, ErrorCode? Code, string? Error, string? Message, string? Unknown = null)
 {
     public const string UnknownGroup = "group";
     public const string UnknownProcess = "process";
 }
 
 /// <summary>Results of a per-process operation, one per process matched (or per name that matched nothing).</summary>
-public sealed record ProcessActionResponse(IReadOnlyList<ProcessActionResult> Results);
+public sealed record ProcessCommandResponse(IReadOnlyList<ProcessCommandResult> Results);
 
 /// <summary>What a reread found, by group name.</summary>
 public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<string> Changed, IReadOnlyList<string> Removed)
@@ -52,16 +52,20 @@ public sealed record RereadResponse(IReadOnlyList<string> Added, IReadOnlyList<s
 }
 
 /// <summary>The body of update (groups; empty or absent means all) and add/remove (the same list).</summary>
+/// <summary>The body of an action that takes no parameters (reread, reload, shutdown): <c>{}</c>. Actions are only
+/// ever taken on a JSON body, so a browser cannot be made to send one from another site.</summary>
+public sealed record EmptyRequest;
+
 public sealed record GroupsRequest
 {
     public IReadOnlyList<string>? Groups { get; init; }
 }
 
 /// <summary>What update/add/remove did to one group.</summary>
-public sealed record GroupActionResult(string Group, string Action, bool Ok, ErrorCode? Code, string? Error, string? Message);
+public sealed record GroupCommandResult(string Group, string Action, bool Ok, ErrorCode? Code, string? Error, string? Message);
 
 /// <summary>Results of update/add/remove.</summary>
-public sealed record GroupActionResponse(IReadOnlyList<GroupActionResult> Results);
+public sealed record GroupCommandResponse(IReadOnlyList<GroupCommandResult> Results);
 
 /// <summary>A slice of a log file. <c>offset</c> is where the next read should start; <c>overflow</c> says
 /// bytes were skipped because the requested range was larger than what remains.</summary>

@@ -50,6 +50,11 @@ public sealed class ControlClient : IDisposable
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
+            if (UntrustedServer(socket) is { } why)
+            {
+                socket.Dispose();
+                throw new ControlUnreachableException($"{_address.Url} {why}");
+            }
             return new NetworkStream(socket, ownsSocket: true);
         }
         catch (SocketException e)
@@ -60,6 +65,24 @@ public sealed class ControlClient : IDisposable
                 : "refused connection";
             throw new ControlUnreachableException($"{_address.Url} {why}", e);
         }
+    }
+
+    /// <summary>
+    /// Why the server at the other end of <paramref name="socket"/> is not to be believed, or null. Only a server
+    /// running as us or as root is: a user who could put their own socket at the path (a directory of theirs, a
+    /// stale name in /tmp) must not feed a root client an answer. The kernel's SO_PEERCRED names the process that
+    /// listens, whoever owns the file.
+    /// </summary>
+    private static string? UntrustedServer(Socket socket)
+    {
+        const int SolSocket = 1, SoPeercred = 17; // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+        Span<byte> credentials = stackalloc byte[12];
+        if (socket.GetRawSocketOption(SolSocket, SoPeercred, credentials) != credentials.Length)
+            return "does not say who serves it";
+        var serverUid = BitConverter.ToUInt32(credentials[4..8]);
+        var euid = Posix.Identity.GetEuid();
+        return serverUid == euid || serverUid == 0 ? null
+            : $"is served by uid {serverUid}, neither this user (uid {euid}) nor root: refusing to trust it";
     }
 
     public Task<IReadOnlyList<ProcessInfo>> GetProcessesAsync(CancellationToken ct = default) =>
@@ -74,38 +97,38 @@ public sealed class ControlClient : IDisposable
     public Task<VersionResponse> GetVersionAsync(CancellationToken ct = default) =>
         GetAsync("api/v1/version", ControlJsonContext.Default.VersionResponse, ct);
 
-    public Task<ProcessActionResponse> StartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("start", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> StartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("start", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> StopAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("stop", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> StopAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("stop", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> RestartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
-        ActAsync("restart", new ProcessActionRequest { Names = names, Wait = wait }, ct);
+    public Task<ProcessCommandResponse> RestartAsync(IReadOnlyList<string> names, bool wait = true, CancellationToken ct = default) =>
+        ActAsync("restart", new ProcessCommandRequest { Names = names, Wait = wait }, ct);
 
-    public Task<ProcessActionResponse> SignalAsync(IReadOnlyList<string> names, string signal, CancellationToken ct = default) =>
-        ActAsync("signal", new ProcessActionRequest { Names = names, Signal = signal }, ct);
+    public Task<ProcessCommandResponse> SignalAsync(IReadOnlyList<string> names, string signal, CancellationToken ct = default) =>
+        ActAsync("signal", new ProcessCommandRequest { Names = names, Signal = signal }, ct);
 
-    public Task<ProcessActionResponse> ClearAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
-        ActAsync("clear", new ProcessActionRequest { Names = names }, ct);
+    public Task<ProcessCommandResponse> ClearAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
+        ActAsync("clear", new ProcessCommandRequest { Names = names }, ct);
 
     public Task<RereadResponse> RereadAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/reread", null, ControlJsonContext.Default.RereadResponse, ct);
+        PostAsync("api/v1/reread", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.RereadResponse, ct);
 
-    public Task<GroupActionResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("update", groups, ct);
 
-    public Task<GroupActionResponse> AddAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> AddAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("add", groups, ct);
 
-    public Task<GroupActionResponse> RemoveAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
+    public Task<GroupCommandResponse> RemoveAsync(IReadOnlyList<string> groups, CancellationToken ct = default) =>
         GroupsAsync("remove", groups, ct);
 
     public Task<AcceptedResponse> ReloadAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/reload", null, ControlJsonContext.Default.AcceptedResponse, ct);
+        PostAsync("api/v1/reload", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.AcceptedResponse, ct);
 
     public Task<AcceptedResponse> ShutdownAsync(CancellationToken ct = default) =>
-        PostAsync("api/v1/shutdown", null, ControlJsonContext.Default.AcceptedResponse, ct);
+        PostAsync("api/v1/shutdown", JsonContent(new EmptyRequest(), ControlJsonContext.Default.EmptyRequest), ControlJsonContext.Default.AcceptedResponse, ct);
 
     /// <summary>Reads a slice of a process's log, or of the daemon's log when <paramref name="name"/> is null.</summary>
     public Task<LogSliceResponse> ReadLogAsync(string? name, LogStream stream, long offset, int length, CancellationToken ct = default) =>
@@ -123,10 +146,9 @@ public sealed class ControlClient : IDisposable
     /// <summary>Sends bytes to a running process's stdin (fg).</summary>
     public async Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{PathSegment(name)}/stdin")
-        {
-            Content = new ReadOnlyMemoryContent(data),
-        };
+        var content = new ReadOnlyMemoryContent(data);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/processes/{PathSegment(name)}/stdin") { Content = content };
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
     }
 
@@ -135,14 +157,14 @@ public sealed class ControlClient : IDisposable
 
     private static string StreamName(LogStream s) => s == LogStream.Stdout ? "stdout" : "stderr";
 
-    private Task<ProcessActionResponse> ActAsync(string verb, ProcessActionRequest body, CancellationToken ct) =>
+    private Task<ProcessCommandResponse> ActAsync(string verb, ProcessCommandRequest body, CancellationToken ct) =>
         PostAsync($"api/v1/processes/{verb}",
-            JsonContent(body, ControlJsonContext.Default.ProcessActionRequest),
-            ControlJsonContext.Default.ProcessActionResponse, ct);
+            JsonContent(body, ControlJsonContext.Default.ProcessCommandRequest),
+            ControlJsonContext.Default.ProcessCommandResponse, ct);
 
-    private Task<GroupActionResponse> GroupsAsync(string verb, IReadOnlyList<string> groups, CancellationToken ct) =>
+    private Task<GroupCommandResponse> GroupsAsync(string verb, IReadOnlyList<string> groups, CancellationToken ct) =>
         PostAsync($"api/v1/{verb}", JsonContent(new GroupsRequest { Groups = groups }, ControlJsonContext.Default.GroupsRequest),
-            ControlJsonContext.Default.GroupActionResponse, ct);
+            ControlJsonContext.Default.GroupCommandResponse, ct);
 
     private static ByteArrayContent JsonContent<T>(T body, JsonTypeInfo<T> info)
     {
@@ -157,7 +179,7 @@ public sealed class ControlClient : IDisposable
         return await ReadAsync(response, info, ct).ConfigureAwait(false);
     }
 
-    private async Task<T> PostAsync<T>(string path, HttpContent? content, JsonTypeInfo<T> info, CancellationToken ct)
+    private async Task<T> PostAsync<T>(string path, HttpContent content, JsonTypeInfo<T> info, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
@@ -189,6 +211,11 @@ public sealed class ControlClient : IDisposable
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {
+            // supervisord answers every path it does not serve with an HTML 404 from its Medusa server: say who is there.
+            if (response.Headers.Server.ToString() is var server && server.StartsWith("Medusa", StringComparison.Ordinal))
+                throw new ControlUnreachableException(
+                    $"{_address.Url} is served by supervisord ({server}), not taskmasterd: supervisorctl speaks to it; "
+                    + "point taskmasterctl at taskmasterd's socket (-s URL, or serverurl=)");
             ApiError? error = null;
             try
             {

@@ -68,5 +68,12 @@ public sealed class FileProcessLogs(ISupervisor supervisor, string? daemonLogFil
         {
             throw new ControlOperationException(ErrorCode.Failed, $"cannot read the log: {e.Message}");
         }
+        catch (NotSupportedException)
+        {
+            // A log "file" that is a pipe or a terminal (stdout_logfile=/dev/stdout, as containers do): what went there
+            // cannot be read back; supervisord cannot either ("unknown error reading log").
+            throw new ControlOperationException(ErrorCode.Failed,
+                $"the log of {name ?? "the daemon"} is not a file that can be read back (a pipe or a terminal, such as /dev/stdout): read it where it goes");
+        }
     }
 }

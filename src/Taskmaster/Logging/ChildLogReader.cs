@@ -13,6 +13,13 @@ public static class ChildLogReader
     public const int MaxReadLength = 4 * 1024 * 1024;
 
     /// <summary>
+    /// The most one step of a follow reads. A follower holds one such chunk until its client has taken it, so a client
+    /// that does not read costs at most this (plus the server's bounded response buffer), whatever the file's size;
+    /// below the large-object threshold, a chunk is short-lived garbage that a burst leaves nothing of.
+    /// </summary>
+    public const int FollowChunkLength = 64 * 1024;
+
+    /// <summary>
     /// Reads <paramref name="length"/> bytes from <paramref name="offset"/> (0: to the end). A negative
     /// offset returns the last <c>-offset</c> bytes. An offset past the end returns nothing and a
     /// NextOffset at the current end. A window larger than <paramref name="maxLength"/> keeps its newest
@@ -60,41 +67,110 @@ public static class ChildLogReader
 
     /// <summary>
     /// Yields what is appended to <paramref name="path"/> from <paramref name="offset"/> on (negative:
-    /// that many bytes before the current end), waking on the writer's notification. When the file
-    /// shrinks below the offset (rotated or cleared), following restarts at the new file's start.
-    /// Runs until <paramref name="ct"/> is cancelled.
+    /// that many bytes before the current end), at most <see cref="FollowChunkLength"/> bytes at a time, the next read
+    /// only once the consumer asks for it, waking on the writer's notification. Runs until
+    /// <paramref name="ct"/> is cancelled.
     /// </summary>
+    /// <remarks>
+    /// The file being followed is held open, so a rotation cannot take its last lines away: when the path names
+    /// another file (another inode), the held one is final (the writer closed it before renaming it) and is read to
+    /// its end before following the new one from its start. What cannot be read is marked in the stream with
+    /// <see cref="GapMarker"/>: a file truncated in place (rotation with no backups, <c>clear</c>) under unread
+    /// output, or more than one rotation between two reads (the file in between was never open here).
+    /// </remarks>
     public static async IAsyncEnumerable<byte[]> FollowAsync(string path, long offset, ILogWriteNotifier notifier,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(notifier);
-        while (true)
+        Microsoft.Win32.SafeHandles.SafeFileHandle? held = null;
+        ulong heldInode = 0;
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var written = notifier.WhenWritten(path); // before reading: no write can slip between
-            byte[] data = [];
-            try
+            while (true)
             {
-                using var handle = OpenShared(path);
-                long size = RandomAccess.GetLength(handle);
-                if (offset < 0)
-                    offset = Math.Max(0, size + offset);
-                else if (size < offset)
+                ct.ThrowIfCancellationRequested();
+                var written = notifier.WhenWritten(path); // before reading: no write can slip between
+                if (held is null)
+                {
+                    // First open only: afterwards a rotation switches files itself, without letting go of the old one.
+                    held = TryOpenShared(path);
+                    if (held is null)
+                    {
+                        await written.WaitAsync(ct).ConfigureAwait(false); // not created yet, or between rotation steps
+                        continue;
+                    }
+                    heldInode = Inode(held);
+                    long initial = RandomAccess.GetLength(held);
+                    offset = offset < 0 ? Math.Max(0, initial + offset) : offset > initial ? 0 : offset; // past the end: an older file's offset
+                }
+                long size = RandomAccess.GetLength(held);
+                if (size < offset)
+                {
                     offset = 0;
-                data = ReadExactly(handle, offset, (int)Math.Min(size - offset, MaxReadLength));
+                    yield return GapMarker(path, "was truncated");
+                    continue;
+                }
+                var data = ReadExactly(held, offset, (int)Math.Min(size - offset, FollowChunkLength));
+                if (data.Length > 0)
+                {
+                    offset += data.Length;
+                    yield return data;
+                    continue;
+                }
+                if (InodeOf(path) is { } current && current != heldInode)
+                {
+                    // Rotated: whatever reached the held file before the writer let it go is read first (the loop
+                    // above sees it; only an empty read gets here, and the held file no longer grows).
+                    if (RandomAccess.GetLength(held) > offset)
+                        continue;
+                    var next = TryOpenShared(path);
+                    if (next is null)
+                    {
+                        await written.WaitAsync(ct).ConfigureAwait(false); // between two steps of a rotation
+                        continue;
+                    }
+                    held.Dispose();
+                    (held, offset) = (next, 0);
+                    var nextInode = Inode(next);
+                    // The file opened follows the finished one directly only if that one is its first backup now, or,
+                    // after one more rotation, the second while the new one is the first. Anything else may have
+                    // skipped a file: said, never silently.
+                    bool direct = InodeOf(path + ".1") is { } first
+                        && (first == heldInode || (first == nextInode && InodeOf(path + ".2") == heldInode));
+                    heldInode = nextInode;
+                    if (!direct)
+                        yield return GapMarker(path, "rotated more than once between two reads");
+                    continue;
+                }
+                await written.WaitAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-            {
-                // Not created yet, or moved away before a reopen: wait for the writer.
-            }
-            if (data.Length > 0)
-            {
-                offset += data.Length;
-                yield return data;
-                continue;
-            }
-            await written.WaitAsync(ct).ConfigureAwait(false);
         }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    /// <summary>The line a follower gets where output it could not read was (a rotation it could not keep up with).</summary>
+    public static byte[] GapMarker(string path, string why) =>
+        System.Text.Encoding.UTF8.GetBytes($"\n[taskmaster: {System.IO.Path.GetFileName(path)} {why}; output may be missing here]\n");
+
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? TryOpenShared(string path)
+    {
+        try { return OpenShared(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+    }
+
+    private static unsafe ulong Inode(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        Posix.Files.StatxBuffer st;
+        return Posix.Files.Statx((int)handle.DangerousGetHandle(), "", Posix.Files.AT_EMPTY_PATH, Posix.Files.STATX_INO, &st) == 0 ? st.Ino : 0;
+    }
+
+    private static unsafe ulong? InodeOf(string path)
+    {
+        Posix.Files.StatxBuffer st;
+        return Posix.Files.Statx(Posix.Files.AT_FDCWD, path, 0, Posix.Files.STATX_INO, &st) == 0 ? st.Ino : null;
     }
 
     private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenShared(string path) =>

@@ -88,24 +88,24 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     public Task Prepare(IEnumerable<ProcessConfig> processes)
     {
         ArgumentNullException.ThrowIfNull(processes);
-        var paths = new List<string>();
+        var paths = new List<LogTarget>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var process in processes)
             foreach (var target in TargetsOf(process))
                 if (target.Path is { } path && seen.Add(path))
-                    paths.Add(path);
+                    paths.Add(target);
         if (paths.Count < 2)
             return Task.CompletedTask; // a single spawn would only race its own preparation
         return Task.Run(() => CreateMissing(paths));
     }
 
-    private void CreateMissing(List<string> paths)
+    private void CreateMissing(List<LogTarget> targets)
     {
-        foreach (var path in paths)
+        foreach (var target in targets)
         {
             if (Volatile.Read(ref _disposed))
                 return;
-            LogFileHandles.CreateIfMissing(path);
+            LogFileHandles.CreateIfMissing(target.Path!, target.IsAuto);
         }
     }
 
@@ -169,7 +169,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
             {
                 // The first stream to open a path sets its rotation; a second one with other limits
                 // (a config mistake) must not make two writers race on one file.
-                var file = new RotatingLogFile(path, target.MaxBytes, target.Backups, _logger, SignalFor(path))
+                var file = new RotatingLogFile(path, target.MaxBytes, target.Backups, _logger, SignalFor(path), target.IsAuto)
                 {
                     RetryInterval = RetryInterval,
                 };
@@ -207,7 +207,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         {
             if (File.Exists(target.Path))
             {
-                using var handle = LogFileHandles.OpenForAppend(target.Path!, create: false);
+                using var handle = LogFileHandles.OpenForAppend(target.Path!, create: false, isPrivate: target.IsAuto);
                 if (LogFileHandles.IsSeekable(handle))
                     RandomAccess.SetLength(handle, 0);
             }

@@ -12,6 +12,7 @@
 // Write errors (disk full, read-only or missing directory) never escape: the first one of an episode
 // is reported, data is dropped and counted, the file is retried at most once per RetryInterval, and
 // the first successful write reports the episode's end with the dropped byte count.
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -25,6 +26,7 @@ internal sealed class RotatingLogFile : IDisposable
 
     private readonly object _gate = new();
     private readonly ILogger _logger;
+    private readonly bool _isPrivate;
     private SafeFileHandle? _handle;
     private bool _seekable;
     private long _size;
@@ -35,9 +37,11 @@ internal sealed class RotatingLogFile : IDisposable
     private long _nextRetryAt;
     private bool _disposed;
 
-    public RotatingLogFile(string path, long maxBytes, int backups, ILogger logger, LogWriteSignal signal)
+    /// <param name="isPrivate">An AUTO log: created 0600 and only ever a file of ours (<see cref="LogFileHandles.OpenForAppend"/>).</param>
+    public RotatingLogFile(string path, long maxBytes, int backups, ILogger logger, LogWriteSignal signal, bool isPrivate = false)
     {
         Path = path;
+        _isPrivate = isPrivate;
         MaxBytes = Math.Max(0, maxBytes);
         Backups = Math.Max(0, backups);
         _logger = logger;
@@ -239,7 +243,7 @@ internal sealed class RotatingLogFile : IDisposable
 
     private void OpenLocked()
     {
-        var handle = LogFileHandles.OpenForAppend(Path);
+        var handle = LogFileHandles.OpenForAppend(Path, isPrivate: _isPrivate);
         _seekable = LogFileHandles.IsSeekable(handle);
         _size = _seekable ? RandomAccess.GetLength(handle) : 0;
         _atLineStart = true;
@@ -293,10 +297,26 @@ internal sealed class RotatingLogFile : IDisposable
         Interlocked.Add(ref _droppedTotal, bytes);
     }
 
-    /// <summary>Deletes <c>path.1</c> … <c>path.backups</c>; missing ones are fine.</summary>
+    /// <summary>Deletes those of <c>path.1</c> … <c>path.backups</c> that exist: one directory listing, not one
+    /// unlink per configured backup.</summary>
     internal static void DeleteBackups(string path, int backups)
     {
-        for (int i = 1; i <= backups; i++)
-            File.Delete($"{path}.{i}");
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        var prefix = System.IO.Path.GetFileName(path) + ".";
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(directory, prefix + "*"); }
+        catch (DirectoryNotFoundException) { return; }
+        foreach (var candidate in candidates)
+        {
+            var name = System.IO.Path.GetFileName(candidate.AsSpan());
+            if (!name.StartsWith(prefix, StringComparison.Ordinal))
+                continue; // the pattern "x.*" also matches "x" itself
+            var suffix = name[prefix.Length..];
+            if (int.TryParse(suffix, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= backups
+                && suffix.Length == Digits(n))
+                File.Delete(candidate);
+        }
     }
+
+    private static int Digits(int n) => n < 10 ? 1 : 1 + Digits(n / 10);
 }

@@ -14,7 +14,7 @@ public static unsafe partial class Descriptors
     private const string Lib = "libc";
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_APPEND = 0x400,
-        O_NONBLOCK = 0x800, O_NOFOLLOW = 0x20000, O_PATH = 0x200000, O_CLOEXEC = 0x80000;
+        O_NONBLOCK = 0x800, O_DIRECTORY = 0x10000, O_NOFOLLOW = 0x20000, O_PATH = 0x200000, O_CLOEXEC = 0x80000;
     public const int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
     public const int SEEK_CUR = 1;
     public const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
@@ -35,6 +35,10 @@ public static unsafe partial class Descriptors
 
     /// <summary>open(2) of an existing file.</summary>
     public static int Open(string path, int flags) => Open(path, flags, 0);
+
+    /// <summary>openat(2): a name inside a directory already open, so the directory cannot be swapped underneath.</summary>
+    [LibraryImport(Lib, EntryPoint = "openat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int OpenAt(int dirFd, string path, int flags, uint mode);
 
     [LibraryImport(Lib, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);

@@ -4,5 +4,5 @@ namespace Taskmaster.Posix;
 public static class Errno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12,
-        EACCES = 13, ENOTDIR = 20, ENFILE = 23, EMFILE = 24, EPIPE = 32, ERANGE = 34, ELOOP = 40;
+        EACCES = 13, EEXIST = 17, ENOTDIR = 20, ENFILE = 23, EMFILE = 24, EPIPE = 32, ERANGE = 34, ELOOP = 40;
 }

@@ -5,14 +5,15 @@ using System.Runtime.InteropServices;
 
 namespace Taskmaster.Posix;
 
-/// <summary>statx, access, fchmod, chown and opendir/readdir.</summary>
+/// <summary>statx, access, fchmod, chown, mkdir and opendir/readdir.</summary>
 public static unsafe partial class Files
 {
     private const string Lib = "libc";
 
     public const int X_OK = 1, F_OK = 0;
     public const int AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
-    public const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_UID = 0x8, STATX_SIZE = 0x200;
+    public const uint STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_UID = 0x8, STATX_INO = 0x100, STATX_SIZE = 0x200;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const ushort S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_ISVTX = 0x200, S_IWGRP = 0x10, S_IWOTH = 0x2;
 
     /// <summary>The head of struct statx (fixed layout on every architecture); the rest is padding.</summary>
@@ -23,6 +24,7 @@ public static unsafe partial class Files
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Ino;
         [FieldOffset(40)] public ulong Size;
     }
 
@@ -38,6 +40,9 @@ public static unsafe partial class Files
     /// <summary>chown(2); <see cref="uint.MaxValue"/> (-1) keeps the owner or the group unchanged.</summary>
     [LibraryImport(Lib, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Chown(string path, uint owner, uint group);
+
+    [LibraryImport(Lib, EntryPoint = "mkdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Mkdir(string path, uint mode);
 
     [LibraryImport(Lib, EntryPoint = "opendir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial nint OpenDir(string path);

@@ -31,12 +31,24 @@ public static unsafe class StateFile
         Files.StatxBuffer st;
         if (Files.Statx(Files.AT_FDCWD, directory, 0, Files.STATX_TYPE | Files.STATX_MODE | Files.STATX_UID, &st) != 0)
             return null;
+        if (IsSafeDirectory(st))
+            return null;
         var euid = Identity.GetEuid();
-        if (st.Uid != euid && st.Uid != 0)
-            return $"directory {directory} is owned by uid {st.Uid}, not by this daemon's user (uid {euid}) or root";
-        if ((st.Mode & (Files.S_IWGRP | Files.S_IWOTH)) != 0 && (st.Mode & Files.S_ISVTX) == 0)
-            return $"directory {directory} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)}) and not sticky";
-        return null;
+        return st.Uid != euid && st.Uid != 0
+            ? $"directory {directory} is owned by uid {st.Uid}, not by this daemon's user (uid {euid}) or root"
+            : $"directory {directory} is writable by other users (mode {Convert.ToString(st.Mode & 0xFFF, 8)}) and not sticky";
+    }
+
+    /// <summary>
+    /// The one rule for a directory our files may live in, judged on a statx already taken (of a path, or of a
+    /// directory held open so it cannot be swapped): owned by the daemon's euid or root, and not writable by others
+    /// unless sticky, so nobody else can rename or replace the names in it.
+    /// </summary>
+    public static bool IsSafeDirectory(in Files.StatxBuffer st)
+    {
+        var euid = Identity.GetEuid();
+        return (st.Uid == euid || st.Uid == 0)
+            && ((st.Mode & (Files.S_IWGRP | Files.S_IWOTH)) == 0 || (st.Mode & Files.S_ISVTX) != 0);
     }
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically, with exactly <paramref name="mode"/>.

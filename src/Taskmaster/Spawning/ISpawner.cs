@@ -11,4 +11,12 @@ public interface ISpawner
     /// previous child's bookkeeping, the next request) meanwhile. Spawns run in the order they were begun. The
     /// default spawns at once.</summary>
     PendingSpawn Begin(SpawnRequest request) => new PendingSpawn.Done(Spawn(request));
+
+    /// <summary>Why <paramref name="request"/>'s command cannot run (supervisord's words), without spawning: null when it
+    /// can; <paramref name="missing"/> tells "not found" from "found but not executable". The default finds no fault.</summary>
+    string? CommandFault(SpawnRequest request, out bool missing)
+    {
+        missing = false;
+        return null;
+    }
 }

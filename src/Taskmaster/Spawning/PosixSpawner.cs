@@ -69,6 +69,17 @@ public sealed class PosixSpawner : ISpawner, IDisposable
 
     public SpawnResult Spawn(SpawnRequest request) => Begin(request).Collect();
 
+    public string? CommandFault(SpawnRequest request, out bool missing)
+    {
+        missing = false;
+        if (request.Argv.IsDefaultOrEmpty) return "command is empty";
+        var directory = request.WorkingDirectory is { } wd ? Path.GetFullPath(wd) : _inheritedCwd;
+        if (CommandResolver.TryResolve(request.Argv[0], CommandResolver.PathOf(request.Environment), directory, out var found, out var why))
+            return null;
+        missing = found.Length == 0;
+        return why;
+    }
+
     public PendingSpawn Begin(SpawnRequest request)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

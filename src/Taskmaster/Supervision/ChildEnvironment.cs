@@ -9,12 +9,14 @@ namespace Taskmaster.Supervision;
 /// <c>SUPERVISOR_GROUP_NAME</c>, then the program's <c>environment</c> (which therefore may override them,
 /// as in supervisord's <c>_spawn_as_child</c>). Later layers replace earlier values of the same key.
 /// </summary>
-internal static class ChildEnvironment
+/// <param name="baseEnvironment">The daemon's own environment.</param>
+/// <param name="daemonEnvironment"><c>[supervisord] environment</c>, fixed for the engine's lifetime.</param>
+internal sealed class ChildEnvironment(
+    IReadOnlyDictionary<string, string> baseEnvironment,
+    ImmutableArray<KeyValuePair<string, string>> daemonEnvironment)
 {
-    public static ImmutableArray<KeyValuePair<string, string>> Build(
-        IReadOnlyDictionary<string, string> baseEnvironment,
-        ImmutableArray<KeyValuePair<string, string>> daemonEnvironment,
-        ProcessConfig process)
+    /// <summary>The environment a child of <paramref name="process"/> gets.</summary>
+    public ImmutableArray<KeyValuePair<string, string>> For(ProcessConfig process)
     {
         // Insertion order is kept so the child sees a stable, readable environment.
         var order = new List<string>();

@@ -15,6 +15,6 @@ public sealed record RereadResult(ConfigChanges? Changes, IReadOnlyList<string> 
     public IReadOnlyList<string> RestartRequired { get; init; } = [];
 }
 
-/// <summary>What <c>update</c>/<c>add</c>/<c>remove</c> did to one group: e.g. "added process group", "stopped",
-/// "removed process group", "updated process group", or an error.</summary>
-public sealed record GroupUpdateResult(string Group, string Action, ErrorCode? Error = null, string? Message = null);
+/// <summary>What <c>update</c>/<c>add</c>/<c>remove</c> did to one group (<paramref name="Change"/>), or, with
+/// <paramref name="Error"/>, what it could not do.</summary>
+public sealed record GroupUpdateResult(string Group, GroupChange Change, ErrorCode? Error = null, string? Message = null);

@@ -41,4 +41,12 @@ public enum ErrorCode
     Unsupported = 105,
     /// <summary>A process's stdin pipe is full because it does not read it; what did not fit was not sent.</summary>
     InputFull = 106,
+    /// <summary>A body in another media type than the endpoint's own (a cross-site form or plain-text post).</summary>
+    UnsupportedMediaType = 107,
+    /// <summary>The request comes from a web page of another origin (its <c>Origin</c> or <c>Sec-Fetch-Site</c> says so).</summary>
+    ForeignOrigin = 108,
+    /// <summary>The <c>Host</c> header names none of the listener's allowed names (DNS rebinding).</summary>
+    HostNotAllowed = 109,
+    /// <summary>Too many failed logins from this peer: refused unchecked until its back-off ends.</summary>
+    TooManyFailures = 110,
 }

@@ -23,6 +23,9 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     public SafeFileHandle? Stdin { get; set; }
     /// <summary>BACKOFF entries since the last RUNNING (supervisord's <c>backoff</c>).</summary>
     public int Retries { get; set; }
+
+    /// <summary>How fast automatic respawns after exits from RUNNING may come (restart_delay, max_restarts…).</summary>
+    public RestartPacing Pacing { get; } = new();
     public string? SpawnError { get; set; }
     /// <summary>True when the last start attempt failed in the spawner itself (no child was created).</summary>
     public bool LastSpawnFailed { get; set; }
@@ -88,18 +91,18 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     public bool DeadlineQueued { get; set; }
 
     /// <summary>The earliest pending deadline and the event it raises, if any.</summary>
-    public (DateTimeOffset At, ProcessEvent Event)? NextDeadline
+    public (DateTimeOffset At, ProcessEventKind Kind)? NextDeadline
     {
         get
         {
-            (DateTimeOffset, ProcessEvent)? best = null;
-            Consider(StartDeadline, ProcessEvent.StartSecsElapsed);
-            Consider(StopDeadline, ProcessEvent.StopTimeout);
-            Consider(RetryAt, ProcessEvent.RetryDue);
-            Consider(GroupCheckAt, ProcessEvent.GroupCheck);
+            (DateTimeOffset, ProcessEventKind)? best = null;
+            Consider(StartDeadline, ProcessEventKind.StartSecsElapsed);
+            Consider(StopDeadline, ProcessEventKind.StopTimeout);
+            Consider(RetryAt, ProcessEventKind.RetryDue);
+            Consider(GroupCheckAt, ProcessEventKind.GroupCheck);
             return best;
 
-            void Consider(DateTimeOffset? at, ProcessEvent e)
+            void Consider(DateTimeOffset? at, ProcessEventKind e)
             {
                 if (at is { } t && (best is null || t < best.Value.Item1)) best = (t, e);
             }

@@ -2,8 +2,9 @@ namespace Taskmaster.Supervision;
 
 /// <summary>
 /// <c>start</c> with wait: each process's result arrives once it is RUNNING, or once it left STARTING any
-/// other way: a spawn error gives SpawnError with the reason, anything else AbnormalTermination
-/// (supervisord's <c>startProcess</c> onwait; its first BACKOFF already counts as a failure).
+/// other way: a spawn that failed or exited too quickly (BACKOFF, FATAL: the reason is kept) gives SpawnError, anything
+/// else AbnormalTermination (supervisord's <c>startProcess</c> onwait, which checks its spawnerr first; its first
+/// BACKOFF already counts as a failure).
 /// </summary>
 internal sealed class StartOperation(
     TaskCompletionSource<IReadOnlyList<OperationResult>> reply,
@@ -30,7 +31,7 @@ internal sealed class StartOperation(
     {
         ProcessState.Starting => null,
         ProcessState.Running => new OperationResult(p.FullName),
-        _ when p.LastSpawnFailed => new OperationResult(p.FullName, ErrorCode.SpawnError, p.SpawnError),
+        _ when p.SpawnError is not null => new OperationResult(p.FullName, ErrorCode.SpawnError, p.SpawnError),
         _ => new OperationResult(p.FullName, ErrorCode.AbnormalTermination, p.SpawnError),
     };
 }

@@ -6,11 +6,10 @@ namespace Taskmaster.Supervision;
 /// down. Without wait, "down" is not awaited (every batch is signalled at once, still in order).
 /// </summary>
 internal sealed class StopOperation(
+    ISupervisionLoop loop,
     TaskCompletionSource<IReadOnlyList<OperationResult>> reply,
     List<OperationResult?> results,
     Queue<List<(int Index, ManagedProcess Process)>> batches,
-    Func<ManagedProcess, ProcessInput, Transition> dispatch,
-    Action<ManagedProcess> reportWaiting,
     StopOperation.Until until) : PendingOperation
 {
     /// <summary>When a process of a batch counts as down.</summary>
@@ -50,7 +49,7 @@ internal sealed class StopOperation(
         _current = [];
         foreach (var (index, p) in batch)
         {
-            var t = dispatch(p, ProcessEvent.Stop);
+            var t = loop.Dispatch(p, ProcessEventKind.Stop);
             if (t.Kind == TransitionKind.Reject)
             {
                 results[index] = new OperationResult(p.FullName, t.Error);
@@ -65,7 +64,7 @@ internal sealed class StopOperation(
         }
         if (until == Until.Signalled) return;
         foreach (var (_, p) in _current)
-            if (p.State == ProcessState.Stopping) reportWaiting(p);
+            if (p.State == ProcessState.Stopping) SupervisorLog.WaitingForStop(loop.Logger, p.Name);
     }
 
     private bool IsDown(ManagedProcess p) => until switch

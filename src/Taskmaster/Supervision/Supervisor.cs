@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
@@ -16,14 +17,15 @@ namespace Taskmaster.Supervision;
 /// single one-shot timer for the earliest deadline left, or disarms it: with nothing due the loop
 /// sleeps until the next message, it never polls.
 /// </summary>
-public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDisposable
+public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDisposable, ISupervisionLoop
 {
     private readonly SupervisorConfig _config;
     private readonly IExitWatcher _exitWatcher;
     private readonly IChildLogs _childLogs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ProcessActions _actions;
+    private readonly TransitionActions _actions;
+    private readonly ISpawner _spawner;
     private readonly ProcessDirectory _directory = new();
     private readonly StateWatchers _watchers = new();
     private readonly List<PendingOperation> _operations = [];
@@ -52,8 +54,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _childLogs = childLogs;
         _time = time;
         _logger = logger;
-        _actions = new ProcessActions(spawner, signaller, exitWatcher, childLogs, time, logger, baseEnvironment,
-            () => _config.Daemon.Environment, () => _shuttingDown);
+        _spawner = spawner;
+        _actions = new TransitionActions(this, spawner, signaller, exitWatcher, time,
+            new ChildEnvironment(baseEnvironment, config.Daemon.Environment));
         foreach (var group in config.Groups) _directory.AddGroup(group);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
@@ -97,8 +100,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     public Task<IReadOnlyList<OperationResult>> SignalAsync(IReadOnlyList<string> names, int signal, CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("signal", reply => reply.TrySetResult(SendSignal(names, signal)), ct);
 
-    public Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default) =>
-        Ask<IReadOnlyList<OperationResult>>("clear", reply => reply.TrySetResult(ClearLogs(names)), ct);
+    public async Task<IReadOnlyList<OperationResult>> ClearLogsAsync(IReadOnlyList<string> names, CancellationToken ct = default)
+    {
+        // Which files a name means is the loop's to say; truncating and deleting them is file work that must never
+        // hold the loop (it answers requests and reaps children).
+        var targets = await Ask<List<(string Name, ProcessConfig? Config)>>("clear", reply => reply.TrySetResult(
+            [.. _directory.Resolve(names, _ => true).Select(r => (r.Name, r.Process?.Config))]), ct).ConfigureAwait(false);
+        return await Task.Run(() => ClearLogs(targets), ct).ConfigureAwait(false);
+    }
 
     public Task ShutdownAsync(CancellationToken ct = default) =>
         Ask<IReadOnlyList<OperationResult>>("shutdown", BeginShutdown, ct);
@@ -126,15 +135,25 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     internal Task WhenIdleAsync() => Ask<bool>("idle", reply => reply.TrySetResult(true), default);
 
     /// <summary>Feeds one raw event to one process, as the loop would, and returns the cell used.</summary>
-    internal Task<Transition> InjectAsync(string fullName, ProcessInput input) =>
+    internal Task<Transition> InjectAsync(string fullName, ProcessEvent e) =>
         Ask<Transition>("inject", reply =>
         {
             var p = _directory.All.First(x => x.FullName == fullName);
-            reply.TrySetResult(Dispatch(p, input));
+            reply.TrySetResult(Dispatch(p, e));
         }, default);
 
     internal Task<int> RetriesAsync(string fullName) =>
         Ask<int>("retries", reply => reply.TrySetResult(_directory.All.First(x => x.FullName == fullName).Retries), default);
+
+    // ---- What the loop offers its actions and operations (loop thread) ----
+
+    ProcessDirectory ISupervisionLoop.Directory => _directory;
+    bool ISupervisionLoop.ShuttingDown => _shuttingDown;
+    IChildLogs ISupervisionLoop.ChildLogs => _childLogs;
+    ILogger ISupervisionLoop.Logger => _logger;
+    Transition ISupervisionLoop.Dispatch(ManagedProcess p, ProcessEvent e) => Dispatch(p, e);
+    void ISupervisionLoop.StartInOrder(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered);
+    PendingOperation ISupervisionLoop.BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => CreateReapingStop(processes);
 
     // ---- The loop ----
 
@@ -190,9 +209,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         {
             case LoopMessage.ChildExited { Exit: var exit }:
                 if (_actions.ByPid.TryGetValue(exit.Pid, out var p))
-                    Dispatch(p, new ProcessInput(ProcessEvent.Exited, exit.Status));
+                    Dispatch(p, new ProcessEvent(ProcessEventKind.Exited, exit.Status));
                 else if (_actions.ByGroup.TryGetValue(exit.ProcessGroup, out var waiting))
-                    Dispatch(waiting, ProcessEvent.GroupCheck); // an adopted member of a lingering group
+                    Dispatch(waiting, ProcessEventKind.GroupCheck); // an adopted member of a lingering group
                 else
                     SupervisorLog.UnknownPidReaped(_logger, exit.Pid, exit.Status.ToString());
                 break;
@@ -233,21 +252,21 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             // Clearing the deadline re-queues the process with whatever deadline it has left.
             var p = front.Process;
             var due = p.NextDeadline!.Value;
-            ClearDeadline(p, due.Event);
-            Dispatch(p, due.Event);
+            ClearDeadline(p, due.Kind);
+            Dispatch(p, due.Kind);
             fired = true;
         }
         return fired;
     }
 
-    private static void ClearDeadline(ManagedProcess p, ProcessEvent e)
+    private static void ClearDeadline(ManagedProcess p, ProcessEventKind e)
     {
         switch (e)
         {
-            case ProcessEvent.StartSecsElapsed: p.StartDeadline = null; break;
-            case ProcessEvent.StopTimeout: p.StopDeadline = null; break;
-            case ProcessEvent.RetryDue: p.RetryAt = null; break;
-            case ProcessEvent.GroupCheck: p.GroupCheckAt = null; break;
+            case ProcessEventKind.StartSecsElapsed: p.StartDeadline = null; break;
+            case ProcessEventKind.StopTimeout: p.StopDeadline = null; break;
+            case ProcessEventKind.RetryDue: p.RetryAt = null; break;
+            case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
         }
     }
 
@@ -268,17 +287,19 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     }
 
     /// <summary>Runs one event through the transition table, then any follow-up event its action returns.</summary>
-    private Transition Dispatch(ManagedProcess p, ProcessInput input)
+    private Transition Dispatch(ManagedProcess p, ProcessEvent e)
     {
-        var transition = TransitionTable.Lookup(p.State, input.Event);
+        AssertOnLoop();
+        var transition = TransitionTable.Lookup(p.State, e.Kind);
         if (transition.Kind != TransitionKind.Move) return transition;
         ChangeState(p, transition.Next);
-        if (_actions.Run(transition.Action, p, input) is { } followUp) Dispatch(p, followUp);
+        if (_actions.Run(transition.Action, p, e) is { } followUp) Dispatch(p, followUp);
         return transition;
     }
 
     private void ChangeState(ManagedProcess p, ProcessState next)
     {
+        AssertOnLoop();
         var from = p.State;
         if (from == next) return;
         p.State = next;
@@ -287,30 +308,36 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
     }
 
+    /// <summary>Process state belongs to the loop thread alone: that is why it needs no lock.</summary>
+    [Conditional("DEBUG")]
+    private void AssertOnLoop() =>
+        Debug.Assert(Environment.CurrentManagedThreadId == _thread.ManagedThreadId,
+            "process state changed off the supervision loop thread");
+
     // ---- Commands (loop thread) ----
 
     private void Autostart() =>
         StartEach(_directory.InStartOrder(_directory.All.Where(p => p.Config.Autostart && p.State == ProcessState.Stopped)).ToList());
 
     /// <summary>Dispatches Start to each of <paramref name="ordered"/>, as <see cref="StartEach(IReadOnlyList{ManagedProcess}, Action{ManagedProcess})"/>.</summary>
-    private void StartEach(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered, p => Dispatch(p, ProcessEvent.Start));
+    private void StartEach(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered, p => Dispatch(p, ProcessEventKind.Start));
 
     /// <summary>
     /// Hands each of <paramref name="ordered"/> to <paramref name="start"/> in turn, which dispatches Start to it unless
     /// the daemon is shutting down. Their log files are made ahead on another thread, and each child that Start is
-    /// going to spawn is already being spawned while the loop records the one before it
-    /// (<see cref="ProcessActions.SpawnAhead"/>): starting 1000 programs, the loop and the spawner thread work side by
-    /// side instead of taking turns.
+    /// going to spawn (as the table says: <see cref="TransitionActions.WouldSpawn"/>) is already being spawned while the
+    /// loop records the one before it (<see cref="TransitionActions.SpawnAhead"/>): starting 1000 programs, the loop
+    /// and the spawner thread work side by side instead of taking turns.
     /// </summary>
     private void StartEach(IReadOnlyList<ManagedProcess> ordered, Action<ManagedProcess> start)
     {
         _ = _childLogs.Prepare(ordered.Select(p => p.Config));
         try
         {
-            if (ordered.Count > 0) SpawnAheadIfStartSpawns(ordered[0]);
+            if (ordered.Count > 0) _actions.SpawnAhead(ordered[0], ProcessEventKind.Start);
             for (var i = 0; i < ordered.Count; i++)
             {
-                if (i + 1 < ordered.Count) SpawnAheadIfStartSpawns(ordered[i + 1]);
+                if (i + 1 < ordered.Count) _actions.SpawnAhead(ordered[i + 1], ProcessEventKind.Start);
                 if (!_shuttingDown) start(ordered[i]);
             }
         }
@@ -318,14 +345,6 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         {
             _actions.AbandonSpawnsAhead();
         }
-    }
-
-    private void SpawnAheadIfStartSpawns(ManagedProcess p)
-    {
-        // A spawn that must wait for the last child's leftovers is not begun ahead: it would be abandoned.
-        if (!_shuttingDown && p.LingeringGroup is null && TransitionTable.Lookup(p.State, ProcessEvent.Start) is
-            { Kind: TransitionKind.Move, Action: ProcessAction.ResetRetriesAndSpawn or ProcessAction.Spawn })
-            _actions.SpawnAhead(p);
     }
 
     private static bool IsRunningState(ProcessState s) =>
@@ -346,7 +365,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         else
             StartEach(starting, p =>
             {
-                var t = Dispatch(p, ProcessEvent.Start);
+                if (CommandCheck(p) is { } unrunnable)
+                {
+                    results.Add(unrunnable);
+                    return;
+                }
+                var t = Dispatch(p, ProcessEventKind.Start);
                 if (t.Kind == TransitionKind.Reject)
                 {
                     results.Add(new OperationResult(p.FullName, t.Error,
@@ -363,8 +387,21 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         if (!op.TryAdvance()) _operations.Add(op);
     }
 
+    /// <summary>
+    /// A command that cannot be found or executed, answered before anything is spawned, as supervisord's startProcess
+    /// answers it (NO_FILE, NOT_EXECUTABLE; before it looks at the state): the process keeps its state. Autostart and
+    /// automatic restarts spawn and go through BACKOFF to FATAL instead, as there.
+    /// </summary>
+    private OperationResult? CommandCheck(ManagedProcess p) =>
+        _spawner.CommandFault(_actions.BuildRequest(p.Config), out var missing) is { } why
+            ? new OperationResult(p.FullName, missing ? ErrorCode.NoFile : ErrorCode.NotExecutable, why)
+            : null;
+
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
+        // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running").
+        foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited))
+            p?.RetryAt = null;
         var targets = _directory.Resolve(names, p => IsRunningState(p.State));
         StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
     }
@@ -372,6 +409,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
         _shuttingDown = true;
+        foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
+            p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
             .Where(p => p.HasChild || p.State == ProcessState.Backoff)
             .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
@@ -386,7 +425,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             results.Add(OperationResult.NoSuchName(name));
 
         var batches = StopBatches(targets.Where(t => t.Process is not null).Select(t => t.Process!), results);
-        var op = new StopOperation(reply, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name), until);
+        var op = new StopOperation(this, reply, results, batches, until);
         if (!op.TryAdvance()) _operations.Add(op);
     }
 
@@ -397,8 +436,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         var results = new List<OperationResult?>();
         var batches = StopBatches(processes, results);
         var ignored = new TaskCompletionSource<IReadOnlyList<OperationResult>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return new StopOperation(ignored, results, batches, Dispatch, p => SupervisorLog.WaitingForStop(_logger, p.Name),
-            StopOperation.Until.Reaped);
+        return new StopOperation(this, ignored, results, batches, StopOperation.Until.Reaped);
     }
 
     /// <summary>Batches of equal priority, highest priority first; inside a batch, start order. Each process gets
@@ -422,7 +460,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private List<OperationResult> SendSignal(IReadOnlyList<string> names, int signal)
     {
         var targets = _directory.Resolve(names, p => p.State is ProcessState.Running or ProcessState.Starting or ProcessState.Stopping);
-        if (signal is < 1 or > Signals.Max)
+        if (signal is < 0 or > Signals.Max)
             return [.. targets.Select(t => new OperationResult(t.Name, ErrorCode.BadSignal, signal.ToString()))];
 
         var results = new List<OperationResult>();
@@ -433,7 +471,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
                 results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
-            var t = Dispatch(p, new ProcessInput(ProcessEvent.Signal, Signal: signal));
+            var t = Dispatch(p, new ProcessEvent(ProcessEventKind.Signal, Signal: signal));
             results.Add(t.Kind == TransitionKind.Reject ? new OperationResult(name, t.Error)
                 : p.State == ProcessState.Unknown ? new OperationResult(name, ErrorCode.Failed, $"could not signal {p.Name}")
                 : new OperationResult(name));
@@ -464,19 +502,19 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         }
     }
 
-    private List<OperationResult> ClearLogs(IReadOnlyList<string> names)
+    private IReadOnlyList<OperationResult> ClearLogs(List<(string Name, ProcessConfig? Config)> targets)
     {
         var results = new List<OperationResult>();
-        foreach (var (name, p) in _directory.Resolve(names, _ => true))
+        foreach (var (name, config) in targets)
         {
-            if (p is null)
+            if (config is null)
             {
                 results.Add(OperationResult.NoSuchName(name));
                 continue;
             }
             try
             {
-                _childLogs.Clear(p.Config);
+                _childLogs.Clear(config);
                 results.Add(new OperationResult(name));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -12,11 +12,11 @@ internal enum TransitionKind
 }
 
 /// <summary>One cell of the state machine: <c>(state, event) → (next state, action)</c>, or ignore, or reject.</summary>
-internal readonly record struct Transition(TransitionKind Kind, ProcessState Next, ProcessAction Action, ErrorCode Error)
+internal readonly record struct Transition(TransitionKind Kind, ProcessState Next, TransitionAction Action, ErrorCode Error)
 {
-    public static Transition Go(ProcessState next, ProcessAction action) => new(TransitionKind.Move, next, action, default);
-    public static Transition Ignore { get; } = new(TransitionKind.Ignore, default, ProcessAction.None, default);
-    public static Transition Reject(ErrorCode error) => new(TransitionKind.Reject, default, ProcessAction.None, error);
+    public static Transition Go(ProcessState next, TransitionAction action) => new(TransitionKind.Move, next, action, default);
+    public static Transition Ignore { get; } = new(TransitionKind.Ignore, default, TransitionAction.None, default);
+    public static Transition Reject(ErrorCode error) => new(TransitionKind.Reject, default, TransitionAction.None, error);
 
     public override string ToString() => Kind switch
     {

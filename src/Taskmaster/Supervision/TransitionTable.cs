@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
-using static Taskmaster.Supervision.ProcessAction;
+using static Taskmaster.Supervision.TransitionAction;
 using static Taskmaster.Supervision.Transition;
-using E = Taskmaster.Supervision.ProcessEvent;
+using E = Taskmaster.Supervision.ProcessEventKind;
 using S = Taskmaster.Supervision.ProcessState;
 
 namespace Taskmaster.Supervision;
@@ -22,7 +22,7 @@ namespace Taskmaster.Supervision;
 /// <item>An exit in UNKNOWN lands in EXITED without autorestart: something went wrong, a human decides.</item>
 /// <item>Events that need a child (exit, deadlines, spawn outcomes) are ignored in states without one;
 /// the loop clears deadlines on the way out of a state, so these are stale leftovers at worst.</item>
-/// <item>A reaped child's process group may outlive it in any state but RUNNING (see ProcessActions): STOPPING
+/// <item>A reaped child's process group may outlive it in any state but RUNNING (see TransitionActions): STOPPING
 /// ends only with GroupReleased; a spawn (STARTING) waits for it; in the other states StopTimeout escalates the
 /// leftovers to SIGKILL and GroupCheck notices their end, and the state does not change.</item>
 /// </list>
@@ -35,6 +35,14 @@ internal static class TransitionTable
     public static IEnumerable<E> Events => Enum.GetValues<E>();
 
     public static Transition Lookup(S state, E e) => Cells[(state, e)];
+
+    /// <summary>
+    /// Whether the cell's action calls the spawner (it may still decline: a child exists, a group lingers, a
+    /// shutdown began). The loop asks this before it dispatches a batch of starts, to begin their spawns ahead;
+    /// <c>TransitionTableTests</c> runs every cell's action to hold it to what the actions do.
+    /// </summary>
+    public static bool WouldSpawn(S state, E e) =>
+        Lookup(state, e) is { Kind: TransitionKind.Move, Action: ResetRetriesAndSpawn or Spawn };
 
     private static FrozenDictionary<(S, E), Transition> Build()
     {
@@ -97,6 +105,9 @@ internal static class TransitionTable
             [S.Exited] = new()
             {
                 [E.Start] = Go(S.Starting, ResetRetriesAndSpawn),
+                // A paced automatic respawn (restart_delay…) waits in EXITED for its deadline, or gives up.
+                [E.RetryDue] = Go(S.Starting, ResetRetriesAndSpawn),
+                [E.GiveUp] = Go(S.Fatal, GiveUp),
                 [E.Stop] = Reject(ErrorCode.NotRunning),
                 [E.Signal] = Reject(ErrorCode.NotRunning),
                 [E.StopTimeout] = Go(S.Exited, KillLeftovers),

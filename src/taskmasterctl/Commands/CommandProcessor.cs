@@ -7,7 +7,7 @@ namespace Taskmaster.Ctl.Commands;
 /// <summary>
 /// Runs one command (a one-shot invocation's argv, or a line typed in the shell) by handing it to its verb in
 /// <see cref="CommandTable"/>, and answers what no verb handles itself in supervisorctl's words: an unknown verb,
-/// a daemon that cannot be reached (4), a server that wants credentials (the shell asks for them and runs the
+/// a daemon that cannot be reached (the verb's <see cref="ICtlCommand.UnreachableExit"/>), a server that wants credentials (the shell asks for them and runs the
 /// command again), and any other API error (1).
 /// </summary>
 internal sealed class CommandProcessor(CtlContext ctx)
@@ -44,7 +44,7 @@ internal sealed class CommandProcessor(CtlContext ctx)
         catch (ControlUnreachableException e)
         {
             ctx.Output.Say(e.Message);
-            ctx.Fail(ExitCodes.Unreachable);
+            ctx.Fail(command.UnreachableExit);
         }
         catch (ControlApiException e) when (e.Error.Code == ErrorCode.Unauthorized)
         {

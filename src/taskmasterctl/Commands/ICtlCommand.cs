@@ -18,4 +18,11 @@ internal interface ICtlCommand
     /// <summary>Runs with the arguments after the verb, exactly as given (one-shot argv is never re-split). Prints
     /// through <see cref="CtlContext.Output"/> and records failures with <see cref="CtlContext.Fail(int)"/>.</summary>
     Task RunAsync(IReadOnlyList<string> args, CtlContext ctx, CancellationToken ct);
+
+    /// <summary>
+    /// The exit status when the daemon cannot be reached, as supervisorctl 4.2.5 exits: 7 (NOTRUNNING) for most verbs;
+    /// 4 for <c>status</c>; 1 for the verbs whose call it does not guard (<c>reread</c>, <c>avail</c>, <c>update</c>,
+    /// <c>add</c>, <c>remove</c>, <c>reload</c>), where it ends on an uncaught error; 0 for <c>open</c>.
+    /// </summary>
+    int UnreachableExit => ExitCodes.NotRunning;
 }

@@ -31,6 +31,8 @@ internal static class LogFollower
                 ErrorCode.BadName => $"{label}: ERROR (no such process name)",
                 _ => $"{label}: ERROR (unknown error reading log)",
             });
+            // supervisorctl's line first, for scripts; then why, which it never says.
+            if (e.Error.Code == ErrorCode.Failed && !string.IsNullOrEmpty(e.Message)) ctx.Output.Say(e.Message);
             ctx.Fail(e.Error.Code);
         }
     }

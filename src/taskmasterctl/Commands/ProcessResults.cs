@@ -13,26 +13,26 @@ internal static class ProcessResults
     /// <param name="success">The word for a process it worked on: <c>started</c>, <c>stopped</c>, ...</param>
     /// <param name="ignored">The fault that does not change the exit status (start: ALREADY_STARTED; stop: NOT_RUNNING).</param>
     /// <param name="noSuchGroupStatus">The exit status of an unknown <c>group:*</c>, which supervisorctl sets per verb.</param>
-    public static void Report(CtlContext ctx, ProcessActionResponse response, string success, ErrorCode? ignored, int noSuchGroupStatus)
+    public static void Report(CtlContext ctx, ProcessCommandResponse response, string success, ErrorCode? ignored, int noSuchGroupStatus)
     {
-        ctx.Output.Result(response, ControlJsonContext.Default.ProcessActionResponse, r =>
+        ctx.Output.Result(response, ControlJsonContext.Default.ProcessCommandResponse, r =>
         {
             foreach (var line in r.Results.Select(result => Line(result, success))) ctx.Output.Say(line);
         });
         SetExitStatus(ctx, response, ignored, noSuchGroupStatus);
     }
 
-    public static void SetExitStatus(CtlContext ctx, ProcessActionResponse response, ErrorCode? ignored, int noSuchGroupStatus)
+    public static void SetExitStatus(CtlContext ctx, ProcessCommandResponse response, ErrorCode? ignored, int noSuchGroupStatus)
     {
         foreach (var r in response.Results.Where(r => !r.Ok))
         {
-            if (r.Unknown == ProcessActionResult.UnknownGroup) ctx.Fail(noSuchGroupStatus);
+            if (r.Unknown == ProcessCommandResult.UnknownGroup) ctx.Fail(noSuchGroupStatus);
             else ctx.Fail(r.Code ?? ErrorCode.Failed, ignored);
         }
     }
 
-    private static string Line(ProcessActionResult r, string success) =>
+    private static string Line(ProcessCommandResult r, string success) =>
         r.Ok ? $"{r.Name}: {success}"
-        : r.Unknown == ProcessActionResult.UnknownGroup ? $"{Namespec.Parse(r.Name).Group}: ERROR ({FaultTable.NoSuchGroup})"
+        : r.Unknown == ProcessCommandResult.UnknownGroup ? $"{Namespec.Parse(r.Name).Group}: ERROR ({FaultTable.NoSuchGroup})"
         : $"{r.Name}: ERROR ({FaultTable.Reason(r.Code ?? ErrorCode.Failed, r.Message, r.Error)})";
 }

@@ -30,20 +30,47 @@ internal sealed class ControlApi(
     private static readonly ControlJsonContext Json = ControlJsonContext.Default;
     private int _shuttingDown;
 
-    public void Map(WebApplication app, BasicCredentials? unixCredentials, BasicCredentials? inetCredentials)
+    /// <summary>
+    /// Maps the routes behind one middleware that, for every door, runs <see cref="RequestGuard"/>'s checks, then
+    /// the login back-off and the credentials, before any handler reads the request.
+    /// </summary>
+    public void Map(WebApplication app, ControlDoor unixDoor, ControlDoor? inetDoor, LoginThrottle logins, RefusalLog refusals)
     {
         app.Use(async (ctx, next) =>
         {
             try
             {
-                var credentials = ctx.Connection.LocalIpAddress is not null ? inetCredentials : unixCredentials;
-                if (credentials is not null && !credentials.Verify(ctx.Request.Headers.Authorization))
+                var door = ctx.Connection.LocalIpAddress is not null && inetDoor is not null ? inetDoor : unixDoor;
+                var peer = door.Hosts is null ? "unix socket" : LoginThrottle.PeerOf(ctx.Connection.RemoteIpAddress);
+                if (RequestGuard.Refusal(ctx, door.Hosts) is { } refusal)
                 {
-                    ControlServerLog.Unauthorized(logger, ctx.Connection.RemoteIpAddress?.ToString() ?? "unix socket");
-                    ctx.Response.Headers.WWWAuthenticate = "Basic realm=\"taskmaster\"";
-                    await WriteErrorAsync(ctx, ErrorCode.Unauthorized, "authentication required: wrong or missing credentials");
+                    refusals.Record(ApiError.NameOf(refusal.Code).ToLowerInvariant().Replace('_', ' '), peer);
+                    await WriteErrorAsync(ctx, refusal.Code, refusal.Message);
                     return;
                 }
+                if (door.Credentials is { } credentials)
+                {
+                    if (logins.RemainingPause(peer) is { } pause)
+                    {
+                        refusals.Record("login during back-off", peer);
+                        var seconds = (int)Math.Ceiling(pause.TotalSeconds);
+                        await WriteErrorAsync(ctx, ErrorCode.TooManyFailures, $"too many failed logins from {peer}: try again in {seconds} s",
+                            ("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                        return;
+                    }
+                    var offered = ctx.Request.Headers.Authorization.ToString();
+                    if (!credentials.Verify(offered.Length == 0 ? null : offered))
+                    {
+                        // A request without credentials is how a client learns that it needs some: not a guess.
+                        if (offered.Length > 0) logins.Failed(peer);
+                        refusals.Record(offered.Length > 0 ? "failed login" : "request without credentials", peer);
+                        await WriteErrorAsync(ctx, ErrorCode.Unauthorized, "authentication required: wrong or missing credentials",
+                            ("WWW-Authenticate", "Basic realm=\"taskmaster\""));
+                        return;
+                    }
+                    logins.Succeeded(peer);
+                }
+                door.Connections.Authenticated(ctx.Connection.Id);
                 await next(ctx);
                 // Routing answers a known path with the wrong method by a bare 405: give it the API's error body too.
                 if (ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed && !ctx.Response.HasStarted)
@@ -70,7 +97,7 @@ internal sealed class ControlApi(
         Post(v1, "/processes/signal", Signal);
         Post(v1, "/processes/clear", Clear);
         Get(v1, "/processes/{name}/log", ctx => LogAsync(ctx, RouteName(ctx)));
-        Post(v1, "/processes/{name}/stdin", Stdin);
+        Post(v1, "/processes/{name}/stdin", Stdin, BodyMediaType.OctetStream);
         Get(v1, "/log", ctx => LogAsync(ctx, null));
         Get(v1, "/programs", Programs);
         Post(v1, "/reread", Reread);
@@ -86,7 +113,9 @@ internal sealed class ControlApi(
     }
 
     private static void Get(RouteGroupBuilder group, string pattern, RequestDelegate handler) => group.MapGet(pattern, handler);
-    private static void Post(RouteGroupBuilder group, string pattern, RequestDelegate handler) => group.MapPost(pattern, handler);
+    /// <summary>Every POST declares the one media type it takes (JSON unless said otherwise); see <see cref="RequestGuard"/>.</summary>
+    private static void Post(RouteGroupBuilder group, string pattern, RequestDelegate handler, BodyMediaType? mediaType = null) =>
+        group.MapPost(pattern, handler).WithMetadata(mediaType ?? BodyMediaType.Json);
 
     private async Task HandleFailureAsync(HttpContext ctx, Exception e)
     {
@@ -108,9 +137,10 @@ internal sealed class ControlApi(
         await WriteErrorAsync(ctx, code, message);
     }
 
-    private static async Task WriteErrorAsync(HttpContext ctx, ErrorCode code, string message)
+    private static async Task WriteErrorAsync(HttpContext ctx, ErrorCode code, string message, (string Name, string Value)? header = null)
     {
-        ctx.Response.Clear();
+        ctx.Response.Clear(); // headers too: a header of the answer goes in after
+        if (header is { } h) ctx.Response.Headers[h.Name] = h.Value;
         ctx.Response.StatusCode = ApiError.HttpStatusOf(code);
         await WriteJsonAsync(ctx, ApiError.Of(code, message), Json.ApiError, ctx.Response.StatusCode);
     }
@@ -122,14 +152,15 @@ internal sealed class ControlApi(
         return JsonSerializer.SerializeAsync(ctx.Response.Body, value, info, ctx.RequestAborted);
     }
 
-    private static async Task<T?> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info) where T : class
+    /// <summary>
+    /// The request's JSON body. An action is only ever taken on a body (at least <c>{}</c>), never on a query string
+    /// alone: a bodyless or query-only POST is what a link, an image or a form without fields can make a browser send.
+    /// </summary>
+    private static async Task<T> ReadBodyAsync<T>(HttpContext ctx, JsonTypeInfo<T> info) where T : class
     {
-        // An empty body is allowed: the query string can carry the same parameters.
-        if (ctx.Request.ContentLength == 0) return null;
-        if (ctx.Request.ContentLength is null && !ctx.Request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true))
-            return null;
         var body = await ReadAllAsync(ctx);
-        if (body.Length == 0) return null;
+        if (body.Length == 0)
+            throw new ControlOperationException(ErrorCode.MalformedRequest, "the body must be a JSON object ({} at least)");
         return JsonSerializer.Deserialize(body, info)
             ?? throw new ControlOperationException(ErrorCode.MalformedRequest, "the body must be a JSON object");
     }
@@ -168,6 +199,9 @@ internal sealed class ControlApi(
     {
         if (string.IsNullOrWhiteSpace(text))
             throw new ControlOperationException(ErrorCode.BadArguments, "signal is required");
+        // supervisord's signal_number takes 0 (Python's signal module has a SIG_* constant 0): kill(pid, 0), which
+        // only checks that the process is there. Never a stopsignal, so the parser the config shares does not take it.
+        if (text.Trim() == "0") return 0;
         return Signals.TryParse(text, out var signal)
             ? signal
             : throw new ControlOperationException(ErrorCode.BadSignal, $"bad signal name: {text}");
@@ -219,32 +253,22 @@ internal sealed class ControlApi(
     private Task Remove(HttpContext ctx) => GroupsAsync(ctx, (groups, ct) => EachGroupAsync(groups, configuration.RemoveGroupAsync, ct));
 
     private async Task ActAsync(HttpContext ctx,
-        Func<IReadOnlyList<string>, ProcessActionRequest, CancellationToken, Task<IReadOnlyList<OperationResult>>> operation)
+        Func<IReadOnlyList<string>, ProcessCommandRequest, CancellationToken, Task<IReadOnlyList<OperationResult>>> operation)
     {
-        var request = await ReadBodyAsync(ctx, Json.ProcessActionRequest) ?? new ProcessActionRequest();
-        var names = request.Names ?? SplitQuery(ctx, "names");
+        var request = await ReadBodyAsync(ctx, Json.ProcessCommandRequest);
+        var names = request.Names ?? [];
         if (names.Count == 0 || names.Any(string.IsNullOrWhiteSpace))
             throw new ControlOperationException(ErrorCode.BadArguments, "names must list at least one process name");
-        request = request with
-        {
-            Wait = request.Wait ?? QueryBool(ctx, "wait"),
-            Signal = request.Signal ?? NullIfEmpty(ctx.Request.Query["signal"].ToString()),
-        };
         var results = await operation(names, request, ctx.RequestAborted);
-        IReadOnlyList<ProcessActionResult> body = results.Select(r => new ProcessActionResult(
+        IReadOnlyList<ProcessCommandResult> body = results.Select(r => new ProcessCommandResult(
             r.Name, r.Ok, r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message, r.Unknown switch
             {
-                NameScope.Group => ProcessActionResult.UnknownGroup,
-                NameScope.Process => ProcessActionResult.UnknownProcess,
+                NameScope.Group => ProcessCommandResult.UnknownGroup,
+                NameScope.Process => ProcessCommandResult.UnknownProcess,
                 _ => null,
             })).ToList();
-        await WriteJsonAsync(ctx, new ProcessActionResponse(body), Json.ProcessActionResponse);
+        await WriteJsonAsync(ctx, new ProcessCommandResponse(body), Json.ProcessCommandResponse);
     }
-
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
-
-    private static IReadOnlyList<string> SplitQuery(HttpContext ctx, string key) =>
-        ctx.Request.Query[key].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 
     private async Task LogAsync(HttpContext ctx, string? name)
     {
@@ -324,6 +348,7 @@ internal sealed class ControlApi(
 
     private async Task Reread(HttpContext ctx)
     {
+        await ReadBodyAsync(ctx, Json.EmptyRequest);
         var result = await configuration.RereadAsync(ctx.RequestAborted);
         if (result.Changes is null)
             throw new ControlOperationException(ErrorCode.CantReread, string.Join('\n', result.Errors));
@@ -336,11 +361,11 @@ internal sealed class ControlApi(
     private async Task GroupsAsync(HttpContext ctx, Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<GroupUpdateResult>>> operation)
     {
         var request = await ReadBodyAsync(ctx, Json.GroupsRequest);
-        var groups = request?.Groups ?? SplitQuery(ctx, "groups");
+        var groups = request.Groups ?? [];
         var results = await operation(groups, ctx.RequestAborted);
-        IReadOnlyList<GroupActionResult> body = results.Select(r => new GroupActionResult(r.Group, r.Action, r.Error is null,
+        IReadOnlyList<GroupCommandResult> body = results.Select(r => new GroupCommandResult(r.Group, GroupUpdateWording.Of(r), r.Error is null,
             r.Error, r.Error is { } e ? ApiError.NameOf(e) : null, r.Message)).ToList();
-        await WriteJsonAsync(ctx, new GroupActionResponse(body), Json.GroupActionResponse);
+        await WriteJsonAsync(ctx, new GroupCommandResponse(body), Json.GroupCommandResponse);
     }
 
     private static async Task<IReadOnlyList<GroupUpdateResult>> EachGroupAsync(IReadOnlyList<string> groups,
@@ -353,17 +378,19 @@ internal sealed class ControlApi(
         return results;
     }
 
-    private Task Reload(HttpContext ctx)
+    private async Task Reload(HttpContext ctx)
     {
+        await ReadBodyAsync(ctx, Json.EmptyRequest);
         if (Volatile.Read(ref _shuttingDown) != 0)
             throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         // Answer first, like supervisord: the reload stops every program and may outlast the client's patience.
         RunInBackground("reload", () => configuration.ReloadAsync(CancellationToken.None));
-        return WriteJsonAsync(ctx, new AcceptedResponse("reloading"), Json.AcceptedResponse);
+        await WriteJsonAsync(ctx, new AcceptedResponse("reloading"), Json.AcceptedResponse);
     }
 
-    private Task Shutdown(HttpContext ctx)
+    private async Task Shutdown(HttpContext ctx)
     {
+        await ReadBodyAsync(ctx, Json.EmptyRequest);
         if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
             throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         RunInBackground("shutdown", async () =>
@@ -371,7 +398,7 @@ internal sealed class ControlApi(
             try { await supervisor.ShutdownAsync(CancellationToken.None); }
             finally { options.ShutdownCompleted?.Invoke(); }
         });
-        return WriteJsonAsync(ctx, new AcceptedResponse("shutting down"), Json.AcceptedResponse);
+        await WriteJsonAsync(ctx, new AcceptedResponse("shutting down"), Json.AcceptedResponse);
     }
 
     private void RunInBackground(string operation, Func<Task> work) =>

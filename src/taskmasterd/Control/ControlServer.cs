@@ -20,11 +20,13 @@ public sealed class ControlServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly UnixSocketBinding _socket;
+    private readonly RefusalLog _refusals;
 
-    private ControlServer(WebApplication app, UnixSocketBinding socket)
+    private ControlServer(WebApplication app, UnixSocketBinding socket, RefusalLog refusals)
     {
         _app = app;
         _socket = socket;
+        _refusals = refusals;
     }
 
     /// <summary>The socket path actually served (absolute).</summary>
@@ -45,8 +47,15 @@ public sealed class ControlServer : IAsyncDisposable
             inetAddress = ResolveListenAddress(inet.Host);
             if (!IPAddress.IsLoopback(inetAddress) && string.IsNullOrEmpty(inet.Username))
                 throw new ControlServerException(
-                    $"[inet_http_server] port={inet.Host}:{inet.Port} listens beyond this machine without credentials; set username and password (or bind to 127.0.0.1)");
+                    $"[inet_http_server] port={inet.Host}:{inet.Port} listens beyond this machine without credentials; set username and password");
         }
+        var refusals = new RefusalLog(logger, options.RefusalSummaryInterval, options.Time);
+        ControlDoor Door(int maxConnections, BasicCredentials? credentials, HostAllowList? hosts) => new(credentials, hosts,
+            new ConnectionGate(maxConnections, keepDescriptorsForSpawning: hosts is not null, options.UnauthenticatedTimeout, options.Time,
+                refusals.Record));
+        var unixDoor = Door(options.Unix.MaxConnections, BasicCredentials.From(options.Unix.Username, options.Unix.Password), null);
+        var inetDoor = inet is null ? null : Door(inet.MaxConnections, BasicCredentials.From(inet.Username, inet.Password),
+            new HostAllowList(inet.Host, inet.AllowedHosts));
 
         var socket = UnixSocketBinding.Prepare(options.Unix.File);
         try
@@ -66,15 +75,16 @@ public sealed class ControlServer : IAsyncDisposable
                 k.AddServerHeader = false;
                 k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
                 k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-                k.ListenUnixSocket(socket.BindPath);
-                if (inet is not null) k.Listen(inetAddress!, inet.Port);
+                // A client that does not read (a follow) holds at most this much of the server's memory before the
+                // writer waits: with the follow's chunk size, what one idle follower costs is bounded.
+                k.Limits.MaxResponseBufferSize = 64 * 1024;
+                k.ListenUnixSocket(socket.BindPath, listen => listen.Use(unixDoor.Connections.Wrap));
+                if (inetDoor is not null) k.Listen(inetAddress!, inet!.Port, listen => listen.Use(inetDoor.Connections.Wrap));
             });
 
             var app = builder.Build();
             var api = new ControlApi(supervisor, configuration, logs, options, logger);
-            api.Map(app,
-                BasicCredentials.From(options.Unix.Username, options.Unix.Password),
-                inet is null ? null : BasicCredentials.From(inet.Username, inet.Password));
+            api.Map(app, unixDoor, inetDoor, new LoginThrottle(options.Time), refusals);
             XmlRpcEndpoint.Map(app, new SupervisorRpcInterface(supervisor, configuration, logs, options, logger), logger);
 
             try
@@ -87,7 +97,7 @@ public sealed class ControlServer : IAsyncDisposable
                 throw new ControlServerException($"control server cannot listen: {e.Message}", e);
             }
 
-            var server = new ControlServer(app, socket);
+            var server = new ControlServer(app, socket, refusals);
             try
             {
                 socket.Publish(options.Unix.Chmod, options.Unix.Chown);
@@ -103,12 +113,14 @@ public sealed class ControlServer : IAsyncDisposable
             {
                 server.InetPort = FindBoundPort(app) ?? inet.Port;
                 ControlServerLog.ListeningInet(logger, inetAddress!.ToString(), server.InetPort.Value);
+                if (inetDoor!.Credentials is null) ControlServerLog.InetWithoutAuthentication(logger);
             }
             return server;
         }
         catch
         {
             socket.Dispose();
+            refusals.Dispose();
             throw;
         }
     }
@@ -147,5 +159,6 @@ public sealed class ControlServer : IAsyncDisposable
         catch (OperationCanceledException) { }
         await _app.DisposeAsync().ConfigureAwait(false);
         _socket.Dispose();
+        _refusals.Dispose();
     }
 }

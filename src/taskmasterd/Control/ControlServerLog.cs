@@ -17,9 +17,16 @@ internal static partial class ControlServerLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "control: {Method} {Path} failed")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "control: rejected credentials from {Remote}")]
-    public static partial void Unauthorized(ILogger logger, string remote);
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "control: refused {Kind} from {Peer}")]
+    public static partial void Refused(ILogger logger, string kind, string peer);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Error, Message = "control: {Operation} failed")]
     public static partial void BackgroundFailed(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "control: refused {Count} more requests or connections in the last {Seconds} s: {Details}")]
+    public static partial void RefusedSummary(ILogger logger, int count, int seconds, string details);
+
+    // supervisord's words, at its level: an unauthenticated TCP listener lets every local user in.
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Critical, Message = "Server 'inet_http_server' running without any HTTP authentication checking: any local user can control every program; set username and password in [inet_http_server]")]
+    public static partial void InetWithoutAuthentication(ILogger logger);
 }

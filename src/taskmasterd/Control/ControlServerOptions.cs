@@ -27,6 +27,15 @@ public sealed record ControlServerOptions
     /// <summary>Largest request body accepted (413 BODY_TOO_LARGE beyond it).</summary>
     public long MaxRequestBodyBytes { get; init; } = 1 << 20;
 
+    /// <summary>How long a connection may stay open before a request of it passes authentication.</summary>
+    public TimeSpan UnauthenticatedTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often refused requests are summed up in one log line (the first is logged at once).</summary>
+    public TimeSpan RefusalSummaryInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The clock of the login back-off and the refusal summaries.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The version the API reports; defaults to the assembly's informational version.</summary>
     public string? Version { get; init; }
 

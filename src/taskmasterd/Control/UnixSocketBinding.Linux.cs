@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Taskmaster.Posix;
 
 namespace Taskmaster.Daemon.Control;
 
@@ -35,6 +36,9 @@ internal sealed class UnixSocketBinding : IDisposable
         var parent = Path.GetDirectoryName(path) ?? "/";
         if (!Directory.Exists(parent))
             throw new ControlServerException($"cannot create socket {path}: directory {parent} does not exist");
+        // Another user who can rename names there could swap our socket for theirs and answer our clients.
+        if (StateFile.UnsafeDirectoryReason(parent) is { } unsafeDirectory)
+            throw new ControlServerException($"cannot create socket {path}: {unsafeDirectory}");
         // Short name: a Unix socket path is limited to 107 bytes, and the bind path is this directory plus "/s".
         var dir = Path.Combine(parent, $".tm{Guid.NewGuid():N}"[..11]);
         try

@@ -27,8 +27,10 @@ public class ConfigLoaderTests
         Assert.Null(p.User);
         Assert.Empty(p.Environment);
         var tmp = Path.TrimEndingDirectorySeparator(Path.GetTempPath());
-        Assert.Equal(new LogTarget($"{tmp}/web-stdout.log", true, 50 * 1024 * 1024, 10), p.Stdout);
-        Assert.Equal(new LogTarget($"{tmp}/web-stderr.log", true, 50 * 1024 * 1024, 10), p.Stderr);
+        Assert.Matches($"^{tmp}/web-stdout---taskmaster-[0-9a-f]{{12}}\\.log$", p.Stdout.Path);
+        Assert.Equal(new LogTarget(p.Stdout.Path, true, 50 * 1024 * 1024, 10), p.Stdout);
+        Assert.Matches($"^{tmp}/web-stderr---taskmaster-[0-9a-f]{{12}}\\.log$", p.Stderr.Path);
+        Assert.Equal(new LogTarget(p.Stderr.Path, true, 50 * 1024 * 1024, 10), p.Stderr);
         Assert.Equal(["command"], p.Origins.Keys);
     }
 
@@ -111,12 +113,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void AutoLogs_GoToChildLogDir_NamedAfterInstance()
+    public void AutoLogs_GoToChildLogDir_NamedAfterInstance_WithARandomPartAsSupervisord()
     {
-        var p = Cfg.Load("[supervisord]\nchildlogdir=/var/log/tm\n[program:w]\ncommand=x\nnumprocs=2\n").AllProcesses.Last();
-        Assert.Equal("/var/log/tm/w_01-stdout.log", p.Stdout.Path);
-        Assert.Equal("/var/log/tm/w_01-stderr.log", p.Stderr.Path);
+        var config = "[supervisord]\nchildlogdir=/var/log/tm\n[program:w]\ncommand=x\nnumprocs=2\n";
+        var p = Cfg.Load(config).AllProcesses.Last();
+        Assert.Matches(@"^/var/log/tm/w_01-stdout---taskmaster-[0-9a-f]{12}\.log$", p.Stdout.Path);
+        Assert.Matches(@"^/var/log/tm/w_01-stderr---taskmaster-[0-9a-f]{12}\.log$", p.Stderr.Path);
+        Assert.NotEqual(p.Stdout.Path![^17..], p.Stderr.Path![^17..]);
         Assert.True(p.Stdout.IsAuto);
+        // The same within one daemon: a reload must not see every AUTO log as changed.
+        Assert.Equal(p.Stdout.Path, Cfg.Load(config).AllProcesses.Last().Stdout.Path);
     }
 
     [Fact]
@@ -166,10 +172,19 @@ public class ConfigLoaderTests
     [Theory]
     [InlineData("[program:a]\ncommand=x\n[group:g]\nprograms=a,nope\n", "no program named 'nope'")]
     [InlineData("[program:abc]\ncommand=x\n[group:g]\nprograms=abd\n", "did you mean 'abc'")]
-    [InlineData("[program:a]\ncommand=x\n[group:g]\nprograms=a\n[group:h]\nprograms=a\n", "already in group 'g'")]
     [InlineData("[group:g]\npriority=1\n", "needs a 'programs' key")]
     public void Groups_Errors(string text, string message) =>
         Assert.Contains(Cfg.Fails(text).Errors, e => e.Message.Contains(message));
+
+    [Fact]
+    public void Groups_ProgramInTwoGroups_LoadsInTheFirst_WithAWarning()
+    {
+        var c = Cfg.Load("[program:a]\ncommand=x\n[group:g]\nprograms=a\n[group:h]\nprograms=a\n");
+        Assert.Equal("g:a", Assert.Single(c.AllProcesses).FullName);
+        var warning = Assert.Single(c.Warnings);
+        Assert.Equal(6, warning.Location.Line);
+        Assert.Contains("already in group 'g' and stays there only (supervisord would also run a second copy as h:a)", warning.Message);
+    }
 
     [Fact]
     public void DaemonSection_AllKeys()

@@ -10,7 +10,7 @@ public class ControlSectionsTests
     {
         using var dir = new TempConfigDir();
         var main = dir.Write("etc/main.conf", "[include]\nfiles = conf.d/*.conf\n\n[program:web]\ncommand = /bin/true\n");
-        dir.Write("etc/conf.d/ctl.conf", "[unix_http_server]\nfile = %(here)s/tm.sock\n\n[supervisorctl]\nusername = ops\n");
+        dir.Write("etc/conf.d/ctl.conf", "[unix_http_server]\nfile = %(here)s/tm.sock\n\n[supervisorctl]\nusername = ops\npassword = pw\n");
 
         var c = ConfigLoader.LoadControlSections(main, Cfg.Env, "h");
 

@@ -59,7 +59,7 @@ public class ExampleFilesTests
         Assert.Empty(config.Warnings);
         Assert.Equal(["backend", "clock"], config.Groups.Select(g => g.Name).Order());
         Assert.Equal(["queue_00", "queue_01", "web"], config.Groups.Single(g => g.Name == "backend").Processes.Select(p => p.Name));
-        Assert.Equal("/tmp/taskmaster-example.sock", config.UnixHttpServer!.File);
+        Assert.Equal("/tmp/taskmaster-supervisord-example.sock", config.UnixHttpServer!.File);
         var web = config.AllProcesses.Single(p => p.Name == "web");
         Assert.Contains(new KeyValuePair<string, string>("GREETING", "hello, world"), web.Environment);
     }

@@ -49,12 +49,14 @@ public class IniReaderTests
     }
 
     [Fact]
-    public void Read_DuplicateKey_IsErrorAtSecondKey()
+    public void Read_DuplicateKey_LastWins_WarningAtSecondKeyNamingTheFirst()
     {
-        Read("[p]\na=1\nA=2\n", out var bag);
-        var e = Assert.Single(bag.Errors);
-        Assert.Equal(3, e.Location.Line);
-        Assert.Contains("duplicate key", e.Message);
+        var section = Assert.Single(Read("[p]\na=1\nA=2\n", out var bag));
+        Assert.Equal("2", Assert.Single(section.Entries).Value);
+        Assert.Empty(bag.Errors);
+        var w = Assert.Single(bag.Warnings);
+        Assert.Equal(3, w.Location.Line);
+        Assert.Contains("duplicate key: this setting replaces the one at f.conf:2:1", w.Message);
     }
 
     [Theory]

@@ -144,6 +144,7 @@ public class ProgramKeysTests
             case int n: yield return (what, n + 1); break;
             case long n: yield return (what, n + 1); break;
             case bool b: yield return (what, !b); break;
+            case TimeSpan t: yield return (what, t + TimeSpan.FromMilliseconds(1)); break;
             case string s: yield return (what, s + "x"); break;
             case ImmutableArray<int> a: yield return (what, a.Add(7)); break;
             case ImmutableArray<string> a: yield return (what, a.Add("x")); break;

@@ -125,4 +125,21 @@ public class ValueFormTests
     [InlineData("startretries = 1.5", "not a whole number")]
     public void Integers_Invalid_AreErrors(string line, string message) =>
         Assert.Contains(message, Cfg.FailsOnce($"[program:p]\ncommand=x\n{line}\n").Message);
+
+    /// <summary>Issue 27 item 9: 100000000 backups were accepted, and one <c>clear</c> held the daemon for minutes.</summary>
+    [Theory]
+    [InlineData("[program:p]\ncommand=x\nstdout_logfile_backups=100000000\n", "[program:p] stdout_logfile_backups")]
+    [InlineData("[program:p]\ncommand=x\nstderr_logfile_backups=1001\n", "[program:p] stderr_logfile_backups")]
+    [InlineData("[supervisord]\nlogfile_backups=1001\n[program:p]\ncommand=x\n", "[supervisord] logfile_backups")]
+    public void LogBackups_AboveOneThousand_AreErrorsAtTheirLine(string text, string where)
+    {
+        var error = Cfg.FailsOnce(text);
+        Assert.Contains($"{where}: ", error.Headline);
+        Assert.Contains("out of range (0..1000)", error.Message);
+        Assert.Equal(text.StartsWith("[supervisord]", StringComparison.Ordinal) ? 2 : 3, error.Location.Line);
+    }
+
+    [Fact]
+    public void LogBackups_OneThousand_IsAccepted() =>
+        Assert.Equal(1000, Cfg.One("[program:p]\ncommand=x\nstdout_logfile_backups=1000\n").Stdout.Backups);
 }

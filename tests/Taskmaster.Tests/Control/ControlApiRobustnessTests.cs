@@ -84,12 +84,13 @@ public sealed class ControlApiRobustnessTests
     }
 
     [Fact]
-    public async Task Start_WithNamesInQuery_ReturnsPerNameResults()
+    public async Task Start_ReturnsOneResultPerName()
     {
         await using var host = await ControlHost.StartAsync();
         using var http = RawClient(host);
-        var response = await http.PostAsync("api/v1/processes/start?names=idle,nosuch&wait=false", null);
-        var body = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), ControlJsonContext.Default.ProcessActionResponse)!;
+        var response = await http.PostAsync("api/v1/processes/start",
+            new StringContent("{\"names\":[\"idle\",\"nosuch\"],\"wait\":false}", Encoding.UTF8, "application/json"));
+        var body = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), ControlJsonContext.Default.ProcessCommandResponse)!;
         Assert.Equal(["idle", "nosuch"], body.Results.Select(r => r.Name));
         Assert.True(body.Results[0].Ok);
         Assert.Equal("BAD_NAME", body.Results[1].Error);

@@ -27,7 +27,8 @@ internal sealed class ControlHost : IAsyncDisposable
         Fake = new FakeSupervisor(dir);
     }
 
-    public static async Task<ControlHost> StartAsync(Func<ControlServerOptions, ControlServerOptions>? configure = null)
+    public static async Task<ControlHost> StartAsync(Func<ControlServerOptions, ControlServerOptions>? configure = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var dir = Directory.CreateTempSubdirectory("tmctl-").FullName;
         var host = new ControlHost(dir);
@@ -36,7 +37,7 @@ internal sealed class ControlHost : IAsyncDisposable
         try
         {
             host.Server = await ControlServer.StartAsync(options, host.Fake, host.Fake,
-                new FileProcessLogs(host.Fake, host.DaemonLog, new TickingLogWriteNotifier()));
+                new FileProcessLogs(host.Fake, host.DaemonLog, new TickingLogWriteNotifier()), loggerFactory);
         }
         catch
         {

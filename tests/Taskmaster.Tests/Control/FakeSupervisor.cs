@@ -102,30 +102,30 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
     public Task<IReadOnlyList<GroupUpdateResult>> UpdateAsync(IReadOnlyList<string> groups, CancellationToken ct = default)
     {
         if (Reread.Changes is null)
-            return Task.FromResult<IReadOnlyList<GroupUpdateResult>>([new GroupUpdateResult("", "", ErrorCode.CantReread, string.Join("\n", Reread.Errors))]);
+            return Task.FromResult<IReadOnlyList<GroupUpdateResult>>([new GroupUpdateResult("", GroupChange.Updated, ErrorCode.CantReread, string.Join("\n", Reread.Errors))]);
         IReadOnlyList<GroupUpdateResult> all =
         [
-            new("oldprog", "stopped"), new("oldprog", "removed process group"),
-            new("web", "stopped"), new("web", "updated process group"),
-            new("newprog", "added process group"),
+            new("oldprog", GroupChange.Stopped), new("oldprog", GroupChange.Removed),
+            new("web", GroupChange.Stopped), new("web", GroupChange.Updated),
+            new("newprog", GroupChange.Added),
         ];
-        var bad = groups.Where(g => g is not ("oldprog" or "web" or "newprog")).Select(g => new GroupUpdateResult(g, "", ErrorCode.BadName));
+        var bad = groups.Where(g => g is not ("oldprog" or "web" or "newprog")).Select(g => new GroupUpdateResult(g, GroupChange.Updated, ErrorCode.BadName));
         return Task.FromResult<IReadOnlyList<GroupUpdateResult>>(
             groups.Count == 0 ? all : [.. bad, .. all.Where(r => groups.Contains(r.Group))]);
     }
 
     public Task<GroupUpdateResult> AddGroupAsync(string group, CancellationToken ct = default) => Task.FromResult(group switch
     {
-        "newprog" => new GroupUpdateResult(group, "added process group"),
-        "web" => new GroupUpdateResult(group, "", ErrorCode.AlreadyAdded),
-        _ => new GroupUpdateResult(group, "", ErrorCode.BadName),
+        "newprog" => new GroupUpdateResult(group, GroupChange.Added),
+        "web" => new GroupUpdateResult(group, GroupChange.Added, ErrorCode.AlreadyAdded),
+        _ => new GroupUpdateResult(group, GroupChange.Added, ErrorCode.BadName),
     });
 
     public Task<GroupUpdateResult> RemoveGroupAsync(string group, CancellationToken ct = default) => Task.FromResult(group switch
     {
-        "idle" => new GroupUpdateResult(group, "removed process group"),
-        "web" => new GroupUpdateResult(group, "", ErrorCode.StillRunning),
-        _ => new GroupUpdateResult(group, "", ErrorCode.BadName),
+        "idle" => new GroupUpdateResult(group, GroupChange.Removed),
+        "web" => new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.StillRunning),
+        _ => new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.BadName),
     });
 
     public Task ReloadAsync(CancellationToken ct = default)

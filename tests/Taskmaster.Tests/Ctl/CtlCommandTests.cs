@@ -125,7 +125,7 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
         var r = await Host.RunCtlAsync("--json", "stop", "nogroup:*", "worker");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("\"code\":10,\"error\":\"BAD_NAME\"", r.Stdout); // codes stay numbers on the wire
-        var results = JsonSerializer.Deserialize(r.Stdout, ControlJsonContext.Default.ProcessActionResponse)!.Results;
+        var results = JsonSerializer.Deserialize(r.Stdout, ControlJsonContext.Default.ProcessCommandResponse)!.Results;
         Assert.Equal([("nogroup:*", 10, "group"), ("worker", 10, "process")], results.Select(x => (x.Name, (int)(x.Code ?? 0), x.Unknown)));
     }
 
@@ -164,13 +164,13 @@ public sealed class CtlCommandTests(SharedControlHost shared) : IClassFixture<Sh
     }
 
     [Fact]
-    public async Task AnyCommand_WhenDaemonNotRunning_PrintsNoSuchFile_Exit4()
+    public async Task AnyCommand_WhenDaemonNotRunning_PrintsNoSuchFile_ExitsAsSupervisorctl()
     {
         var socket = Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.sock");
-        foreach (var command in new[] { "status", "start web", "stop web", "tail web", "version" })
+        foreach (var (command, exit) in new[] { ("status", 4), ("start web", 7), ("stop web", 7), ("tail web", 7), ("version", 7), ("update", 1) })
         {
             var r = await ControlHost.RunAsync(["-s", "unix://" + socket, .. command.Split(' ')]);
-            Assert.True(r.ExitCode == 4, r.ToString());
+            Assert.True(r.ExitCode == exit, r.ToString());
             Assert.Equal($"unix://{socket} no such file", r.Stdout.Trim());
         }
         var shutdown = await ControlHost.RunAsync(["-s", "unix://" + socket, "shutdown"]);

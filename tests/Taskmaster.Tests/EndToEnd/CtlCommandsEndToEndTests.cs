@@ -12,7 +12,7 @@ public sealed class CtlCommandsEndToEndTests
         startsecs = 0
 
         [program:hup]
-        command = {fixtures}/c_hup_logger.sh
+        command = {fixtures}/echo_each_hup.sh
         startsecs = 0
 
         [group:grp]
@@ -96,14 +96,15 @@ public sealed class CtlCommandsEndToEndTests
         Assert.Equal("grp:sleeper: ERROR (already started)", already.Stdout.Trim());
         Assert.Equal(0, already.ExitCode);
 
-        var spawnError = await daemon.CtlAsync("start", "missing");
-        Assert.Equal("missing: ERROR (spawn error)", spawnError.Stdout.Trim());
-        Assert.Equal(7, spawnError.ExitCode);
+        // Checked before any spawn, as supervisord's startProcess does: the program stays STOPPED.
+        var noFile = await daemon.CtlAsync("start", "missing");
+        Assert.Equal("missing: ERROR (no such file)", noFile.Stdout.Trim());
+        Assert.Equal(1, noFile.ExitCode);
 
-        // Exits during startsecs. (supervisorctl 4.2.5 says "spawn error" here; DESIGN §4 keeps the distinction.)
-        var abnormal = await daemon.CtlAsync("start", "quick");
-        Assert.Equal("quick: ERROR (abnormal termination)", abnormal.Stdout.Trim());
-        Assert.Equal(7, abnormal.ExitCode);
+        // Exits during startsecs: supervisorctl 4.2.5 says "spawn error" (its spawnerr is "Exited too quickly").
+        var spawnError = await daemon.CtlAsync("start", "quick");
+        Assert.Equal("quick: ERROR (spawn error)", spawnError.Stdout.Trim());
+        Assert.Equal(7, spawnError.ExitCode);
 
         var unknown = await daemon.CtlAsync("start", "nosuch");
         Assert.Equal("nosuch: ERROR (no such process)", unknown.Stdout.Trim());

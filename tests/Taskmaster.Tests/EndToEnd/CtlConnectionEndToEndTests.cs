@@ -16,14 +16,19 @@ public sealed class CtlConnectionEndToEndTests
         """;
 
     [Fact]
-    public async Task DaemonNotRunning_StatusExits4_WithSupervisorctlMessage()
+    public async Task DaemonNotRunning_ExitsAsSupervisorctl_WithItsMessage()
     {
         await using var daemon = DaemonUnderTest.Create(Sleeper);
         var status = await daemon.CtlAsync("status");
         Assert.Equal(4, status.ExitCode);
         Assert.Equal($"unix://{daemon.SocketPath} no such file", status.Stdout.Trim());
-        var start = await daemon.CtlAsync("start", "sleeper");
-        Assert.Equal(4, start.ExitCode);
+        // supervisorctl 4.2.5: 7 (NOTRUNNING) for the verbs it guards, 1 for those it does not (issue 26).
+        foreach (var (verb, exit) in new[] { ("start", 7), ("stop", 7), ("tail", 7), ("pid", 7), ("version", 7), ("reread", 1), ("avail", 1) })
+        {
+            var result = verb is "start" or "stop" or "tail" ? await daemon.CtlAsync(verb, "sleeper") : await daemon.CtlAsync(verb);
+            Assert.Equal((verb, exit), (verb, result.ExitCode));
+            Assert.Equal($"unix://{daemon.SocketPath} no such file", result.Stdout.Trim());
+        }
     }
 
     [Fact]

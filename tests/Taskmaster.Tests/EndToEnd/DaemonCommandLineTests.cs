@@ -71,13 +71,17 @@ public class DaemonCommandLineTests
                 exitcodes               = 0  (default)
                 startsecs               = 0  ({daemon.ConfigPath}:14)
                 startretries            = 3  (default)
+                restart_delay           = 0ms  (default)
+                exp_backoff_restart_delay = 0ms  (default)
+                max_restarts            = (unlimited)  (default)
+                min_uptime              = 1000ms  (default)
                 stopsignal              = SIGTERM  (default)
                 stopwaitsecs            = 10  (default)
                 stopasgroup             = true  (default)
                 killasgroup             = true  (default)
                 redirect_stderr         = false  (default)
-                stdout_logfile          = {dir}/sleeper-stdout.log (AUTO), maxbytes 52428800, backups 10  (default)
-                stderr_logfile          = {dir}/sleeper-stderr.log (AUTO), maxbytes 52428800, backups 10  (default)
+                stdout_logfile          = {dir}/sleeper-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
+                stderr_logfile          = {dir}/sleeper-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
 
             warnings: none
 

@@ -8,7 +8,7 @@ public class DaemonLogFileTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:ticker]
-            command = {fixtures}/d_tick.sh
+            command = {fixtures}/tick_every_100ms.sh
             startsecs = 0
             stdout_logfile = {dir}/ticker.log
             """);
@@ -96,7 +96,7 @@ public class DaemonLogFileTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:both]
-            command = {fixtures}/d_alternate.sh 200
+            command = {fixtures}/alternate_stdout_stderr.sh 200
             startsecs = 0
             autorestart = false
             redirect_stderr = true

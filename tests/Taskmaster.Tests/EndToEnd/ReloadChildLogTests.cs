@@ -45,7 +45,7 @@ public class ReloadChildLogTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:tick]
-            command = {fixtures}/r_ticker.sh {dir}/tick
+            command = {fixtures}/tick_every_50ms.sh {dir}/tick
             startsecs = 0
             stdout_logfile = {dir}/tick.log
             stdout_logfile_maxbytes = 0

@@ -33,7 +33,7 @@ public class ReloadCommandsEndToEndTests
         Assert.NotEqual(before["web"].Pid, after["web"].Pid);
         Assert.False(ProcFs.IsAlive(before["old"].Pid!.Value));
         Assert.Equal(["No config updates to processes"], (await daemon.CtlAsync("reread")).Lines);
-        Assert.Equal(3, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(3, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class ReloadCommandsEndToEndTests
         foreach (var n in new[] { "a", "b", "c" })
             Assert.False(ProcFs.IsAlive(before[n].Pid!.Value));
         Assert.False(daemon.Process.HasExited);
-        Assert.Equal(3, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(3, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
         await daemon.WaitForOutputAsync("reload: stopping every process to start again from the configuration file");
     }
 

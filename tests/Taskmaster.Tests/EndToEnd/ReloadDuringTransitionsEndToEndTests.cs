@@ -7,7 +7,7 @@ public class ReloadDuringTransitionsEndToEndTests
 {
     private static string Config(int stopWaitSecs) => $$"""
         [program:starting]
-        command = {fixtures}/r_idle.sh {dir}/starting
+        command = {fixtures}/idle_until_signalled.sh {dir}/starting
         startsecs = 60
 
         [program:backoff]
@@ -21,7 +21,7 @@ public class ReloadDuringTransitionsEndToEndTests
         stopwaitsecs = {{stopWaitSecs}}
 
         [program:steady]
-        command = {fixtures}/r_idle.sh {dir}/steady
+        command = {fixtures}/idle_until_signalled.sh {dir}/steady
         startsecs = 0
         """;
 
@@ -32,7 +32,7 @@ public class ReloadDuringTransitionsEndToEndTests
         await daemon.StartAsync();
         await daemon.WaitForRunningAsync("stopping", "steady");
         // The TERM trap must be in place before the stop, or TERM simply ends it.
-        await ReloadWithoutDisturbanceTests.WaitForFileLineAsync(Path.Combine(daemon.Dir, "stopping-stdout.log"), "ready", daemon);
+        await ReloadWithoutDisturbanceTests.WaitForFileLineAsync(Path.Combine(daemon.Dir, "stopping-stdout---*.log"), "ready", daemon);
         var stop = daemon.CtlAsync("stop", "stopping");
         var before = await daemon.WaitForProcessesAsync(ps =>
             ps["starting"].State == "STARTING" && ps["backoff"].State == "BACKOFF"
@@ -45,11 +45,11 @@ public class ReloadDuringTransitionsEndToEndTests
     {
         // Long enough that the stop is still in flight when the update comes (status calls are slow on a busy
         // machine), short enough for the update to wait it out: the update itself must SIGKILL it.
-        await using var daemon = DaemonUnderTest.Create(Config(stopWaitSecs: 15));
+        await using var daemon = DaemonUnderTest.Create(Config(stopWaitSecs: 30));
         var (before, stop) = await IntoTransitionsAsync(daemon);
 
         daemon.EditConfig("{dir}/starting\n", "{dir}/starting v2\n");
-        daemon.EditConfig("exit_with.sh 3 {dir}/backoff", "r_idle.sh {dir}/backoff");
+        daemon.EditConfig("exit_with.sh 3 {dir}/backoff", "idle_until_signalled.sh {dir}/backoff");
         daemon.EditConfig("{dir}/stopping\n", "{dir}/stopping v2\n");
         var update = await daemon.CtlAsync("update");
         Assert.Equal(0, update.ExitCode);
@@ -100,7 +100,7 @@ public class ReloadDuringTransitionsEndToEndTests
     {
         var status = await daemon.ProcessesAsync();
         var known = status.Values.Where(p => p.Pid is not null).Select(p => p.Pid!.Value).ToHashSet();
-        var found = daemon.FixtureProcesses("r_idle.sh").Concat(daemon.FixtureProcesses("ignore_term.sh")).ToList();
+        var found = daemon.FixtureProcesses("idle_until_signalled.sh").Concat(daemon.FixtureProcesses("ignore_term.sh")).ToList();
         var report = string.Join("\n", found.Select(p => $"{p}: {ProcFs.CommandLine(p)}"))
             + "\nstatus: " + string.Join(", ", status.Values.Select(p => $"{p.FullName} {p.State} {p.Pid}"));
         Assert.All(found, pid => Assert.True(known.Contains(pid), $"pid {pid} is not in status:\n{report}"));

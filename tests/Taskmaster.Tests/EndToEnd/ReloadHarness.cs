@@ -13,7 +13,7 @@ internal static class ReloadHarness
     public static string Idle(string name, string extra = "") => $"""
 
         [program:{name}]
-        command = {"{fixtures}"}/r_idle.sh {"{dir}"}/{name}
+        command = {"{fixtures}"}/idle_until_signalled.sh {"{dir}"}/{name}
         startsecs = 0
         {extra}
 

@@ -52,7 +52,7 @@ public class ReloadWithoutDisturbanceTests
             Assert.DoesNotContain($"reload: {n}", log);
             Assert.Equal(1, daemon.CountLines($"spawned: '{n}'"));
         }
-        Assert.Equal(5, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(5, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public class ReloadWithoutDisturbanceTests
         Assert.Null(after["w"].Pid);
         // The exit was handled (EXITED is shown) and no respawn followed it.
         Assert.Equal(2, daemon.CountLines("spawned: 'w'"));
-        Assert.Empty(daemon.FixtureProcesses("r_idle.sh"));
+        Assert.Empty(daemon.FixtureProcesses("idle_until_signalled.sh"));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class ReloadWithoutDisturbanceTests
             """);
         await daemon.StartAsync();
         var pid = (await daemon.WaitForRunningAsync("stubborn"))["stubborn"].Pid!.Value;
-        await WaitForFileLineAsync(Path.Combine(daemon.Dir, "stubborn-stdout.log"), "ready", daemon);
+        await WaitForFileLineAsync(Path.Combine(daemon.Dir, "stubborn-stdout---*.log"), "ready", daemon);
 
         daemon.EditConfig("stopwaitsecs = 120", "stopwaitsecs = 2");
         var update = await daemon.CtlAsync("update");
@@ -115,7 +115,7 @@ public class ReloadWithoutDisturbanceTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:w]
-            command = {fixtures}/r_idle.sh {dir}/w%(process_num)d
+            command = {fixtures}/idle_until_signalled.sh {dir}/w%(process_num)d
             process_name = %(program_name)s_%(process_num)d
             numprocs = 4
             startsecs = 0
@@ -132,7 +132,7 @@ public class ReloadWithoutDisturbanceTests
         var grown = await daemon.WaitForRunningAsync(six);
         Assert.Equal(6, grown.Count);
         foreach (var n in four) Assert.Equal(original[n].Pid, grown[n].Pid);
-        Assert.Equal(6, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(6, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
 
         daemon.EditConfig("numprocs = 6", "numprocs = 4");
         var shrink = await daemon.CtlAsync("update");
@@ -146,7 +146,7 @@ public class ReloadWithoutDisturbanceTests
         }
         Assert.False(ProcFs.IsAlive(grown["w:w_4"].Pid!.Value));
         Assert.False(ProcFs.IsAlive(grown["w:w_5"].Pid!.Value));
-        Assert.Equal(4, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(4, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
         await daemon.WaitForOutputAsync("reload: w_5 removed");
     }
 
@@ -185,17 +185,19 @@ public class ReloadWithoutDisturbanceTests
         }
         Assert.DoesNotContain("stopped:", daemon.Output);
         Assert.DoesNotContain("reload: b", daemon.Output);
-        Assert.Equal(2, daemon.FixtureProcesses("r_idle.sh").Count);
+        Assert.Equal(2, daemon.FixtureProcesses("idle_until_signalled.sh").Count);
     }
 
     /// <summary>The timestamp an activity log line starts with ("2025-01-01 12:00:00,123 INFO ...", local time).</summary>
     internal static DateTime LogTime(string line) =>
         DateTime.ParseExact(line.TrimStart()[..23], "yyyy-MM-dd HH:mm:ss,fff", CultureInfo.InvariantCulture);
 
+    /// <param name="path">A path, or an AUTO log's pattern (<c>name-stdout---*.log</c>: its random part is the daemon's).</param>
     internal static async Task WaitForFileLineAsync(string path, string text, DaemonUnderTest daemon)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!(File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal)))
+        while (Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path)) is not [var file]
+            || !File.ReadAllText(file).Contains(text, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"{path} never had '{text}'; dir: {string.Join(", ", Directory.GetFiles(daemon.Dir))}\n{daemon.Output}");

@@ -274,6 +274,24 @@ public sealed class ChildLogsTests : IDisposable
         Assert.False(System.IO.File.Exists(log + ".1"));
     }
 
+    /// <summary>Issue 27 item 9: <c>clear</c> lists the directory rather than unlinking one name per configured backup.</summary>
+    [Fact]
+    public void Clear_DeletesTheNumberedBackupsThatExist_WithinTheCount_AndNoOtherName()
+    {
+        string log = Path.Combine(_dir, "out.log");
+        string[] backups = ["out.log.1", "out.log.7", "out.log.1000"];
+        string[] others = ["out.log.1001", "out.log.01", "out.log.x", "out.log.-1", "other.log.1"];
+        foreach (var name in (string[])["out.log", .. backups, .. others])
+            System.IO.File.WriteAllText(Path.Combine(_dir, name), "x\n");
+        using var logs = new ChildLogs();
+
+        logs.Clear(Process("web", File(log, maxBytes: 100, backups: 1000)));
+
+        Assert.Equal(((string[])["out.log", .. others]).Order(StringComparer.Ordinal),
+            Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("", ReadShared(log));
+    }
+
     [Fact]
     public async Task UnwritableLogDirectory_DoesNotThrow_ReportsOnceAndResumesWhenWritable()
     {

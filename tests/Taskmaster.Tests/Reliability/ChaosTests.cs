@@ -192,9 +192,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await Task.WhenAll([.. clients, killer, editor]);
     }
 
-    private static int Refusals(ProcessActionResponse response) => response.Results.Count(r => !r.Ok);
+    private static int Refusals(ProcessCommandResponse response) => response.Results.Count(r => !r.Ok);
 
-    private static int Refusals(GroupActionResponse response, ChaosCounts counts)
+    private static int Refusals(GroupCommandResponse response, ChaosCounts counts)
     {
         Interlocked.Increment(ref counts.Updates);
         return response.Results.Count(r => !r.Ok);

@@ -15,7 +15,7 @@ public class CrashRecoveryTests
     private static string FivePrograms() => string.Concat(Names.Select(n => $"""
 
         [program:{n}]
-        command = {"{fixtures}"}/rel_tagged.sh {"{dir}"}/{n}.tag
+        command = {"{fixtures}"}/wait_on_grandchild.sh {"{dir}"}/{n}.tag
         startsecs = 0
         stopwaitsecs = 2
 
@@ -168,7 +168,7 @@ public class CrashRecoveryTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:solo]
-            command = {fixtures}/rel_tagged.sh {dir}/solo.tag
+            command = {fixtures}/wait_on_grandchild.sh {dir}/solo.tag
             startsecs = 0
             """);
         await daemon.StartAsync();

@@ -12,7 +12,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:mute]
-            command = {fixtures}/rel_close_stdout.sh
+            command = {fixtures}/close_output_then_sleep.sh
             startsecs = 1
             """);
         await daemon.StartAsync();
@@ -31,7 +31,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:storm]
-            command = {fixtures}/rel_fork_storm.sh 200
+            command = {fixtures}/fork_sleepers.sh 200
             startsecs = 0
             stopwaitsecs = 5
             """);
@@ -50,7 +50,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:storm]
-            command = {fixtures}/rel_fork_storm.sh 200 exit
+            command = {fixtures}/fork_sleepers.sh 200 exit
             startsecs = 0
             autorestart = false
             """);
@@ -63,11 +63,11 @@ public class HostileConditionsTests
         Assert.Equal(0, await daemon.WaitForExitAsync());
     }
 
+    // An unknown user= is refused with the file, before the daemon starts (HostChecksTests, the conformance tests).
     [Theory]
-    [InlineData("command = {dir}/no-such-program", "")]
-    [InlineData("command = {dir}/not-executable.sh", "")]
-    [InlineData("command = {fixtures}/sleep_forever.sh", "user = no-such-user-tm")]
-    public async Task UnspawnableProgram_IsFatalWithTheReason_DaemonUnaffected(string command, string extra)
+    [InlineData("command = {dir}/no-such-program", "", "bad: ERROR (no such file)")]
+    [InlineData("command = {dir}/not-executable.sh", "", "bad: ERROR (file is not executable)")]
+    public async Task UnspawnableProgram_IsFatalWithTheReason_DaemonUnaffected(string command, string extra, string startAnswer)
     {
         await using var daemon = DaemonUnderTest.Create($"""
             [program:bad]
@@ -86,8 +86,10 @@ public class HostileConditionsTests
             lines.Any(l => l.StartsWith("bad ") && l.Contains("FATAL")) && lines.Any(l => l.StartsWith("good ") && l.Contains("RUNNING")));
         var bad = status.Lines.Single(l => l.StartsWith("bad "));
         Assert.Matches("(no such file|not executable|permission denied|can't find|user)", bad.ToLowerInvariant());
+        // A manual start checks the command first, as supervisord's startProcess does: nothing is spawned.
         var start = await daemon.CtlAsync("start", "bad");
-        Assert.Contains("bad: ERROR (spawn error)", start.Stdout);
+        Assert.Contains(startAnswer, start.Stdout);
+        Assert.Equal(1, start.ExitCode);
         Assert.Contains("good ", (await daemon.CtlAsync("status", "good")).Stdout);
     }
 
@@ -142,7 +144,7 @@ public class HostileConditionsTests
     {
         await using var daemon = DaemonUnderTest.Create("""
             [program:writer]
-            command = {fixtures}/rel_write_lines.sh
+            command = {fixtures}/line_every_10ms.sh
             startsecs = 0
             stdout_logfile = {dir}/logs/writer.log
             """);

@@ -170,14 +170,15 @@ public class SupervisorOperationTests
     }
 
     [Fact]
-    public async Task StartWithWait_WhenChildExitsWhileStarting_ReportsAbnormalTermination()
+    public async Task StartWithWait_WhenChildExitsWhileStarting_ReportsSpawnError_AsSupervisord()
     {
         await using var h = await EngineHarness.RunAsync(P("web"));
         var start = h.Engine.StartAsync(["web"], wait: true);
         await h.Idle();
         await h.Exit("web", ExitStatus.Exited(3));
         var result = (await start.WaitAsync(TimeSpan.FromSeconds(30))).Single();
-        Assert.Equal(ErrorCode.AbnormalTermination, result.Error);
+        Assert.Equal(ErrorCode.SpawnError, result.Error);
+        Assert.Equal("Exited too quickly (process log may have details)", result.Message);
     }
 
     [Fact]

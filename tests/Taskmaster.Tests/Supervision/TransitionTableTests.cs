@@ -1,7 +1,7 @@
 using Taskmaster.Config;
 using Taskmaster.Posix;
 using Taskmaster.Supervision;
-using E = Taskmaster.Supervision.ProcessEvent;
+using E = Taskmaster.Supervision.ProcessEventKind;
 using S = Taskmaster.Supervision.ProcessState;
 
 namespace Taskmaster.Tests.Supervision;
@@ -62,6 +62,8 @@ public class TransitionTableTests
         [(S.Stopping, E.GroupReleased)] = ("Stopped", "stopped: p ("),
 
         [(S.Exited, E.Start)] = ("Starting", "spawned: 'p' with pid 1002"),
+        [(S.Exited, E.RetryDue)] = ("Starting", "spawned: 'p' with pid 1002"),
+        [(S.Exited, E.GiveUp)] = ("Fatal", "gave up: p entered FATAL state, too many start retries too quickly"),
         [(S.Exited, E.Stop)] = ("NotRunning", null),
         [(S.Exited, E.Signal)] = ("NotRunning", null),
         [(S.Exited, E.StopTimeout)] = ("Exited", null),
@@ -112,7 +114,7 @@ public class TransitionTableTests
         Assert.Equal(state, await h.State("p"));
         var linesBefore = h.Log.Count;
 
-        var transition = await h.Engine.InjectAsync("p", Input(e));
+        var transition = await h.Engine.InjectAsync("p", Event(e));
         await h.Idle();
         var after = await h.State("p");
         var newLines = h.Log.All.Skip(linesBefore).ToList();
@@ -179,7 +181,7 @@ public class TransitionTableTests
         if (e == E.GroupCheck) h.Signaller.Members.Clear(); // the last of the group is gone
         var linesBefore = h.Log.Count;
 
-        var transition = await h.Engine.InjectAsync("p", Input(e));
+        var transition = await h.Engine.InjectAsync("p", Event(e));
         await h.Idle();
         var newLines = h.Log.All.Skip(linesBefore).ToList();
 
@@ -235,11 +237,11 @@ public class TransitionTableTests
         }
     }
 
-    private static ProcessInput Input(E e) => e switch
+    private static ProcessEvent Event(E e) => e switch
     {
-        E.Exited => new ProcessInput(e, ExitStatus.Exited(1)),
-        E.Signal => new ProcessInput(e, Signal: Signals.SIGHUP),
-        _ => new ProcessInput(e),
+        E.Exited => new ProcessEvent(e, ExitStatus.Exited(1)),
+        E.Signal => new ProcessEvent(e, Signal: Signals.SIGHUP),
+        _ => new ProcessEvent(e),
     };
 
     /// <summary>Drives process "p" (startsecs 1, startretries 1, autorestart false) into <paramref name="state"/> by ordinary means.</summary>

@@ -29,6 +29,7 @@ internal static class Prerequisites
         Requirement.Python3 => "python3",
         Requirement.Setpriv => "setpriv",
         Requirement.PidNamespace => "pid namespace",
+        Requirement.Supervisor => "supervisor",
         Requirement.NoTaskmasterConfInEtc => "no /etc/taskmaster.conf",
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };
@@ -42,6 +43,9 @@ internal static class Prerequisites
         Requirement.Python3 => File.Exists("/usr/bin/python3") ? null : "/usr/bin/python3 does not exist (tests/run installs python3 as root)",
         Requirement.Setpriv => OnPath("setpriv") ? null : "setpriv is not on PATH (tests/run installs util-linux as root)",
         Requirement.PidNamespace => PidNamespaceUnavailable(),
+        Requirement.Supervisor => File.Exists("/usr/bin/supervisord") && File.Exists("/usr/bin/supervisorctl")
+            && Directory.Exists("/usr/lib/python3/dist-packages/supervisor")
+            ? null : "/usr/bin/supervisord or /usr/bin/supervisorctl is missing (tests/run installs supervisor as root)",
         Requirement.NoTaskmasterConfInEtc => File.Exists("/etc/taskmaster.conf") ? "this machine has one, and the daemon finds it first" : null,
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };

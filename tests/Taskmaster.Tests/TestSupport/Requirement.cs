@@ -26,6 +26,12 @@ public enum Requirement
     PidNamespace,
 
     /// <summary>
+    /// supervisor 4.2.5 (<c>/usr/bin/supervisord</c>, <c>/usr/bin/supervisorctl</c>, its Python module for
+    /// <c>/usr/bin/python3</c>): the reference the conformance tests compare with (Debian: supervisor).
+    /// </summary>
+    Supervisor,
+
+    /// <summary>
     /// No <c>/etc/taskmaster.conf</c>: a test of the real daemon's search for a file after that one. The search order
     /// itself is tested under a temporary root (ConfigLocatorTests); this is only the daemon's use of it.
     /// </summary>

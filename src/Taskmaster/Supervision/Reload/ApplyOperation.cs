@@ -14,27 +14,14 @@
 //      instances started per autostart in priority order. Then the caller gets supervisorctl's result lines.
 // A child that cannot be stopped (UNKNOWN: we lost the right to signal it) is never dropped: its instance stays
 // as it was and its group reports the problem.
-using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
-using Taskmaster.Logging;
 
 namespace Taskmaster.Supervision.Reload;
 
 /// <summary>One <c>update</c> (or <c>reload</c>) in flight on the supervision loop.</summary>
 internal sealed class ApplyOperation : PendingOperation
 {
-    /// <summary>What the loop lends the operation: its directory, its dispatcher, and how it starts (in order, unless
-    /// shutting down) and stops processes.</summary>
-    public sealed record Loop(
-        ProcessDirectory Directory,
-        Func<ManagedProcess, ProcessInput, Transition> Dispatch,
-        Action<IReadOnlyList<ManagedProcess>> StartInOrder,
-        Func<IReadOnlyList<ManagedProcess>, PendingOperation> BeginStop,
-        Func<bool> ShuttingDown,
-        IChildLogs ChildLogs,
-        ILogger Logger);
-
-    private readonly Loop _loop;
+    private readonly ISupervisionLoop _loop;
     private readonly TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> _reply;
     private readonly ConfigDiff _diff;
     private readonly HashSet<string> _scope;
@@ -44,7 +31,7 @@ internal sealed class ApplyOperation : PendingOperation
     private readonly HashSet<string> _stoppedGroups = new(StringComparer.Ordinal);
     private PendingOperation? _stop;
 
-    private ApplyOperation(Loop loop, TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply, ConfigDiff diff,
+    private ApplyOperation(ISupervisionLoop loop, TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply, ConfigDiff diff,
         IReadOnlyCollection<string> groups)
     {
         _loop = loop;
@@ -61,14 +48,14 @@ internal sealed class ApplyOperation : PendingOperation
         var known = loop.Directory.ActiveGroups().Select(g => g.Name).Concat(diff.Groups.Added).ToHashSet(StringComparer.Ordinal);
         foreach (var g in groups.Distinct(StringComparer.Ordinal))
         {
-            if (!known.Contains(g)) _unknownNames.Add(new GroupUpdateResult(g, "ERROR (no such group)", ErrorCode.BadName));
+            if (!known.Contains(g)) _unknownNames.Add(new GroupUpdateResult(g, GroupChange.Updated, ErrorCode.BadName));
             else if (all.Contains(g)) _scope.Add(g);
         }
     }
 
     /// <summary>Starts applying <paramref name="diff"/> for <paramref name="groups"/> (empty or "all": every group).
     /// Must run on the loop; the returned operation is registered by the caller unless it already completed.</summary>
-    public static ApplyOperation Begin(Loop loop, TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply,
+    public static ApplyOperation Begin(ISupervisionLoop loop, TaskCompletionSource<IReadOnlyList<GroupUpdateResult>> reply,
         ConfigDiff diff, IReadOnlyCollection<string> groups)
     {
         var op = new ApplyOperation(loop, reply, diff, groups);
@@ -121,7 +108,7 @@ internal sealed class ApplyOperation : PendingOperation
                     break;
             }
         }
-        if (toStop.Count > 0) _stop = _loop.BeginStop(toStop);
+        if (toStop.Count > 0) _stop = _loop.BeginReapingStop(toStop);
     }
 
     private static bool NeedsStop(ManagedProcess p) => p.HasChild || p.State == ProcessState.Backoff;
@@ -155,7 +142,7 @@ internal sealed class ApplyOperation : PendingOperation
             var restarted = _leaving.Where(x => x.Process.HasChild && x.Process.State != ProcessState.Unknown).ToList();
             if (restarted.Count == 0) break;
             foreach (var (p, _) in restarted) ReloadLog.RestartedDuringUpdate(_loop.Logger, p.Name);
-            _stop = _loop.BeginStop([.. restarted.Select(x => x.Process)]);
+            _stop = _loop.BeginReapingStop([.. restarted.Select(x => x.Process)]);
         }
 
         Finish();
@@ -178,7 +165,7 @@ internal sealed class ApplyOperation : PendingOperation
                 troubled.Add(p.Group);
                 continue;
             }
-            if (p.State == ProcessState.Backoff) _loop.Dispatch(p, ProcessEvent.Stop); // a retry is pending: cancel it
+            if (p.State == ProcessState.Backoff) _loop.Dispatch(p, ProcessEventKind.Stop); // a retry is pending: cancel it
             directory.RemoveProcess(p);
             if (change.Kind == InstanceChangeKind.Removed) ReloadLog.InstanceRemoved(log, p.Name);
             else fresh.Add(directory.AddProcess(change.New!));
@@ -211,20 +198,20 @@ internal sealed class ApplyOperation : PendingOperation
         var added = _diff.Groups.Added.ToHashSet(StringComparer.Ordinal);
         foreach (var group in _diff.Groups.Removed.Where(_scope.Contains))
         {
-            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, "stopped"));
+            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, GroupChange.Stopped));
             results.Add(troubled.Contains(group) && !added.Contains(group)
-                ? new GroupUpdateResult(group, "has problems; not removing", ErrorCode.Failed)
-                : new GroupUpdateResult(group, "removed process group"));
+                ? new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.Failed)
+                : new GroupUpdateResult(group, GroupChange.Removed));
         }
         foreach (var group in _diff.Groups.Changed.Where(_scope.Contains))
         {
-            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, "stopped"));
+            if (_stoppedGroups.Contains(group)) results.Add(new GroupUpdateResult(group, GroupChange.Stopped));
             results.Add(troubled.Contains(group)
-                ? new GroupUpdateResult(group, "has problems; not updated", ErrorCode.Failed)
-                : new GroupUpdateResult(group, "updated process group"));
+                ? new GroupUpdateResult(group, GroupChange.Updated, ErrorCode.Failed)
+                : new GroupUpdateResult(group, GroupChange.Updated));
         }
         foreach (var group in _diff.Groups.Added.Where(_scope.Contains))
-            results.Add(new GroupUpdateResult(group, "added process group"));
+            results.Add(new GroupUpdateResult(group, GroupChange.Added));
         return results;
     }
 }

@@ -64,7 +64,7 @@ public sealed class ConfigurationController : IConfigurationControl
         try
         {
             if (!TryLoad(out var next, out var error))
-                return [new GroupUpdateResult("", "ERROR (can't reread)", ErrorCode.CantReread, string.Join("\n", Headlines(error)))];
+                return [new GroupUpdateResult("", GroupChange.Updated, ErrorCode.CantReread, string.Join("\n", Headlines(error)))];
             var results = await _supervisor.ApplyAsync(next, groups, ct).ConfigureAwait(false);
             if (results.Count == 0) ReloadLog.NothingToDo(_logger);
             return results;
@@ -83,7 +83,7 @@ public sealed class ConfigurationController : IConfigurationControl
         {
             var config = LastRead.Groups.FirstOrDefault(g => g.Name == group);
             return config is null
-                ? new GroupUpdateResult(group, "ERROR (no such group)", ErrorCode.BadName)
+                ? new GroupUpdateResult(group, GroupChange.Added, ErrorCode.BadName)
                 : await _supervisor.AddGroupAsync(config, ct).ConfigureAwait(false);
         }
         finally

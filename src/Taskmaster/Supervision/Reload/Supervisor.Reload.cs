@@ -62,11 +62,10 @@ public sealed partial class Supervisor
         }
         if (_shuttingDown)
         {
-            reply.TrySetResult([new GroupUpdateResult("", "ERROR (shutting down)", ErrorCode.ShutdownState)]);
+            reply.TrySetResult([new GroupUpdateResult("", GroupChange.Updated, ErrorCode.ShutdownState)]);
             return;
         }
-        var loop = new ApplyOperation.Loop(_directory, Dispatch, StartEach, CreateReapingStop, () => _shuttingDown, _childLogs, _logger);
-        var op = ApplyOperation.Begin(loop, reply, diff(), groups);
+        var op = ApplyOperation.Begin(this, reply, diff(), groups);
         if (!op.TryAdvance()) _operations.Add(op);
     }
 
@@ -87,22 +86,22 @@ public sealed partial class Supervisor
 
     private GroupUpdateResult AddGroup(GroupConfig group)
     {
-        if (_shuttingDown) return new GroupUpdateResult(group.Name, "ERROR (shutting down)", ErrorCode.ShutdownState);
-        if (_directory.HasGroup(group.Name)) return new GroupUpdateResult(group.Name, "ERROR (already added)", ErrorCode.AlreadyAdded);
+        if (_shuttingDown) return new GroupUpdateResult(group.Name, GroupChange.Added, ErrorCode.ShutdownState);
+        if (_directory.HasGroup(group.Name)) return new GroupUpdateResult(group.Name, GroupChange.Added, ErrorCode.AlreadyAdded);
         var added = _directory.AddGroup(group);
         ReloadLog.GroupAdded(_logger, group.Name);
         StartEach(_directory.InStartOrder(added.Where(p => p.Config.Autostart)).ToList());
-        return new GroupUpdateResult(group.Name, "added process group");
+        return new GroupUpdateResult(group.Name, GroupChange.Added);
     }
 
     private GroupUpdateResult RemoveGroup(string group)
     {
-        if (!_directory.HasGroup(group)) return new GroupUpdateResult(group, "ERROR (no such group)", ErrorCode.BadName);
+        if (!_directory.HasGroup(group)) return new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.BadName);
         // supervisord refuses while any process is not in a stopped state; a child in UNKNOWN still counts as running.
         if (_directory.Members(group).Any(p => p.HasChild || IsRunningState(p.State)))
-            return new GroupUpdateResult(group, "ERROR (process group still running)", ErrorCode.StillRunning);
+            return new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.StillRunning);
         _directory.RemoveGroup(group);
         ReloadLog.GroupRemoved(_logger, group);
-        return new GroupUpdateResult(group, "removed process group");
+        return new GroupUpdateResult(group, GroupChange.Removed);
     }
 }

@@ -9,15 +9,18 @@ internal sealed class AddCommand : ICtlCommand
 {
     public string Name => "add";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "add <name> [...]\tActivates any updates in config for process/group";
 
     public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
 
     public async Task RunAsync(IReadOnlyList<string> names, CtlContext ctx, CancellationToken ct)
     {
-        if (names.Count == 0) { ctx.Usage(this, "Error: add requires a process/group name"); return; }
+        // supervisorctl adds each name it is given: none is nothing to do, said by nothing and exit 0, as there.
+        if (names.Count == 0) return;
         var response = await ctx.Client.AddAsync(names, ct);
-        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
         foreach (var r in response.Results)
         {
             if (r.Ok) { ctx.Output.Text($"{r.Group}: added process group"); continue; }

@@ -8,6 +8,8 @@ internal sealed class AvailCommand : ICtlCommand
 {
     public string Name => "avail";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "avail\t\t\tDisplay all configured processes";
 
     public async Task RunAsync(IReadOnlyList<string> args, CtlContext ctx, CancellationToken ct)

@@ -10,6 +10,8 @@ internal sealed class OpenCommand : ICtlCommand
 {
     public string Name => "open";
 
+    public int UnreachableExit => ExitCodes.Success;
+
     public string Help => "open <url>\tConnect to a remote taskmasterd process.\n\t\t(for UNIX domain socket, use unix:///socket/path)";
 
     public async Task RunAsync(IReadOnlyList<string> args, CtlContext ctx, CancellationToken ct)

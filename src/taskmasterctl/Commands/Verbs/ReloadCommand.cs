@@ -7,6 +7,8 @@ internal sealed class ReloadCommand : ICtlCommand
 {
     public string Name => "reload";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "reload \t\tRestart the remote taskmasterd.";
 
     public async Task RunAsync(IReadOnlyList<string> args, CtlContext ctx, CancellationToken ct)

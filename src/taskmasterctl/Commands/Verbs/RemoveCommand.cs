@@ -8,15 +8,18 @@ internal sealed class RemoveCommand : ICtlCommand
 {
     public string Name => "remove";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "remove <name> [...]\tRemoves process/group from active config";
 
     public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
 
     public async Task RunAsync(IReadOnlyList<string> names, CtlContext ctx, CancellationToken ct)
     {
-        if (names.Count == 0) { ctx.Usage(this, "Error: remove requires a process/group name"); return; }
+        // supervisorctl removes each name it is given: none is nothing to do, said by nothing and exit 0, as there.
+        if (names.Count == 0) return;
         var response = await ctx.Client.RemoveAsync(names, ct);
-        ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+        ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
         foreach (var r in response.Results)
         {
             if (r.Ok) { ctx.Output.Text($"{r.Group}: removed process group"); continue; }

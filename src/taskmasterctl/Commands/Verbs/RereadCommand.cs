@@ -8,6 +8,8 @@ internal sealed class RereadCommand : ICtlCommand
 {
     public string Name => "reread";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "reread \t\t\tReload the daemon's configuration files without add/remove";
 
     public async Task RunAsync(IReadOnlyList<string> args, CtlContext ctx, CancellationToken ct)

@@ -20,7 +20,7 @@ internal sealed class RestartCommand : ICtlCommand
         if (ctx.Output.IsJson)
         {
             // One document for the whole command.
-            ctx.Output.Json(new ProcessActionResponse([.. stopped.Results, .. started.Results]), ControlJsonContext.Default.ProcessActionResponse);
+            ctx.Output.Json(new ProcessCommandResponse([.. stopped.Results, .. started.Results]), ControlJsonContext.Default.ProcessCommandResponse);
             ProcessResults.SetExitStatus(ctx, stopped, ErrorCode.NotRunning, ExitCodes.Error);
             ProcessResults.SetExitStatus(ctx, started, ErrorCode.AlreadyStarted, ExitCodes.BadArguments);
             return;

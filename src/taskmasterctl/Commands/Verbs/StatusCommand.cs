@@ -11,6 +11,8 @@ internal sealed class StatusCommand : ICtlCommand
 {
     public string Name => "status";
 
+    public int UnreachableExit => ExitCodes.Unreachable;
+
     public string Help => "status <name>\t\tGet status for a single process\nstatus <gname>:*\tGet status for all processes in a group\nstatus <name> <name>\tGet status for multiple named processes\nstatus\t\t\tGet all process status info";
 
     public ArgumentKind ArgumentAt(int position) => ArgumentKind.ProcessName;

@@ -9,6 +9,8 @@ internal sealed class UpdateCommand : ICtlCommand
 {
     public string Name => "update";
 
+    public int UnreachableExit => ExitCodes.Error;
+
     public string Help => "update\t\t\tReload config and add/remove as necessary, and will restart affected programs\nupdate all\t\tReload config and add/remove as necessary, and will restart affected programs\nupdate <gname> [...]\tUpdate specific groups";
 
     public ArgumentKind ArgumentAt(int position) => ArgumentKind.GroupName;
@@ -19,7 +21,7 @@ internal sealed class UpdateCommand : ICtlCommand
         try
         {
             var response = await ctx.Client.UpdateAsync(groups, ct);
-            ctx.Output.Json(response, ControlJsonContext.Default.GroupActionResponse);
+            ctx.Output.Json(response, ControlJsonContext.Default.GroupCommandResponse);
             var saidStopped = response.Results.Where(r => r.Ok && r.Action == "stopped").Select(r => r.Group).ToHashSet();
             foreach (var r in response.Results)
             {

@@ -1,5 +1,7 @@
 using Taskmaster.Config;
+using Taskmaster.Control;
 using Taskmaster.Posix;
+using Taskmaster.Spawning;
 using Taskmaster.Supervision;
 using Taskmaster.Tests.Config;
 using static Taskmaster.Tests.Supervision.Reload.ReloadKit;
@@ -110,5 +112,5 @@ public class ReloadCommandTests
         Assert.Empty(k.H.Signaller.Sent);
     }
 
-    private static string Line(GroupUpdateResult r) => $"{r.Group}: {r.Action}";
+    private static string Line(GroupUpdateResult r) => $"{r.Group}: {GroupUpdateWording.Of(r)}";
 }

@@ -1,4 +1,5 @@
 using Taskmaster.Config;
+using Taskmaster.Control;
 using Taskmaster.Supervision;
 using Taskmaster.Supervision.Reload;
 
@@ -51,7 +52,7 @@ internal sealed class ReloadKit : IAsyncDisposable
     public async Task<List<string>> Update(params string[] groups) =>
         Lines(await Control.UpdateAsync(groups).WaitAsync(TimeSpan.FromSeconds(30)));
 
-    public static List<string> Lines(IEnumerable<GroupUpdateResult> results) => [.. results.Select(r => $"{r.Group}: {r.Action}")];
+    public static List<string> Lines(IEnumerable<GroupUpdateResult> results) => [.. results.Select(r => $"{r.Group}: {GroupUpdateWording.Of(r)}")];
 
     public async Task<Dictionary<string, int?>> Pids() =>
         (await H.Engine.GetProcessesAsync()).ToDictionary(p => p.FullName, p => p.Pid);

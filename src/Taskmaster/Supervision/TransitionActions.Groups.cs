@@ -3,24 +3,24 @@ using Taskmaster.Posix;
 
 namespace Taskmaster.Supervision;
 
-// The actions about what a reaped child left in its process group (see the remarks on ProcessActions): waiting for
+// The actions about what a reaped child left in its process group (see the remarks on TransitionActions): waiting for
 // it, checking it, stopping and killing it, letting it go.
-internal sealed partial class ProcessActions
+internal sealed partial class TransitionActions
 {
     /// <summary>stopwaitsecs passed for what the reaped child left in its group: SIGKILL it (killasgroup), or leave it
     /// and stop waiting (killasgroup=false, only after a stop: an exit's leftovers are never waited for then).</summary>
-    private ProcessInput? KillLeftovers(ManagedProcess p)
+    private ProcessEvent? KillLeftovers(ManagedProcess p)
     {
         if (p.Pid is not null || p.LingeringGroup is not { } pgid) return null; // nothing left over (a stale deadline)
         p.StopDeadline = null;
         var pids = Pids(signaller.GroupMembers(pgid));
         if (!p.Config.KillAsGroup)
         {
-            SupervisorLog.LeftAlone(logger, p.Name, pgid, pids);
+            SupervisorLog.LeftAlone(loop.Logger, p.Name, pgid, pids);
             return Release(p);
         }
         p.Killed = true;
-        SupervisorLog.KillingLeftovers(logger, p.Name, pgid, pids);
+        SupervisorLog.KillingLeftovers(loop.Logger, p.Name, pgid, pids);
         signaller.Signal(pgid, Signals.SIGKILL, toGroup: true);
         p.GroupGiveUpAt = time.GetUtcNow() + GroupPoll.KillWait;
         p.GroupPollInterval = TimeSpan.Zero;
@@ -30,14 +30,14 @@ internal sealed partial class ProcessActions
 
     /// <summary>Whether the lingering group has emptied; if not, keeps watching it (and gives up on survivors of a
     /// SIGKILL after <see cref="GroupPoll.KillWait"/>).</summary>
-    private ProcessInput? CheckGroup(ManagedProcess p)
+    private ProcessEvent? CheckGroup(ManagedProcess p)
     {
         p.GroupCheckAt = null;
         if (p.LingeringGroup is not { } pgid) return null; // released already: a late report
         if (!signaller.GroupHasMembers(pgid)) return Release(p);
         if (p.GroupGiveUpAt is { } giveUp && time.GetUtcNow() >= giveUp)
         {
-            SupervisorLog.GroupSurvivedKill(logger, p.Name, pgid, Pids(signaller.GroupMembers(pgid)),
+            SupervisorLog.GroupSurvivedKill(loop.Logger, p.Name, pgid, Pids(signaller.GroupMembers(pgid)),
                 (int)GroupPoll.KillWait.TotalSeconds);
             return Release(p);
         }
@@ -65,10 +65,10 @@ internal sealed partial class ProcessActions
         var c = p.Config;
         if (!c.KillAsGroup)
         {
-            SupervisorLog.LeftAlone(logger, p.Name, pgid, Pids(members));
+            SupervisorLog.LeftAlone(loop.Logger, p.Name, pgid, Pids(members));
             return;
         }
-        SupervisorLog.StoppingLeftovers(logger, p.Name, pgid, Pids(members), Signals.Name(c.StopSignal), c.StopWaitSecs);
+        SupervisorLog.StoppingLeftovers(loop.Logger, p.Name, pgid, Pids(members), Signals.Name(c.StopSignal), c.StopWaitSecs);
         p.StopDeadline = time.GetUtcNow().AddSeconds(c.StopWaitSecs);
         signaller.Signal(pgid, c.StopSignal, toGroup: true);
         Linger(p, pgid);
@@ -98,14 +98,14 @@ internal sealed partial class ProcessActions
     }
 
     /// <summary>Forgets the lingering group and its deadlines: nothing of the last child is waited for any more.</summary>
-    private ProcessEvent Release(ManagedProcess p)
+    private ProcessEventKind Release(ManagedProcess p)
     {
         if (p.LingeringGroup is { } pgid) ByGroup.Remove(pgid);
         p.LingeringGroup = null;
         p.GroupCheckAt = null;
         p.GroupGiveUpAt = null;
         p.StopDeadline = null; // the leftovers' SIGKILL, or the stop's: moot once the group is released
-        return ProcessEvent.GroupReleased;
+        return ProcessEventKind.GroupReleased;
     }
 
     private static string Pids(IReadOnlyList<int> pids) => pids.Count switch

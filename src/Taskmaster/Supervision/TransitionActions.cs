@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
 using Taskmaster.Logging;
 using Taskmaster.Posix;
@@ -22,16 +20,13 @@ namespace Taskmaster.Supervision;
 /// <see cref="GroupPoll"/> (events as child subreaper, checks otherwise); it costs one kill(-pgid, 0) per reaped
 /// leader, and nothing more for a program whose group dies with its leader.
 /// </remarks>
-internal sealed partial class ProcessActions(
+internal sealed partial class TransitionActions(
+    ISupervisionLoop loop,
     ISpawner spawner,
     IProcessSignaller signaller,
     IExitWatcher exitWatcher,
-    IChildLogs childLogs,
     TimeProvider time,
-    ILogger logger,
-    IReadOnlyDictionary<string, string> baseEnvironment,
-    Func<ImmutableArray<KeyValuePair<string, string>>> daemonEnvironment,
-    Func<bool> shuttingDown)
+    ChildEnvironment environment)
 {
     private const string ExitedTooQuickly = "Exited too quickly (process log may have details)";
 
@@ -44,78 +39,92 @@ internal sealed partial class ProcessActions(
     /// <summary>Processes by their lingering group, so the exit of an adopted orphan finds the process waiting for it.</summary>
     public Dictionary<int, ManagedProcess> ByGroup { get; } = [];
 
-    // Spawns begun before their process's Start reached the Spawn action (SpawnAhead), oldest first.
-    private readonly Queue<(ManagedProcess Process, PendingSpawn Spawn)> _ahead = new();
+    // Spawns begun before the event that spawns reached its process (SpawnAhead): the process's Spawn action takes
+    // its own, whatever order the events come in.
+    private readonly Dictionary<ManagedProcess, PendingSpawn> _ahead = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
-    /// Begins <paramref name="p"/>'s spawn now, for the Start about to be dispatched to it: its Spawn action then
-    /// only collects the outcome. Starting a batch this way, the spawner thread runs one child's posix_spawn while
-    /// the loop records the previous child (pidfd, log capture, state changes) instead of both taking turns.
+    /// Whether dispatching <paramref name="kind"/> to <paramref name="p"/> now calls the spawner: the table's cell
+    /// spawns (<see cref="TransitionTable.WouldSpawn"/>) and nothing stops <see cref="Spawn"/> from spawning.
     /// </summary>
-    public void SpawnAhead(ManagedProcess p) => _ahead.Enqueue((p, Begin(p)));
+    public bool WouldSpawn(ManagedProcess p, ProcessEventKind kind) =>
+        TransitionTable.WouldSpawn(p.State, kind) && SpawnRefusal(p) is null;
 
-    /// <summary>After a batch: spawns begun ahead whose Start never came (the batch was cut short) would leave children
+    /// <summary>
+    /// Begins <paramref name="p"/>'s spawn now if the <paramref name="kind"/> event about to be dispatched to it is
+    /// going to spawn (<see cref="WouldSpawn"/>): its Spawn action then only collects the outcome. Starting a batch
+    /// this way, the spawner thread runs one child's posix_spawn while the loop records the previous child (pidfd,
+    /// log capture, state changes) instead of both taking turns.
+    /// </summary>
+    public void SpawnAhead(ManagedProcess p, ProcessEventKind kind)
+    {
+        if (WouldSpawn(p, kind) && !_ahead.ContainsKey(p)) _ahead.Add(p, Begin(p));
+    }
+
+    /// <summary>After a batch: spawns begun ahead whose event never came (the batch was cut short) would leave children
     /// nobody supervises; they are killed (the reaper reaps them, no process claims their exit).</summary>
     public void AbandonSpawnsAhead()
     {
-        while (_ahead.TryDequeue(out var ahead))
+        foreach (var (p, spawn) in _ahead)
         {
-            if (ahead.Spawn.Collect() is not SpawnResult.Started started) continue;
-            SupervisorLog.SpawnAbandoned(logger, ahead.Process.Name, started.Pid);
+            if (spawn.Collect() is not SpawnResult.Started started) continue;
+            SupervisorLog.SpawnAbandoned(loop.Logger, p.Name, started.Pid);
             signaller.Signal(started.Pid, Signals.SIGKILL, toGroup: true);
             started.StdoutPipe?.Dispose();
             started.StderrPipe?.Dispose();
             started.StdinPipe?.Dispose();
         }
+        _ahead.Clear();
     }
 
-    public ProcessInput? Run(ProcessAction action, ManagedProcess p, ProcessInput input) => action switch
+    public ProcessEvent? Run(TransitionAction action, ManagedProcess p, ProcessEvent e) => action switch
     {
-        ProcessAction.None => null,
-        ProcessAction.ResetRetriesAndSpawn => ResetRetriesAndSpawn(p),
-        ProcessAction.Spawn => Spawn(p),
-        ProcessAction.ArmStartDeadline => ArmStartDeadline(p),
-        ProcessAction.ConfirmRunning => ConfirmRunning(p),
-        ProcessAction.EnterBackoff => EnterBackoff(p),
-        ProcessAction.RecordEarlyExitAndBackoff => RecordEarlyExitAndBackoff(p, input.Exit),
-        ProcessAction.RecordExitAndMaybeRestart => RecordExitAndMaybeRestart(p, input.Exit),
-        ProcessAction.ReapLeader => ReapLeader(p, input.Exit),
-        ProcessAction.RecordStop => RecordStop(p),
-        ProcessAction.RecordExitWithoutRestart => RecordExitWithoutRestart(p, input.Exit),
-        ProcessAction.GiveUp => GiveUp(p),
-        ProcessAction.SendStopSignal => SendStopSignal(p),
-        ProcessAction.Kill => Kill(p),
-        ProcessAction.KillLeftovers => KillLeftovers(p),
-        ProcessAction.CancelRetry => CancelRetry(p),
-        ProcessAction.SendSignal => SendSignal(p, input.Signal),
-        ProcessAction.ClearDeadlines => ClearDeadlines(p),
-        ProcessAction.CheckGroup => CheckGroup(p),
-        ProcessAction.RefuseStart => RefuseStart(p),
+        TransitionAction.None => null,
+        TransitionAction.ResetRetriesAndSpawn => ResetRetriesAndSpawn(p),
+        TransitionAction.Spawn => Spawn(p),
+        TransitionAction.ArmStartDeadline => ArmStartDeadline(p),
+        TransitionAction.ConfirmRunning => ConfirmRunning(p),
+        TransitionAction.EnterBackoff => EnterBackoff(p),
+        TransitionAction.RecordEarlyExitAndBackoff => RecordEarlyExitAndBackoff(p, e.Exit),
+        TransitionAction.RecordExitAndMaybeRestart => RecordExitAndMaybeRestart(p, e.Exit),
+        TransitionAction.ReapLeader => ReapLeader(p, e.Exit),
+        TransitionAction.RecordStop => RecordStop(p),
+        TransitionAction.RecordExitWithoutRestart => RecordExitWithoutRestart(p, e.Exit),
+        TransitionAction.GiveUp => GiveUp(p),
+        TransitionAction.SendStopSignal => SendStopSignal(p),
+        TransitionAction.Kill => Kill(p),
+        TransitionAction.KillLeftovers => KillLeftovers(p),
+        TransitionAction.CancelRetry => CancelRetry(p),
+        TransitionAction.SendSignal => SendSignal(p, e.Signal),
+        TransitionAction.ClearDeadlines => ClearDeadlines(p),
+        TransitionAction.CheckGroup => CheckGroup(p),
+        TransitionAction.RefuseStart => RefuseStart(p),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
-    private ProcessInput? ResetRetriesAndSpawn(ManagedProcess p)
+    private ProcessEvent? ResetRetriesAndSpawn(ManagedProcess p)
     {
         p.Retries = 0;
         return Spawn(p);
     }
 
-    private ProcessInput? Spawn(ManagedProcess p)
+    private ProcessEvent? Spawn(ManagedProcess p)
     {
-        if (p.Pid is not null) return null; // one child at a time, whatever event asked
-        if (p.LingeringGroup is { } pgid)
+        switch (SpawnRefusal(p))
         {
-            // What the previous child left is still being stopped: STARTING waits, GroupReleased spawns.
-            SupervisorLog.SpawnWaitsForGroup(logger, p.Name, pgid);
-            return null;
+            case SpawnRefused.ChildExists or SpawnRefused.ShuttingDown:
+                return null;
+            case SpawnRefused.GroupLingers:
+                // What the previous child left is still being stopped: STARTING waits, GroupReleased spawns.
+                SupervisorLog.SpawnWaitsForGroup(loop.Logger, p.Name, p.LingeringGroup!.Value);
+                return null;
         }
-        if (shuttingDown()) return null; // a spawn that waited for leftovers: too late now
         p.ClearDeadlines();
         p.Killed = false;
         p.StartedAt = time.GetUtcNow();
         p.SpawnError = null;
         p.LastSpawnFailed = false;
-        var pending = _ahead.TryPeek(out var ahead) && ahead.Process == p ? _ahead.Dequeue().Spawn : Begin(p);
+        var pending = _ahead.Remove(p, out var ahead) ? ahead : Begin(p);
         SpawnResult result;
         try
         {
@@ -133,17 +142,26 @@ internal sealed partial class ProcessActions(
                 p.Stdin = started.StdinPipe;
                 ByPid[started.Pid] = p;
                 Attach(p, started);
-                SupervisorLog.Spawned(logger, p.Name, started.Pid);
-                return ProcessEvent.Spawned;
+                SupervisorLog.Spawned(loop.Logger, p.Name, started.Pid);
+                return ProcessEventKind.Spawned;
             case SpawnResult.Failed failed:
                 p.SpawnError = failed.Reason;
                 p.LastSpawnFailed = true;
-                SupervisorLog.SpawnError(logger, failed.Reason);
-                return ProcessEvent.SpawnFailed;
+                SupervisorLog.SpawnError(loop.Logger, failed.Reason);
+                return ProcessEventKind.SpawnFailed;
             default:
                 throw new InvalidOperationException($"unexpected spawn result {result}");
         }
     }
+
+    private enum SpawnRefused { ChildExists, GroupLingers, ShuttingDown }
+
+    /// <summary>Why the Spawn action would not call the spawner now, or null if it would.</summary>
+    private SpawnRefused? SpawnRefusal(ManagedProcess p) =>
+        p.Pid is not null ? SpawnRefused.ChildExists // one child at a time, whatever event asked
+        : p.LingeringGroup is not null ? SpawnRefused.GroupLingers
+        : loop.ShuttingDown ? SpawnRefused.ShuttingDown // e.g. a spawn that waited for leftovers: too late now
+        : null;
 
     private PendingSpawn Begin(ManagedProcess p)
     {
@@ -165,20 +183,20 @@ internal sealed partial class ProcessActions(
     {
         try
         {
-            childLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe);
+            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe);
         }
         catch (Exception e)
         {
             // The child runs regardless; losing its output is bad but not a reason to stop supervising it.
             started.StdoutPipe?.Dispose();
             started.StderrPipe?.Dispose();
-            SupervisorLog.AttachFailed(logger, e, p.Name);
+            SupervisorLog.AttachFailed(loop.Logger, e, p.Name);
         }
     }
 
-    public SpawnRequest BuildRequest(ProcessConfig c) => new(
+    internal SpawnRequest BuildRequest(ProcessConfig c) => new(
         c.Command.Argv,
-        ChildEnvironment.Build(baseEnvironment, daemonEnvironment(), c),
+        environment.For(c),
         c.Directory,
         c.Umask,
         c.User,
@@ -186,51 +204,51 @@ internal sealed partial class ProcessActions(
         c.RedirectStderr ? OutputRouting.SameAsStdout
             : c.Stderr.Discards ? OutputRouting.Discard : OutputRouting.Pipe);
 
-    private ProcessInput? ArmStartDeadline(ManagedProcess p)
+    private ProcessEvent? ArmStartDeadline(ManagedProcess p)
     {
-        if (p.Config.StartSecs <= 0) return ProcessEvent.StartSecsElapsed;
+        if (p.Config.StartSecs <= 0) return ProcessEventKind.StartSecsElapsed;
         p.StartDeadline = time.GetUtcNow().AddSeconds(p.Config.StartSecs);
         return null;
     }
 
-    private ProcessInput? ConfirmRunning(ManagedProcess p)
+    private ProcessEvent? ConfirmRunning(ManagedProcess p)
     {
         p.StartDeadline = null;
         p.Retries = 0;
-        SupervisorLog.Success(logger, p.Name, p.Config.StartSecs);
+        SupervisorLog.Success(loop.Logger, p.Name, p.Config.StartSecs);
         return null;
     }
 
-    private ProcessInput? EnterBackoff(ManagedProcess p)
+    private ProcessEvent? EnterBackoff(ManagedProcess p)
     {
         // Not ClearDeadlines: the deadline of leftovers being stopped (StopDeadline) runs on in BACKOFF.
         p.StartDeadline = null;
         p.RetryAt = null;
         p.Retries++;
-        if (p.Retries > p.Config.StartRetries) return ProcessEvent.GiveUp;
-        if (shuttingDown()) return null; // no new attempts while everything is being stopped
+        if (p.Retries > p.Config.StartRetries) return ProcessEventKind.GiveUp;
+        if (loop.ShuttingDown) return null; // no new attempts while everything is being stopped
         p.RetryAt = time.GetUtcNow().AddSeconds(p.Retries);
         return null;
     }
 
-    private ProcessInput? RecordEarlyExitAndBackoff(ManagedProcess p, ExitStatus exit)
+    private ProcessEvent? RecordEarlyExitAndBackoff(ManagedProcess p, ExitStatus exit)
     {
         var group = Reap(p, exit);
         p.ExitExpected = false;
         p.SpawnError = ExitedTooQuickly;
-        SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
         return EnterBackoff(p);
     }
 
-    private ProcessInput? RecordExitAndMaybeRestart(ManagedProcess p, ExitStatus exit)
+    private ProcessEvent? RecordExitAndMaybeRestart(ManagedProcess p, ExitStatus exit)
     {
         var group = Reap(p, exit);
         p.Retries = 0;
         var expected = IsExpected(p.Config, exit);
         p.ExitExpected = expected;
-        if (expected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
-        else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        if (expected) SupervisorLog.ExitedExpected(loop.Logger, p.Name, exit.ToString());
+        else SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
 
         var restart = p.Config.AutoRestart switch
@@ -239,7 +257,16 @@ internal sealed partial class ProcessActions(
             AutoRestartPolicy.Unexpected => !expected,
             _ => false,
         };
-        return restart && !shuttingDown() ? ProcessEvent.Start : null;
+        if (!restart || loop.ShuttingDown) return null;
+        var now = time.GetUtcNow();
+        if (p.Pacing.NextDelay(p.Config, p.StartedAt, now) is not { } delay)
+            return ProcessEventKind.GiveUp;
+        if (p.Pacing.RecordRespawn(now))
+            SupervisorLog.RestartingTooFast(loop.Logger, p.Name);
+        if (delay <= TimeSpan.Zero) return ProcessEventKind.Start;
+        // The pause is a deadline like BACKOFF's: EXITED until it is due (RetryDue), a start or a stop cancels it.
+        p.RetryAt = now + delay;
+        return null;
     }
 
     /// <summary>
@@ -248,7 +275,7 @@ internal sealed partial class ProcessActions(
     /// stop signal or the SIGKILL concerns the group (stopasgroup or killasgroup); with both false the stop is about
     /// the child alone, as in supervisord; after a SIGKILL to the child alone (killasgroup=false) what is left stays.
     /// </summary>
-    private ProcessInput? ReapLeader(ManagedProcess p, ExitStatus exit)
+    private ProcessEvent? ReapLeader(ManagedProcess p, ExitStatus exit)
     {
         var group = Reap(p, exit);
         p.ExitExpected = IsExpected(p.Config, exit);
@@ -257,43 +284,43 @@ internal sealed partial class ProcessActions(
             return Release(p);
         if (p.Killed && !c.KillAsGroup)
         {
-            SupervisorLog.LeftAlone(logger, p.Name, pgid, Pids(signaller.GroupMembers(pgid)));
+            SupervisorLog.LeftAlone(loop.Logger, p.Name, pgid, Pids(signaller.GroupMembers(pgid)));
             return Release(p);
         }
-        SupervisorLog.WaitingForGroup(logger, p.Name, pgid);
+        SupervisorLog.WaitingForGroup(loop.Logger, p.Name, pgid);
         Linger(p, pgid);
         return null;
     }
 
     /// <summary>The stop is over: the leader is reaped and its group released.</summary>
-    private ProcessInput? RecordStop(ManagedProcess p)
+    private ProcessEvent? RecordStop(ManagedProcess p)
     {
         var status = p.LastExit?.ToString() ?? "no exit status";
-        if (p.ExitExpected) SupervisorLog.Stopped(logger, p.Name, status);
-        else SupervisorLog.StoppedUnexpected(logger, p.Name, status);
+        if (p.ExitExpected) SupervisorLog.Stopped(loop.Logger, p.Name, status);
+        else SupervisorLog.StoppedUnexpected(loop.Logger, p.Name, status);
         return null;
     }
 
-    private ProcessInput? RecordExitWithoutRestart(ManagedProcess p, ExitStatus exit)
+    private ProcessEvent? RecordExitWithoutRestart(ManagedProcess p, ExitStatus exit)
     {
         var group = Reap(p, exit);
         p.ExitExpected = IsExpected(p.Config, exit);
-        if (p.ExitExpected) SupervisorLog.ExitedExpected(logger, p.Name, exit.ToString());
-        else SupervisorLog.ExitedUnexpected(logger, p.Name, exit.ToString());
+        if (p.ExitExpected) SupervisorLog.ExitedExpected(loop.Logger, p.Name, exit.ToString());
+        else SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
         return null;
     }
 
-    private ProcessInput? GiveUp(ManagedProcess p)
+    private ProcessEvent? GiveUp(ManagedProcess p)
     {
         p.StartDeadline = null;
         p.RetryAt = null;
         p.Retries = 0;
-        SupervisorLog.GaveUp(logger, p.Name);
+        SupervisorLog.GaveUp(loop.Logger, p.Name);
         return null;
     }
 
-    private ProcessInput? SendStopSignal(ManagedProcess p)
+    private ProcessEvent? SendStopSignal(ManagedProcess p)
     {
         p.StartDeadline = null;
         p.RetryAt = null;
@@ -302,45 +329,45 @@ internal sealed partial class ProcessActions(
         if (p.Pid is null) return p.LingeringGroup is null ? Release(p) : null;
         p.StopDeadline = time.GetUtcNow().AddSeconds(p.Config.StopWaitSecs);
         var c = p.Config;
-        SupervisorLog.SendingStopSignal(logger, p.Name, p.Pid ?? 0, c.StopAsGroup ? "process group " : "",
+        SupervisorLog.SendingStopSignal(loop.Logger, p.Name, p.Pid ?? 0, c.StopAsGroup ? "process group " : "",
             Signals.Name(c.StopSignal));
         return Deliver(p, c.StopSignal, c.StopAsGroup);
     }
 
-    private ProcessInput? Kill(ManagedProcess p)
+    private ProcessEvent? Kill(ManagedProcess p)
     {
         if (p.Pid is not { } pid) return KillLeftovers(p);
         // One SIGKILL only: it cannot be caught, so repeating it would not help a child stuck in the kernel.
         p.StopDeadline = null;
         p.Killed = true;
-        SupervisorLog.Killing(logger, p.Name, pid);
+        SupervisorLog.Killing(loop.Logger, p.Name, pid);
         return Deliver(p, Signals.SIGKILL, p.Config.KillAsGroup);
     }
 
-    private ProcessInput? CancelRetry(ManagedProcess p)
+    private ProcessEvent? CancelRetry(ManagedProcess p)
     {
         // The retry only: leftovers of the last child still being stopped go on (a later spawn waits for them).
         p.RetryAt = null;
         p.StartDeadline = null;
-        SupervisorLog.StopInBackoff(logger, p.Name);
+        SupervisorLog.StopInBackoff(loop.Logger, p.Name);
         return null;
     }
 
-    private ProcessInput? SendSignal(ManagedProcess p, int signal)
+    private ProcessEvent? SendSignal(ManagedProcess p, int signal)
     {
-        SupervisorLog.SendingSignal(logger, p.Name, p.Pid ?? 0, Signals.Name(signal));
+        SupervisorLog.SendingSignal(loop.Logger, p.Name, p.Pid ?? 0, Signals.Name(signal));
         return Deliver(p, signal, toGroup: false);
     }
 
-    private static ProcessInput? ClearDeadlines(ManagedProcess p)
+    private static ProcessEvent? ClearDeadlines(ManagedProcess p)
     {
         p.ClearDeadlines();
         return null;
     }
 
-    private ProcessInput? RefuseStart(ManagedProcess p)
+    private ProcessEvent? RefuseStart(ManagedProcess p)
     {
-        SupervisorLog.AlreadyRunning(logger, p.Name);
+        SupervisorLog.AlreadyRunning(loop.Logger, p.Name);
         return null;
     }
 
@@ -349,18 +376,18 @@ internal sealed partial class ProcessActions(
     /// will move the state (supervisord's rule: only a reaped exit ends a process). Any other errno
     /// (EPERM after a setuid child, EINVAL) means we lost control of it: UNKNOWN.
     /// </summary>
-    private ProcessInput? Deliver(ManagedProcess p, int signal, bool toGroup)
+    private ProcessEvent? Deliver(ManagedProcess p, int signal, bool toGroup)
     {
         if (p.Pid is not { } pid) return null;
         var errno = signaller.Signal(pid, signal, toGroup);
         if (errno == 0) return null;
         if (errno == Errno.ESRCH)
         {
-            SupervisorLog.SignalRaced(logger, p.Name, pid);
+            SupervisorLog.SignalRaced(loop.Logger, p.Name, pid);
             return null;
         }
-        SupervisorLog.SignalFailed(logger, p.Name, pid, errno);
-        return ProcessEvent.SignalFailed;
+        SupervisorLog.SignalFailed(loop.Logger, p.Name, pid, errno);
+        return ProcessEventKind.SignalFailed;
     }
 
     /// <summary>Records the child's exit; returns its process group (its pid: each child leads its own).</summary>

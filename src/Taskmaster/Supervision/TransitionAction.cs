@@ -1,7 +1,7 @@
 namespace Taskmaster.Supervision;
 
-/// <summary>The named side effects a transition runs; each is one small method of <see cref="ProcessActions"/>.</summary>
-internal enum ProcessAction
+/// <summary>The named side effects a transition runs; each is one small method of <see cref="TransitionActions"/>.</summary>
+internal enum TransitionAction
 {
     None,
     /// <summary>Manual/auto start: forget past retries, then <see cref="Spawn"/>.</summary>

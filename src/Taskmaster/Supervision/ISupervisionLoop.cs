@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Taskmaster.Logging;
+
+namespace Taskmaster.Supervision;
+
+/// <summary>
+/// What the supervision loop (<see cref="Supervisor"/>) offers the parts that work on its behalf: the transition
+/// actions and the operations that outlive one message (stop, update). Every member is for the loop thread only.
+/// </summary>
+internal interface ISupervisionLoop
+{
+    /// <summary>Every process the loop owns, by name, group and start order.</summary>
+    ProcessDirectory Directory { get; }
+
+    /// <summary>A shutdown has begun: no new spawn, no new retry, no autorestart.</summary>
+    bool ShuttingDown { get; }
+
+    /// <summary>Where children's output goes (a spawn attaches to it, an in-place reload retargets it).</summary>
+    IChildLogs ChildLogs { get; }
+
+    /// <summary>The activity log.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>Runs one event through the transition table for <paramref name="p"/>, then the follow-ups its
+    /// actions return; returns the cell the event itself used.</summary>
+    Transition Dispatch(ManagedProcess p, ProcessEvent e);
+
+    /// <summary>Dispatches Start to each of <paramref name="ordered"/> in turn (start order), unless shutting down.</summary>
+    void StartInOrder(IReadOnlyList<ManagedProcess> ordered);
+
+    /// <summary>A stop of <paramref name="processes"/> in reverse priority batches, complete once each child is
+    /// reaped; the caller advances it (it is not registered with the loop).</summary>
+    PendingOperation BeginReapingStop(IReadOnlyList<ManagedProcess> processes);
+}

@@ -1,0 +1,36 @@
+namespace Taskmaster.Supervision;
+
+/// <summary>Everything that can happen to one supervised process; the columns of <see cref="TransitionTable"/>.</summary>
+internal enum ProcessEventKind
+{
+    /// <summary>An operator start, an autostart, or an autorestart.</summary>
+    Start,
+    /// <summary>An operator stop (or shutdown).</summary>
+    Stop,
+    /// <summary>An operator signal (supervisorctl's <c>signal</c>); carries the signal number.</summary>
+    Signal,
+    /// <summary>The spawner returned a pid.</summary>
+    Spawned,
+    /// <summary>The spawner could not create the child; <c>spawnerr</c> is recorded.</summary>
+    SpawnFailed,
+    /// <summary>The child stayed up for <c>startsecs</c> (the StartDeadline passed).</summary>
+    StartSecsElapsed,
+    /// <summary>The child was reaped; carries its exit status.</summary>
+    Exited,
+    /// <summary><c>stopwaitsecs</c> passed after the stop signal (the StopDeadline): to the child, or to what an exit
+    /// left in its process group.</summary>
+    StopTimeout,
+    /// <summary>The backoff delay passed (RetryAt).</summary>
+    RetryDue,
+    /// <summary>Entering BACKOFF pushed the retry count above <c>startretries</c>.</summary>
+    GiveUp,
+    /// <summary>kill(2) failed with something other than ESRCH.</summary>
+    SignalFailed,
+    /// <summary>The lingering process group (its leader is reaped, processes were left) may have emptied: one of its
+    /// processes was reaped as an adopted orphan, or its next check is due (GroupCheckAt).</summary>
+    GroupCheck,
+    /// <summary>The reaped leader's process group holds nothing we still wait for: it is empty, or what is left is
+    /// not ours to wait for (killasgroup=false, or survivors of SIGKILL given up on). Raised only by the actions that
+    /// decide it, after they forgot the group.</summary>
+    GroupReleased,
+}
