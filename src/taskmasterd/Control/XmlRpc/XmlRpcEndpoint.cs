@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -17,21 +16,22 @@ internal static class XmlRpcEndpoint
     public static void Map(WebApplication app, SupervisorRpcInterface rpc, ILogger logger)
     {
         RequestDelegate handler = ctx => HandleAsync(ctx, rpc, logger);
-        app.Map("/RPC2", handler);
-        app.Map("/RPC2/{**rest}", handler);
+        // Every method reaches the handler (which answers 400 to all but POST, as supervisord); a POST must say text/xml.
+        app.Map("/RPC2", handler).WithMetadata(BodyMediaType.Xml);
+        app.Map("/RPC2/{**rest}", handler).WithMetadata(BodyMediaType.Xml);
     }
 
     private static async Task HandleAsync(HttpContext ctx, SupervisorRpcInterface rpc, ILogger logger)
     {
         if (!HttpMethods.IsPost(ctx.Request.Method))
         {
-            await WriteHtmlErrorAsync(ctx, StatusCodes.Status400BadRequest, "Bad Request");
+            await SupervisorErrorPage.WriteAsync(ctx, StatusCodes.Status400BadRequest);
             return;
         }
         var chunked = ctx.Request.Headers.TransferEncoding.Any(v => v?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true);
         if (ctx.Request.ContentLength is null && !chunked)
         {
-            await WriteHtmlErrorAsync(ctx, StatusCodes.Status411LengthRequired, "Length Required");
+            await SupervisorErrorPage.WriteAsync(ctx, StatusCodes.Status411LengthRequired);
             return;
         }
 
@@ -49,7 +49,7 @@ internal static class XmlRpcEndpoint
         }
         catch (XmlRpcParseException)
         {
-            await WriteHtmlErrorAsync(ctx, StatusCodes.Status400BadRequest, "Bad Request");
+            await SupervisorErrorPage.WriteAsync(ctx, StatusCodes.Status400BadRequest);
             return;
         }
 
@@ -70,7 +70,7 @@ internal static class XmlRpcEndpoint
         catch (Exception e)
         {
             ControlServerLog.RequestFailed(logger, e, ctx.Request.Method, $"{ctx.Request.Path} {call.MethodName}");
-            await WriteHtmlErrorAsync(ctx, StatusCodes.Status500InternalServerError, "Internal Server Error");
+            await SupervisorErrorPage.WriteAsync(ctx, StatusCodes.Status500InternalServerError);
             return;
         }
 
@@ -78,15 +78,5 @@ internal static class XmlRpcEndpoint
         ctx.Response.ContentType = "text/xml";
         ctx.Response.ContentLength = reply.Length;
         await ctx.Response.Body.WriteAsync(reply, ctx.RequestAborted);
-    }
-
-    private static Task WriteHtmlErrorAsync(HttpContext ctx, int status, string reason)
-    {
-        var body = Encoding.ASCII.GetBytes(
-            $"<html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code {status}.</p><p>Message: {reason}.</p></body></html>");
-        ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "text/html";
-        ctx.Response.ContentLength = body.Length;
-        return ctx.Response.Body.WriteAsync(body, ctx.RequestAborted).AsTask();
     }
 }
