@@ -33,86 +33,108 @@ internal sealed partial class SupervisorRpcInterface
             table[$"system.{name}"] = new($"system.{name}", signature, help, signature.Length - 1, signature.Length - 1, false, body);
 
         XmlRpcValue Text(string s) => new XmlRpcString(s);
-        const string version = "Return the version of the RPC API used by supervisord\n\n@return string version id";
+        // Help texts are ours; names, signatures and behaviour are supervisord 4.2.5's.
+        const string version = "The version of this XML-RPC interface: \"3.0\", which supervisorctl requires.";
         S("getAPIVersion", ["string"], version, (_, _) => Done(Text(ApiVersion)));
-        S("getVersion", ["string"], version, (_, _) => Done(Text(ApiVersion)));
-        S("getSupervisorVersion", ["string"], "Return the version of the supervisor package in use by supervisord\n\n@return string version id",
+        S("getVersion", ["string"], version + " (Same as getAPIVersion.)", (_, _) => Done(Text(ApiVersion)));
+        S("getSupervisorVersion", ["string"], "The supervisord release whose interface this daemon serves.",
             (_, _) => Done(Text(SupervisorVersion)));
-        S("getIdentification", ["string"], "Return identifying string of supervisord\n\n@return string identifier identifying string",
+        S("getIdentification", ["string"], "The daemon's identifier ([supervisord] identifier).",
             (_, _) => Done(Text(options.Identifier)));
-        S("getState", ["struct"], "Return current state of supervisord as a struct\n\n@return struct A struct with keys int statecode, string statename",
+        S("getState", ["struct"], "The daemon's state as {statecode, statename}; RUNNING (1) whenever it answers at all.",
             (_, _) => GetState());
-        S("getPID", ["int"], "Return the PID of supervisord\n\n@return int PID", (_, _) => Done(new XmlRpcInt(Environment.ProcessId)));
+        S("getPID", ["int"], "The daemon's process id.", (_, _) => Done(new XmlRpcInt(Environment.ProcessId)));
 
-        const string readLog = "Read length bytes from the main log starting at offset\n\n@param int offset offset to start reading from.\n@param int length number of bytes to read from the log.\n@return string result Bytes of log";
+        const string readLog = "Text of the daemon's own log: length bytes from offset; a negative offset with length 0 "
+            + "reads that many bytes up to the end.";
         S("readLog", ["string", "int", "int"], readLog, (a, ct) => ReadMainLog(a.Int(0), a.Int(1), ct));
-        S("readMainLog", ["string", "int", "int"], readLog, (a, ct) => ReadMainLog(a.Int(0), a.Int(1), ct));
-        S("clearLog", ["boolean"], "Clear the main log.\n\n@return boolean result always returns True unless error", (_, _) => ClearMainLog());
-        S("shutdown", ["boolean"], "Shut down the supervisor process\n\n@return boolean result always returns True unless error", (_, _) => Shutdown());
-        S("restart", ["boolean"], "Restart the supervisor process\n\n@return boolean result  always return True unless error", (_, _) => Restart());
-        S("reloadConfig", ["array"], "Reload the configuration.\n\nThe result contains three arrays containing names of process\ngroups:\n\n* `added` gives the process groups that have been added\n* `changed` gives the process groups whose contents have\n  changed\n* `removed` gives the process groups that are no longer\n  in the configuration\n\n@return array result  [[added, changed, removed]]",
+        S("readMainLog", ["string", "int", "int"], readLog + " (Same as readLog.)", (a, ct) => ReadMainLog(a.Int(0), a.Int(1), ct));
+        S("clearLog", ["boolean"], "Empties the daemon's own log. True when done.", (_, _) => ClearMainLog());
+        S("shutdown", ["boolean"], "Stops every program, then the daemon. Answers True before anything stops.", (_, _) => Shutdown());
+        S("restart", ["boolean"], "Rereads the configuration and restarts every program under it. Answers True first.", (_, _) => Restart());
+        S("reloadConfig", ["array"], "Reads the configuration file again without applying it: [[added, changed, removed]], "
+            + "each a list of group names. CANT_REREAD with the file's errors when it does not load.",
             (_, ct) => ReloadConfig(ct));
-        S("addProcessGroup", ["boolean", "string"], "Update the config for a running process from config file.\n\n@param string name         name of process group to add\n@return boolean result     true if successful",
+        S("addProcessGroup", ["boolean", "string"], "Puts a group the configuration file defines (see reloadConfig) into use; "
+            + "its autostart programs start.",
             (a, ct) => GroupChange(a.String(0), configuration.AddGroupAsync, ct));
-        S("removeProcessGroup", ["boolean", "string"], "Remove a stopped process from the active configuration.\n\n@param string name         name of process group to remove\n@return boolean result     Indicates whether the removal was successful",
+        S("removeProcessGroup", ["boolean", "string"], "Takes a group out of use; every process of it must be stopped first.",
             (a, ct) => GroupChange(a.String(0), configuration.RemoveGroupAsync, ct));
 
-        S("startProcess", ["boolean", "string", "boolean"], "Start a process\n\n@param string name Process name (or ``group:name``, or ``group:*``)\n@param boolean wait Wait for process to be fully started\n@return boolean result     Always true unless error",
+        const string waitEach = " With wait (the default), answers once each process is RUNNING or has failed.";
+        const string waitStopped = " With wait (the default), answers once each process has stopped.";
+        S("startProcess", ["boolean", "string", "boolean"], "Starts a process (name or group:name); group:* starts the group "
+            + "and answers like startProcessGroup." + waitEach,
             (a, ct) => StartProcess(a.String(0), a.Flag(1, true), ct), min: 1);
-        S("startProcessGroup", ["array", "string", "boolean"], "Start all processes in the group named 'name'\n\n@param string name     The group name\n@param boolean wait    Wait for each process to be fully started\n@return array result   An array of process status info structs",
+        S("startProcessGroup", ["array", "string", "boolean"], "Starts the processes of a group that are not running; one "
+            + "{name, group, status, description} per process started." + waitEach,
             (a, ct) => StartProcessGroup(a.String(0), a.Flag(1, true), ct), min: 1);
-        S("startAllProcesses", ["array", "boolean"], "Start all processes listed in the configuration file\n\n@param boolean wait    Wait for each process to be fully started\n@return array result   An array of process status info structs",
+        S("startAllProcesses", ["array", "boolean"], "Starts every process that is not running, by priority; one result struct each."
+            + waitEach,
             (a, ct) => StartAllProcesses(a.Flag(0, true), ct), min: 0);
-        S("stopProcess", ["boolean", "string", "boolean"], "Stop a process named by name\n\n@param string name  The name of the process to stop (or 'group:name')\n@param boolean wait        Wait for the process to be fully stopped\n@return boolean result     Always return True unless error",
+        S("stopProcess", ["boolean", "string", "boolean"], "Stops a process (name or group:name); group:* stops the group and "
+            + "answers like stopProcessGroup." + waitStopped,
             (a, ct) => StopProcess(a.String(0), a.Flag(1, true), ct), min: 1);
-        S("stopProcessGroup", ["array", "string", "boolean"], "Stop all processes in the process group named 'name'\n\n@param string name     The group name\n@param boolean wait    Wait for each process to be fully stopped\n@return array result   An array of process status info structs",
+        S("stopProcessGroup", ["array", "string", "boolean"], "Stops the running processes of a group; one result struct each."
+            + waitStopped,
             (a, ct) => StopProcessGroup(a.String(0), a.Flag(1, true), ct), min: 1);
-        S("stopAllProcesses", ["array", "boolean"], "Stop all processes in the process list\n\n@param  boolean wait   Wait for each process to be fully stopped\n@return array result   An array of process status info structs",
+        S("stopAllProcesses", ["array", "boolean"], "Stops every running process; one result struct each." + waitStopped,
             (a, ct) => StopAllProcesses(a.Flag(0, true), ct), min: 0);
-        S("signalProcess", ["boolean", "string", "string"], "Send an arbitrary UNIX signal to the process named by name\n\n@param string name    Name of the process to signal (or 'group:name')\n@param string signal  Signal to send, as name ('HUP') or number ('1')\n@return boolean",
+        const string signal = "The signal is a name (HUP, SIGHUP, any case) or a number, as a string.";
+        S("signalProcess", ["boolean", "string", "string"], "Sends a signal to a running process. " + signal,
             (a, ct) => SignalProcess(a.String(0), a.String(1), ct));
-        S("signalProcessGroup", ["array", "string", "string"], "Send a signal to all processes in the group named 'name'\n\n@param string name    The group name\n@param string signal  Signal to send, as name ('HUP') or number ('1')\n@return array",
+        S("signalProcessGroup", ["array", "string", "string"], "Sends a signal to the running processes of a group; one result "
+            + "struct each. " + signal,
             (a, ct) => SignalProcessGroup(a.String(0), a.String(1), ct));
-        S("signalAllProcesses", ["array", "string"], "Send a signal to all processes in the process list\n\n@param string signal  Signal to send, as name ('HUP') or number ('1')\n@return array         An array of process status info structs",
+        S("signalAllProcesses", ["array", "string"], "Sends a signal to every running process; one result struct each. " + signal,
             (a, ct) => SignalAllProcesses(a.String(0), ct));
 
-        S("getAllConfigInfo", ["array"], "Get info about all available process configurations. Each struct\nrepresents a single process (i.e. groups get flattened).\n\n@return array result  An array of process config info structs",
+        S("getAllConfigInfo", ["array"], "One struct per configured process, in use or not, with its settings, by process name.",
             (_, ct) => GetAllConfigInfo(ct));
-        S("getProcessInfo", ["struct", "string"], "Get info about a process named name\n\n@param string name The name of the process (or 'group:name')\n@return struct result     A structure containing data about the process",
+        S("getProcessInfo", ["struct", "string"], "State of one process (name or group:name): name, group, start, stop, now, "
+            + "state, statename, spawnerr, exitstatus, logfile, stdout_logfile, stderr_logfile, pid, description.",
             (a, ct) => GetProcessInfo(a.String(0), ct));
-        S("getAllProcessInfo", ["array"], "Get info about all processes\n\n@return array result  An array of process status results",
+        S("getAllProcessInfo", ["array"], "getProcessInfo's struct for every process, by group name then process name.",
             (_, ct) => GetAllProcessInfo(ct));
 
-        const string readOut = "Read length bytes from name's stdout log starting at offset\n\n@param string name        the name of the process (or 'group:name')\n@param int offset          offset to start reading from.\n@param int length          number of bytes to read from the log.\n@return string result      Bytes of log";
+        const string read = "Text of a process's {0} log: length bytes from offset; a negative offset with length 0 reads "
+            + "that many bytes up to the end.";
+        var readOut = string.Format(System.Globalization.CultureInfo.InvariantCulture, read, "stdout");
         S("readProcessStdoutLog", ["string", "string", "int", "int"], readOut, (a, ct) => ReadProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
-        S("readProcessLog", ["string", "string", "int", "int"], readOut, (a, ct) => ReadProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
-        S("readProcessStderrLog", ["string", "string", "int", "int"], readOut.Replace("stdout", "stderr", StringComparison.Ordinal),
+        S("readProcessLog", ["string", "string", "int", "int"], readOut + " (Same as readProcessStdoutLog.)",
+            (a, ct) => ReadProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
+        S("readProcessStderrLog", ["string", "string", "int", "int"], string.Format(System.Globalization.CultureInfo.InvariantCulture, read, "stderr"),
             (a, ct) => ReadProcessLog(a.String(0), LogStream.Stderr, a.Int(1), a.Int(2), ct));
-        const string tailOut = "Provides a more efficient way to tail the (stdout) log than\nreadProcessStdoutLog().  Use readProcessStdoutLog() to read\nchunks and tailProcessStdoutLog() to tail.\n\nRequests (length) bytes from the (name)'s log, starting at\n(offset).  If the total log size is greater than (offset +\nlength), the overflow flag is set and the (offset) is\nautomatically increased to position the buffer at the end of\nthe log.  If less than (length) bytes are available, the\nmaximum number of available bytes will be returned.  (offset)\nreturned is always the last offset in the log +1.\n\n@param string name         the name of the process (or 'group:name')\n@param int offset          offset to start reading from\n@param int length          maximum number of bytes to return\n@return array result       [string bytes, int offset, bool overflow]";
+        const string tail = "For polling a process's {0} log: at most length bytes from offset, or the last length bytes "
+            + "when more was written since (then overflow is true). Answers [text, size of the log, overflow].";
+        var tailOut = string.Format(System.Globalization.CultureInfo.InvariantCulture, tail, "stdout");
         S("tailProcessStdoutLog", ["array", "string", "int", "int"], tailOut, (a, ct) => TailProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
-        S("tailProcessLog", ["array", "string", "int", "int"], tailOut, (a, ct) => TailProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
-        S("tailProcessStderrLog", ["array", "string", "int", "int"], tailOut.Replace("stdout", "stderr", StringComparison.Ordinal).Replace("Stdout", "Stderr", StringComparison.Ordinal),
+        S("tailProcessLog", ["array", "string", "int", "int"], tailOut + " (Same as tailProcessStdoutLog.)",
+            (a, ct) => TailProcessLog(a.String(0), LogStream.Stdout, a.Int(1), a.Int(2), ct));
+        S("tailProcessStderrLog", ["array", "string", "int", "int"], string.Format(System.Globalization.CultureInfo.InvariantCulture, tail, "stderr"),
             (a, ct) => TailProcessLog(a.String(0), LogStream.Stderr, a.Int(1), a.Int(2), ct));
-        const string clear = "Clear the stdout and stderr logs for the named process and\nreopen them.\n\n@param string name   The name of the process (or 'group:name')\n@return boolean result      Always True unless error";
+        const string clear = "Empties both logs of a process (name or group:name).";
         S("clearProcessLogs", ["boolean", "string"], clear, (a, ct) => ClearProcessLogs(a.String(0), ct));
-        S("clearProcessLog", ["boolean", "string"], clear, (a, ct) => ClearProcessLogs(a.String(0), ct));
-        S("clearAllProcessLogs", ["array"], "Clear all process log files\n\n@return array result   An array of process status info structs",
+        S("clearProcessLog", ["boolean", "string"], clear + " (Same as clearProcessLogs.)", (a, ct) => ClearProcessLogs(a.String(0), ct));
+        S("clearAllProcessLogs", ["array"], "Empties the logs of every process; one result struct each.",
             (_, ct) => ClearAllProcessLogs(ct));
-        S("sendProcessStdin", ["boolean", "string", "string"], "Send a string of chars to the stdin of the process name.\nIf non-7-bit data is sent (unicode), it is encoded to utf-8\nbefore being sent to the process' stdin.  If chars is not a\nstring or is not unicode, raise INCORRECT_PARAMETERS.  If the\nprocess is not running, raise NOT_RUNNING.  If the process'\nstdin cannot accept input (e.g. it was closed by the child\nprocess), raise NO_FILE.\n\n@param string name        The process name to send to (or 'group:name')\n@param string chars       The character data to send to the process\n@return boolean result    Always return True unless error",
+        S("sendProcessStdin", ["boolean", "string", "string"], "Writes the text, as UTF-8, to a running process's stdin. "
+            + "NOT_RUNNING when it is not running, NO_FILE when it closed its stdin.",
             (a, ct) => SendProcessStdin(a.String(0), a[1], ct));
         table["supervisor.sendRemoteCommEvent"] = new("supervisor.sendRemoteCommEvent", ["boolean", "string", "string"],
-            "Send an event that will be received by event listener\nsubprocesses subscribing to the RemoteCommunicationEvent.\n\n@param  string  type  String for the \"type\" key in the event header\n@param  string  data  Data for the event body\n@return boolean       Always return True unless error",
-            2, 2, false, (_, _) => Done(True)); // no event listeners yet: accepted and dropped
+            "Emits a REMOTE_COMMUNICATION event with this type and data to the event listeners that subscribe to it.",
+            2, 2, false, (a, _) => SendRemoteCommEvent(a.String(0), a.String(1)));
 
-        Sys("listMethods", ["array"], "Return an array listing the available method names\n\n@return array result  An array of method names available (strings).",
+        Sys("listMethods", ["array"], "The names of every method served, sorted.",
             (_, _) => Done(new XmlRpcArray([.. table.Keys.Order(StringComparer.Ordinal).Select(n => (XmlRpcValue)new XmlRpcString(n))])));
-        Sys("methodHelp", ["string", "string"], "Return a string showing the method's documentation\n\n@param string name   The name of the method.\n@return string result The documentation for the method name.",
-            (a, _) => Done(table.TryGetValue(a.String(0), out var m) ? new XmlRpcString(m.Help) : throw new XmlRpcFault(4)));
-        Sys("methodSignature", ["array", "string"], "Return an array describing the method signature in the\nform [rtype, ptype, ptype...] where rtype is the return data type\nof the method, and ptypes are the parameter data types that the\nmethod accepts in method argument order.\n\n@param string name  The name of the method.\n@return array result  The result.",
+        Sys("methodHelp", ["string", "string"], "What a method does, in a sentence or two.",
+            (a, _) => Done(table.TryGetValue(a.String(0), out var m) ? new XmlRpcString(m.Help) : throw new XmlRpcFault(XmlRpcFault.SignatureUnsupported)));
+        Sys("methodSignature", ["array", "string"], "A method's types: [return type, parameter types...].",
             (a, _) => Done(table.TryGetValue(a.String(0), out var m)
                 ? new XmlRpcArray([.. m.Signature.Select(t => (XmlRpcValue)new XmlRpcString(t))])
-                : throw new XmlRpcFault(4)));
-        Sys("multicall", ["array", "array"], "Process an array of calls, and return an array of\nresults. Calls should be structs of the form {'methodName':\nstring, 'params': array}. Each result will either be a\nsingle-item array containing the result value, or a struct of\nthe form {'faultCode': int, 'faultString': string}. This is\nuseful when you need to make lots of small calls without lots\nof round trips.\n\n@param array calls  An array of call requests\n@return array result  An array of results",
+                : throw new XmlRpcFault(XmlRpcFault.SignatureUnsupported)));
+        Sys("multicall", ["array", "array"], "Runs [{methodName, params}, ...] in order in one request. Each slot holds the "
+            + "call's value itself (not wrapped in an array, as supervisord answers) or {faultCode, faultString}.",
             Multicall);
         return table;
     }
@@ -151,5 +173,16 @@ internal sealed partial class SupervisorRpcInterface
             }
         }
         return new XmlRpcArray(results);
+    }
+
+    /// <summary>
+    /// sendRemoteCommEvent: the one place a REMOTE_COMMUNICATION event leaves the XML-RPC door. Until event listeners
+    /// exist there is nobody to deliver it to, so it is accepted and dropped, as supervisord does with no listener
+    /// subscribed.
+    /// </summary>
+    private static Task<XmlRpcValue> SendRemoteCommEvent(string type, string data)
+    {
+        _ = (type, data);
+        return Done(True);
     }
 }

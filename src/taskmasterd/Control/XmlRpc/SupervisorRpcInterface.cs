@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
@@ -113,12 +112,33 @@ internal sealed partial class SupervisorRpcInterface(
     }
 
     /// <summary>A group or "all" operation: BAD_NAME for an unknown group, else result structs for the processes
-    /// it concerned (supervisord leaves out those already in the wanted state).</summary>
-    private static XmlRpcValue GroupResults(IReadOnlyList<OperationResult> results, string group, ErrorCode skipped)
+    /// it concerned (supervisord leaves out those already in the wanted state), in supervisord's order.</summary>
+    private XmlRpcValue GroupResults(IReadOnlyList<OperationResult> results, string group, ErrorCode skipped)
     {
         if (results is [{ Error: ErrorCode.BadName, Unknown: NameScope.Group }])
             throw new XmlRpcFault(ErrorCode.BadName, group);
-        return new XmlRpcArray([.. results.Where(r => r.Error != skipped).Select(r => (XmlRpcValue)ResultStruct(r))]);
+        var rank = SupervisordRank();
+        return new XmlRpcArray([.. results
+            .Where(r => r.Error != skipped)
+            .OrderBy(r => rank.GetValueOrDefault(r.Name, int.MaxValue)) // stable: what the file does not know keeps its place
+            .Select(r => (XmlRpcValue)ResultStruct(r))]);
+    }
+
+    /// <summary>
+    /// Each process's place in supervisord's answers to group and "all" operations: groups by priority, then (its
+    /// start-up order) by name; inside a group by priority, then in the order the file lists them (<c>programs=</c>,
+    /// then numprocs). Our engine acts in its own order (stops highest priority first); only the answer is reordered,
+    /// so supervisorctl prints the lines in the same order for both daemons.
+    /// </summary>
+    private Dictionary<string, int> SupervisordRank()
+    {
+        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (options.CurrentConfig is null) return rank;
+        var groups = options.CurrentConfig().Groups.OrderBy(g => g.Priority).ThenBy(g => g.Name, StringComparer.Ordinal);
+        foreach (var group in groups)
+            foreach (var p in group.Processes.OrderBy(p => p.Priority)) // OrderBy is stable: ties keep the file's order
+                rank.TryAdd(p.FullName, rank.Count);
+        return rank;
     }
 
     private async Task<XmlRpcValue> StartProcess(string name, bool wait, CancellationToken ct)
@@ -392,6 +412,4 @@ internal sealed partial class SupervisorRpcInterface(
             try { await work().ConfigureAwait(false); }
             catch (Exception e) { ControlServerLog.BackgroundFailed(logger, e, operation); }
         });
-
-    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

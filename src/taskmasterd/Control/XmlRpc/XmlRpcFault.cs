@@ -11,6 +11,10 @@ public sealed class XmlRpcFault(int code, string? extra = null) : Exception(Faul
     /// <summary>supervisord's SUCCESS, which appears only as the status of a group operation's result struct.</summary>
     public const int Success = 80;
 
+    /// <summary>supervisord's SIGNATURE_UNSUPPORTED: methodHelp or methodSignature of a name that is not served. Not in
+    /// <see cref="ErrorCode"/>, which holds what the engine and the JSON API can answer.</summary>
+    public const int SignatureUnsupported = 4;
+
     public int Code { get; } = code;
 
     public XmlRpcFault(ErrorCode code, string? extra = null) : this((int)code, extra) { }
