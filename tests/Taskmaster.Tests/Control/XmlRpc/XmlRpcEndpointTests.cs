@@ -224,6 +224,21 @@ public sealed class XmlRpcEndpointTests
     }
 
     [Fact]
+    public async Task AfterShutdown_SupervisorMethodsAnswerShutdownState_SystemMethodsStillAnswer()
+    {
+        await using var host = await ControlHost.StartAsync();
+        Assert.Contains("<boolean>1</boolean>", (await PostAsync(host, Call("supervisor.shutdown"))).Text);
+        Assert.Equal(6, (await PostAsync(host, Call("supervisor.getState"))).FaultCode);
+        Assert.Equal(6, (await PostAsync(host, Call("supervisor.shutdown"))).FaultCode);
+        Assert.Null((await PostAsync(host, Call("system.listMethods"))).FaultCode);
+        Assert.Null((await PostAsync(host, Call("supervisor.sendRemoteCommEvent", Str("t"), Str("d")))).FaultCode);
+        // The answer came first; the shutdown itself follows.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!host.Fake.ShutdownCalled && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(host.Fake.ShutdownCalled);
+    }
+
+    [Fact]
     public async Task Multicall_RunsInOrder_ResultsUnwrapped_FaultsInTheirSlots_NestedMulticallRefused()
     {
         await using var host = await ControlHost.StartAsync();
