@@ -10,4 +10,5 @@ internal sealed record BodyMediaType(string MediaType)
 {
     public static readonly BodyMediaType Json = new("application/json");
     public static readonly BodyMediaType OctetStream = new("application/octet-stream");
+    public static readonly BodyMediaType Xml = new("text/xml");
 }

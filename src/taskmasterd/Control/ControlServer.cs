@@ -6,13 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Taskmaster.Control;
+using Taskmaster.Daemon.Control.XmlRpc;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
 
 /// <summary>
-/// The control API server: Kestrel (the empty builder, no MVC, no reflection) serving /api/v1 over the Unix socket
-/// and optionally TCP. <see cref="StartAsync"/> returns once both listeners accept connections; disposing
+/// The control API server: Kestrel (the empty builder, no MVC, no reflection) serving /api/v1 and supervisord's
+/// doors (/RPC2, /logtail, /mainlogtail) over the Unix socket and optionally TCP. <see cref="StartAsync"/> returns once both listeners accept connections; disposing
 /// stops them and removes the socket.
 /// </summary>
 public sealed class ControlServer : IAsyncDisposable
@@ -84,6 +85,9 @@ public sealed class ControlServer : IAsyncDisposable
             var app = builder.Build();
             var api = new ControlApi(supervisor, configuration, logs, options, logger);
             api.Map(app, unixDoor, inetDoor, new LoginThrottle(options.Time), refusals);
+            // supervisord's doors, behind the same checks (the middleware ControlApi.Map installs runs for every route).
+            XmlRpcEndpoint.Map(app, new SupervisorRpcInterface(supervisor, configuration, logs, options, logger), logger);
+            LogTailEndpoint.Map(app, logs);
 
             try
             {

@@ -103,6 +103,26 @@ internal sealed class SideBySide : IAsyncDisposable
     public Task<CtlResult> SupervisorctlAsync(params string[] command) =>
         Run("/usr/bin/supervisorctl", ["-c", SupervisordConfig, .. command]);
 
+    /// <summary>The same command through Debian's supervisorctl to each daemon: to taskmasterd it goes through the
+    /// XML-RPC door (its copy of the file names its own socket).</summary>
+    public async Task<(CtlResult Supervisord, CtlResult Taskmasterd)> SupervisorctlBothAsync(params string[] command)
+    {
+        var theirs = SupervisorctlAsync(command);
+        var ours = Run("/usr/bin/supervisorctl", ["-c", Taskmasterd.ConfigPath, .. command]);
+        return (await theirs, await ours);
+    }
+
+    /// <summary>Writes <paramref name="programs"/> after the preamble into both files (for reread and update).</summary>
+    public void RewritePrograms(string programs, string daemonKeys = "")
+    {
+        var text = Preamble.Replace("{daemon}", daemonKeys) + programs.Replace("{fixtures}", DaemonUnderTest.Fixtures);
+        foreach (var path in new[] { SupervisordConfig, Taskmasterd.ConfigPath })
+        {
+            File.WriteAllText(path + ".tmp", text);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing with both daemons' output.</summary>
     public async Task WaitUntilAsync(Func<bool> condition, string what)
     {
@@ -116,7 +136,8 @@ internal sealed class SideBySide : IAsyncDisposable
     }
 
     /// <summary>Runs a program to completion (stdin closed) and captures what it printed.</summary>
-    public static async Task<CtlResult> Run(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)
+    public static async Task<CtlResult> Run(string fileName, IReadOnlyList<string> args, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -124,13 +145,14 @@ internal sealed class SideBySide : IAsyncDisposable
             UseShellExecute = false, WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
         using var process = Process.Start(psi)!;
         try
         {
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
             await process.WaitForExitAsync(cts.Token);
             return new CtlResult(process.ExitCode, await stdout, await stderr);
         }
