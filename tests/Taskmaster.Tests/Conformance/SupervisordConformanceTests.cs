@@ -279,7 +279,8 @@ public sealed class SupervisordConformanceTests
         var theirTail = await SideBySide.RunUntilPrintedAsync("/usr/bin/supervisorctl", ["-c", both.SupervisordConfig, "tail", "-f", "out"], Banner);
         Assert.Equal((Banner + "\n", (int?)null), theirTail);
         var theirFg = await SideBySide.RunUntilPrintedAsync("/usr/bin/supervisorctl", ["-c", both.SupervisordConfig, "fg", "out"], "Exiting foreground");
-        Assert.Equal(Banner + "\nExiting foreground\n", theirFg.Stdout);
+        // Its fg thread's AttributeError (on stdout as well) may come before or after the kill: not part of the assertion.
+        Assert.StartsWith(Banner + "\nExiting foreground\n", theirFg.Stdout);
 
         string[][] commands = [["tail", "-f", "out"], ["fg", "out"]];
         foreach (var command in commands)
