@@ -15,6 +15,15 @@ internal static class DaemonProgram
             return DaemonCommandLine.ExitBadConfig;
         }
 
+        // Like the file's logfile (Config/HostChecks): a directory that does not exist is refused now, not found missing
+        // when the first line is written. supervisord refuses this flag the same way.
+        if (options.Logfile is { } logfile
+            && HostChecks.MissingLogDirectory(DaemonHostFacts.Instance, Path.GetFullPath(logfile, Environment.CurrentDirectory)) is { } problem)
+        {
+            Console.Error.WriteLine($"taskmasterd: -l/--logfile: {problem}");
+            return DaemonCommandLine.ExitBadConfig;
+        }
+
         string path;
         try
         {

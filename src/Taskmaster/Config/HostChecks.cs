@@ -8,11 +8,27 @@ namespace Taskmaster.Config;
 /// loopback without credentials: each reported as an error at the key, before anything runs, instead of a daemon that
 /// starts degraded or exits later.
 /// </summary>
-internal sealed class HostChecks(IHostFacts host)
+public sealed class HostChecks
 {
-    public void Daemon(SectionReader r, DaemonSettings daemon)
+    private readonly IHostFacts host;
+
+    internal HostChecks(IHostFacts host) => this.host = host;
+
+    /// <summary>
+    /// Why no log could be created at <paramref name="path"/> (absolute): its directory does not exist; null when it
+    /// does, or when the path is a device. The daemon's <c>-l</c> flag is checked with it too, before the file is read.
+    /// </summary>
+    public static string? MissingLogDirectory(IHostFacts host, string path)
     {
-        if (r.Entry("logfile") is { } logfile && !IsSpecialLogName(daemon.Logfile))
+        ArgumentNullException.ThrowIfNull(host);
+        if (IsSpecialLogName(path)) return null;
+        var directory = Path.GetDirectoryName(path);
+        return directory is null || host.DirectoryExists(directory) ? null : $"the directory {directory} does not exist (for {path})";
+    }
+
+    internal void Daemon(SectionReader r, DaemonSettings daemon)
+    {
+        if (r.Entry("logfile") is { } logfile)
             ParentDirectory(r, logfile, daemon.Logfile);
         if (r.Entry("childlogdir") is { } childLogDir && !host.DirectoryExists(daemon.ChildLogDir))
             r.Error(childLogDir, $"{daemon.ChildLogDir} is not an existing directory");
@@ -23,7 +39,7 @@ internal sealed class HostChecks(IHostFacts host)
                 + "raise the limit (ulimit -Hn, LimitNOFILE=) or lower minfds");
     }
 
-    public void Instance(SectionReader r, ProcessConfig process)
+    internal void Instance(SectionReader r, ProcessConfig process)
     {
         if (!process.Stdout.IsAuto && process.Stdout.Path is { } stdout && r.Entry(ProgramKeys.StdoutLogfile.Name) is { } so)
             ParentDirectory(r, so, stdout);
@@ -34,7 +50,7 @@ internal sealed class HostChecks(IHostFacts host)
     }
 
     /// <summary>The daemon refuses to listen beyond this machine without credentials (DESIGN §4): say so now.</summary>
-    public static void Inet(SectionReader r, InetHttpServerSettings inet)
+    internal static void Inet(SectionReader r, InetHttpServerSettings inet)
     {
         if (!string.IsNullOrEmpty(inet.Username) || IsLoopback(inet.Host) is not false) return;
         r.Error(r.Entry("port")!, $"'{inet.Host}:{inet.Port}' listens beyond this machine without credentials; "
@@ -51,9 +67,7 @@ internal sealed class HostChecks(IHostFacts host)
 
     private void ParentDirectory(SectionReader r, IniEntry entry, string path)
     {
-        var directory = Path.GetDirectoryName(path);
-        if (directory is null || host.DirectoryExists(directory)) return;
-        r.Error(entry, $"the directory {directory} does not exist (for {path})");
+        if (MissingLogDirectory(host, path) is { } problem) r.Error(entry, problem);
     }
 
     // A device (/dev/stdout) is not a file in a directory that may be missing: /dev always is there.

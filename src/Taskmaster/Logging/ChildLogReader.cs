@@ -13,9 +13,10 @@ public static class ChildLogReader
     public const int MaxReadLength = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The most one step of a follow reads. A follower holds one such chunk until its client has taken it, so a client
-    /// that does not read costs at most this (plus the server's bounded response buffer), whatever the file's size;
-    /// below the large-object threshold, a chunk is short-lived garbage that a burst leaves nothing of.
+    /// The most one step of a follow reads, and the size of the one buffer a follower reads into. A client that does not
+    /// read costs that buffer plus the server's bounded response buffer, whatever the file's size. The buffer is the
+    /// follower's own, not the shared array pool's: the pool's per-core stacks would keep what a burst of followers
+    /// handed back, where an own buffer is garbage once its follow ends, which one collection returns.
     /// </summary>
     public const int FollowChunkLength = 64 * 1024;
 
@@ -69,7 +70,8 @@ public static class ChildLogReader
     /// Yields what is appended to <paramref name="path"/> from <paramref name="offset"/> on (negative:
     /// that many bytes before the current end), at most <see cref="FollowChunkLength"/> bytes at a time, the next read
     /// only once the consumer asks for it, waking on the writer's notification. Runs until
-    /// <paramref name="ct"/> is cancelled.
+    /// <paramref name="ct"/> is cancelled. Each chunk lies in the follower's one buffer: it is valid until the next
+    /// step, so a consumer copies or writes it before asking for more.
     /// </summary>
     /// <remarks>
     /// The file being followed is held open, so a rotation cannot take its last lines away: when the path names
@@ -78,12 +80,13 @@ public static class ChildLogReader
     /// <see cref="GapMarker"/>: a file truncated in place (rotation with no backups, <c>clear</c>) under unread
     /// output, or more than one rotation between two reads (the file in between was never open here).
     /// </remarks>
-    public static async IAsyncEnumerable<byte[]> FollowAsync(string path, long offset, ILogWriteNotifier notifier,
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> FollowAsync(string path, long offset, ILogWriteNotifier notifier,
         [EnumeratorCancellation] CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(notifier);
         Microsoft.Win32.SafeHandles.SafeFileHandle? held = null;
         ulong heldInode = 0;
+        var buffer = GC.AllocateUninitializedArray<byte>(FollowChunkLength);
         try
         {
             while (true)
@@ -110,11 +113,11 @@ public static class ChildLogReader
                     yield return GapMarker(path, "was truncated");
                     continue;
                 }
-                var data = ReadExactly(held, offset, (int)Math.Min(size - offset, FollowChunkLength));
-                if (data.Length > 0)
+                int read = ReadInto(held, offset, buffer.AsSpan(0, (int)Math.Min(size - offset, FollowChunkLength)));
+                if (read > 0)
                 {
-                    offset += data.Length;
-                    yield return data;
+                    offset += read;
+                    yield return buffer.AsMemory(0, read);
                     continue;
                 }
                 if (InodeOf(path) is { } current && current != heldInode)
@@ -181,14 +184,21 @@ public static class ChildLogReader
         if (count <= 0)
             return [];
         var data = new byte[count];
+        int total = ReadInto(handle, start, data);
+        return total == count ? data : data[..total];
+    }
+
+    /// <summary>Fills <paramref name="into"/> from <paramref name="start"/>; fewer bytes only where the file ends first.</summary>
+    private static int ReadInto(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long start, Span<byte> into)
+    {
         int total = 0;
-        while (total < count)
+        while (total < into.Length)
         {
-            int read = RandomAccess.Read(handle, data.AsSpan(total), start + total);
+            int read = RandomAccess.Read(handle, into[total..], start + total);
             if (read == 0)
                 break; // truncated under us
             total += read;
         }
-        return total == count ? data : data[..total];
+        return total;
     }
 }

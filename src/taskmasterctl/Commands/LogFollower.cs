@@ -23,18 +23,29 @@ internal static class LogFollower
             }
             await FollowAsync(ctx, [(name, stream)], ct);
         }
-        catch (ControlApiException e) when (e.Error.Code is ErrorCode.NoFile or ErrorCode.BadName or ErrorCode.Failed)
+        catch (ControlApiException e) when (IsReadRefusal(e))
         {
-            ctx.Output.Say(e.Error.Code switch
-            {
-                ErrorCode.NoFile => $"{label}: ERROR (no log file)",
-                ErrorCode.BadName => $"{label}: ERROR (no such process name)",
-                _ => $"{label}: ERROR (unknown error reading log)",
-            });
-            // supervisorctl's line first, for scripts; then why, which it never says.
-            if (e.Error.Code == ErrorCode.Failed && !string.IsNullOrEmpty(e.Message)) ctx.Output.Say(e.Message);
-            ctx.Fail(e.Error.Code);
+            SayReadRefusal(ctx, label, e);
         }
+    }
+
+    /// <summary>Whether the daemon refused to read a log (no such process, no log file, or a log that cannot be read
+    /// back, such as <c>/dev/stdout</c>), which <see cref="SayReadRefusal"/> words.</summary>
+    public static bool IsReadRefusal(ControlApiException e) => e.Error.Code is ErrorCode.NoFile or ErrorCode.BadName or ErrorCode.Failed;
+
+    /// <summary>supervisorctl's tail words for a refused read, under <paramref name="label"/>, then why where the daemon
+    /// said; the exit status is the fault's.</summary>
+    public static void SayReadRefusal(CtlContext ctx, string label, ControlApiException e)
+    {
+        ctx.Output.Say(e.Error.Code switch
+        {
+            ErrorCode.NoFile => $"{label}: ERROR (no log file)",
+            ErrorCode.BadName => $"{label}: ERROR (no such process name)",
+            _ => $"{label}: ERROR (unknown error reading log)",
+        });
+        // supervisorctl's line first, for scripts; then why, which it never says.
+        if (e.Error.Code == ErrorCode.Failed && !string.IsNullOrEmpty(e.Message)) ctx.Output.Say(e.Message);
+        ctx.Fail(e.Error.Code);
     }
 
     /// <summary>Copies one or more followed logs to stdout until Ctrl-C (or <paramref name="ct"/>), while

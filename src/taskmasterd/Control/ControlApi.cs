@@ -28,6 +28,7 @@ internal sealed class ControlApi(
     ILogger logger)
 {
     private static readonly ControlJsonContext Json = ControlJsonContext.Default;
+    private readonly FollowBurst _followers = new();
     private int _shuttingDown;
 
     /// <summary>
@@ -299,6 +300,7 @@ internal sealed class ControlApi(
         // StartAsync only queues the headers: without a flush a client following a log that stays empty (a process
         // that never writes to stderr) waits for them forever, and fg, which follows both streams, never starts.
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        using var follower = _followers.Enter();
         await foreach (var chunk in logs.FollowAsync(name, stream, offset, ctx.RequestAborted))
         {
             await ctx.Response.Body.WriteAsync(chunk, ctx.RequestAborted);

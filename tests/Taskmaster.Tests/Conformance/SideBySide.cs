@@ -55,6 +55,15 @@ internal sealed class SideBySide : IAsyncDisposable
     public static SideBySide Create(string programs, string daemonKeys = "") =>
         new(Preamble.Replace("{daemon}", daemonKeys) + programs.Replace("{fixtures}", DaemonUnderTest.Fixtures), DaemonUnderTest.Create(""));
 
+    /// <summary>Replaces both copies of the file with <see cref="Preamble"/> and <paramref name="programs"/> (for a
+    /// reread or an update), the same text for both.</summary>
+    public void Rewrite(string programs, string daemonKeys = "")
+    {
+        var text = Preamble.Replace("{daemon}", daemonKeys) + programs.Replace("{fixtures}", DaemonUnderTest.Fixtures);
+        File.WriteAllText(SupervisordConfig, text);
+        File.WriteAllText(Taskmasterd.ConfigPath, text);
+    }
+
     /// <summary>Starts both daemons in the foreground and waits until both serve their sockets.</summary>
     public async Task StartAsync()
     {
@@ -132,6 +141,47 @@ internal sealed class SideBySide : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"timed out waiting for {what}\n--- supervisord:\n{SupervisordOutput}\n--- taskmasterd:\n{Taskmasterd.Output}");
             await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Runs a program that does not end by itself (stdin closed) until its stdout holds <paramref name="printed"/>,
+    /// then kills it: what it printed up to then, and whether it had exited on its own (with its exit code) or not.
+    /// </summary>
+    public static async Task<(string Stdout, int? ExitCode)> RunUntilPrintedAsync(string fileName, IReadOnlyList<string> args, string printed)
+    {
+        var psi = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var stdout = new System.Text.StringBuilder();
+        using var process = Process.Start(psi)!;
+        try
+        {
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            process.StandardInput.Close();
+            string Seen() { lock (stdout) return stdout.ToString(); }
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!Seen().Contains(printed, StringComparison.Ordinal) && !process.HasExited)
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not print '{printed}':\n{Seen()}");
+                await Task.Delay(50);
+            }
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(); // the last lines of output too
+                return (Seen(), process.ExitCode);
+            }
+            return (Seen(), null);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
 

@@ -210,4 +210,146 @@ public sealed class SupervisordConformanceTests
                 Assert.Equal((verb, theirs.Stdout.Replace(both.SupervisordDir, "DIR")), (verb, ours.Stdout.Replace(both.Taskmasterd.Dir, "DIR")));
         }
     }
+
+    private static string Sleeper(string name, string command = "/bin/sleep 1000", string extra = "") =>
+        $"[program:{name}]\ncommand = {command}\nstartsecs = 0\n{extra}\n";
+
+    private static readonly string BeforeUpdate = Sleeper("kept") + Sleeper("gone") + Sleeper("changed") + Sleeper("tuned");
+
+    private static readonly string AfterUpdate =
+        Sleeper("kept") + Sleeper("changed", "/bin/sleep 1001") + Sleeper("tuned", extra: "autorestart = false\n") + Sleeper("added");
+
+    /// <summary>
+    /// <c>update</c> says what it did to each group, and nothing about a group it left alone: a removed group is stopped
+    /// and removed, a group whose command changed is stopped and updated, a new one added, in supervisorctl's words and
+    /// order. The one documented difference: a change that applies in place (autorestart) stops nothing here, so
+    /// taskmasterctl does not say <c>stopped</c> and the pid stays (docs/DIFFERENCES.md).
+    /// </summary>
+    [RequiresFact(Requirement.Supervisor)]
+    public async Task Update_SaysOnlyWhatHappened_PerGroup()
+    {
+        await using var both = SideBySide.Create(BeforeUpdate);
+        await both.StartAsync();
+        await WaitUntilAllRunningAsync(both, 4);
+        var tunedPid = (await both.Taskmasterd.CtlAsync("pid", "tuned")).Stdout.Trim();
+        both.Rewrite(AfterUpdate);
+
+        var (theirs, ours) = await both.BothAsync("update");
+
+        Assert.Equal((0, 0), (theirs.ExitCode, ours.ExitCode));
+        string[] happened =
+        [
+            "gone: stopped", "gone: removed process group",
+            "changed: stopped", "changed: updated process group",
+            "added: added process group",
+        ];
+        Assert.Equal(happened, theirs.Lines.Where(l => !l.StartsWith("tuned:", StringComparison.Ordinal)));
+        Assert.Equal(happened, ours.Lines.Where(l => !l.StartsWith("tuned:", StringComparison.Ordinal)));
+        Assert.DoesNotContain(ours.Lines, l => l.StartsWith("kept:", StringComparison.Ordinal));
+        Assert.Equal(new[] { "tuned: stopped", "tuned: updated process group" }, theirs.Lines.Where(l => l.StartsWith("tuned:", StringComparison.Ordinal)));
+        Assert.Equal(new[] { "tuned: updated process group" }, ours.Lines.Where(l => l.StartsWith("tuned:", StringComparison.Ordinal)));
+        Assert.Equal(tunedPid, (await both.Taskmasterd.CtlAsync("pid", "tuned")).Stdout.Trim());
+
+        // Nothing changed since: nothing to say, from either.
+        (theirs, ours) = await both.BothAsync("update");
+        Assert.Equal((0, ""), (theirs.ExitCode, theirs.Stdout));
+        Assert.Equal((0, ""), (ours.ExitCode, ours.Stdout));
+    }
+
+    /// <summary>
+    /// <c>tail -f</c> and <c>fg</c> on a program whose log is the daemon's stdout (docs/containers.md): supervisorctl's
+    /// <c>tail -f</c> says nothing after its banner and <c>fg</c> ends on a Python error; taskmasterctl answers with
+    /// tail's words for a log it cannot read, then why, exit 1 (docs/DIFFERENCES.md).
+    /// </summary>
+    [RequiresFact(Requirement.Supervisor)]
+    public async Task FollowingALogThatIsTheDaemonsStdout_IsAClearError()
+    {
+        await using var both = SideBySide.Create("""
+            [program:out]
+            command = /bin/sh -c "echo hello; exec sleep 1000"
+            startsecs = 0
+            stdout_logfile = /dev/stdout
+            stdout_logfile_maxbytes = 0
+
+            """);
+        await both.StartAsync();
+        await WaitUntilAllRunningAsync(both, 1);
+        const string Banner = "==> Press Ctrl-C to exit <==";
+
+        var theirTail = await SideBySide.RunUntilPrintedAsync("/usr/bin/supervisorctl", ["-c", both.SupervisordConfig, "tail", "-f", "out"], Banner);
+        Assert.Equal((Banner + "\n", (int?)null), theirTail);
+        var theirFg = await SideBySide.RunUntilPrintedAsync("/usr/bin/supervisorctl", ["-c", both.SupervisordConfig, "fg", "out"], "Exiting foreground");
+        // Its fg thread's AttributeError (on stdout as well) may come before or after the kill: not part of the assertion.
+        Assert.StartsWith(Banner + "\n", theirFg.Stdout);
+        Assert.Contains("\nExiting foreground\n", theirFg.Stdout);
+
+        string[][] commands = [["tail", "-f", "out"], ["fg", "out"]];
+        foreach (var command in commands)
+        {
+            var ours = await both.Taskmasterd.CtlAsync(command);
+            var verb = string.Join(' ', command);
+            Assert.True(ours.ExitCode == 1, $"{verb}: {ours}");
+            var lines = ours.Lines.SkipWhile(l => l == Banner).ToArray();
+            Assert.Equal((verb, "out: ERROR (unknown error reading log)"), (verb, lines[0]));
+            Assert.Contains("is not a file that can be read back", lines[1]);
+            Assert.DoesNotContain("INTERNAL", ours.Stdout);
+        }
+    }
+
+    /// <summary>
+    /// The example in the README's list, examples/supervisord.conf, run by both (its files moved into the test's
+    /// directory, and the web server on a port of the kernel's choosing so the two copies do not collide): the same
+    /// status lines, name and state, once every program is up.
+    /// </summary>
+    [RequiresFact(Requirement.Supervisor)]
+    public async Task ReadmeSupervisordExample_SameStatusLines()
+    {
+        var examples = Path.Combine(AppContext.BaseDirectory, "examples"); // copied next to the tests (the csproj)
+        var text = File.ReadAllText(Path.Combine(examples, "supervisord.conf"));
+        var programs = text[text.IndexOf("[program:web]", StringComparison.Ordinal)..]
+            .Replace("/tmp/taskmaster-supervisord-example", "%(here)s/example", StringComparison.Ordinal)
+            .Replace("http.server 8080", "http.server 0", StringComparison.Ordinal);
+        await using var both = SideBySide.Create(programs);
+        foreach (var dir in new[] { both.SupervisordDir, both.Taskmasterd.Dir })
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "conf.d"));
+            File.Copy(Path.Combine(examples, "conf.d", "clock.conf"), Path.Combine(dir, "conf.d", "clock.conf"));
+        }
+        await both.StartAsync();
+        await WaitUntilAllRunningAsync(both, 4);
+
+        var (theirs, ours) = await both.BothAsync("status");
+        static string[] NameAndState(CtlResult r) => r.Lines.Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(2))).ToArray();
+        Assert.Equal((0, 0), (theirs.ExitCode, ours.ExitCode));
+        Assert.Equal(NameAndState(theirs), NameAndState(ours));
+        Assert.Equal(new[] { "backend:queue_00 RUNNING", "backend:queue_01 RUNNING", "backend:web RUNNING", "clock RUNNING" }, NameAndState(ours));
+    }
+
+    /// <summary><c>-l FILE</c> into a directory that does not exist: both refuse to start, exit 2, before running anything.</summary>
+    [RequiresFact(Requirement.Supervisor)]
+    public async Task LogfileFlag_InADirectoryThatDoesNotExist_RefusedByBoth()
+    {
+        await using var both = SideBySide.Create("[program:a]\ncommand = /bin/sleep 1000\n");
+        var theirs = await SideBySide.Run("/usr/bin/supervisord", ["-n", "-c", both.SupervisordConfig, "-l", "/nonexistent-26/d.log"], both.SupervisordDir);
+        Assert.True(theirs.ExitCode == 2, theirs.ToString());
+        Assert.Contains("/nonexistent-26/d.log does not exist", theirs.Stderr);
+        var ours = await DaemonUnderTest.RunDaemonCommandAsync(["-n", "-c", both.Taskmasterd.ConfigPath, "-l", "/nonexistent-26/d.log"]);
+        Assert.True(ours.ExitCode == 2, ours.ToString());
+        Assert.Contains("the directory /nonexistent-26 does not exist (for /nonexistent-26/d.log)", ours.Stderr);
+    }
+
+    /// <summary>Both report <paramref name="count"/> processes, every one RUNNING (status polled under a deadline).</summary>
+    private static async Task WaitUntilAllRunningAsync(SideBySide both, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var (theirs, ours) = await both.BothAsync("status");
+            static bool AllRunning(CtlResult r, int n) => r.Lines.Length == n && r.Lines.All(l => l.Contains(" RUNNING ", StringComparison.Ordinal));
+            if (AllRunning(theirs, count) && AllRunning(ours, count)) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"not all RUNNING:\n--- supervisorctl\n{theirs}\n--- taskmasterctl\n{ours}");
+            await Task.Delay(100);
+        }
+    }
 }

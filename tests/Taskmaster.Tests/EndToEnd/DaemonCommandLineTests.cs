@@ -109,6 +109,20 @@ public class DaemonCommandLineTests
         Assert.False(File.Exists(daemon.PidfilePath));
     }
 
+    /// <summary>Issue 26: <c>-l</c> into a directory that does not exist is refused before anything runs, as the file's
+    /// <c>logfile</c> is, and as supervisord refuses it.</summary>
+    [Theory]
+    [InlineData("-n")]
+    [InlineData("--check")]
+    public async Task Logfile_InADirectoryThatDoesNotExist_IsAClearErrorWithExitTwo(string mode)
+    {
+        await using var daemon = DaemonUnderTest.Create(Sleeper);
+        var run = await DaemonUnderTest.RunDaemonCommandAsync([mode, "-c", daemon.ConfigPath, "-l", "/nonexistent-26/daemon.log"]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("-l/--logfile: the directory /nonexistent-26 does not exist (for /nonexistent-26/daemon.log)", run.Stderr);
+        Assert.False(File.Exists(daemon.PidfilePath));
+    }
+
     [Fact]
     public async Task Version_PrintsTheVersionAndExitsZero()
     {

@@ -95,14 +95,14 @@ public sealed class ChildLogReaderTests : IDisposable
         var received = new StringBuilder();
         await using var follow = ChildLogReader.FollowAsync(log, -6, logs, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await follow.MoveNextAsync());
-        received.Append(Encoding.UTF8.GetString(follow.Current));
+        received.Append(Encoding.UTF8.GetString(follow.Current.Span));
         Assert.Equal("first\n", received.ToString());
 
         var next = follow.MoveNextAsync().AsTask();
         Assert.False(next.IsCompleted);
         pipe.Write("second\n");
         Assert.True(await next.WaitAsync(Deadline));
-        Assert.Equal("second\n", Encoding.UTF8.GetString(follow.Current));
+        Assert.Equal("second\n", Encoding.UTF8.GetString(follow.Current.Span));
         pipe.CloseWriter();
     }
 
@@ -121,7 +121,7 @@ public sealed class ChildLogReaderTests : IDisposable
         var next = follow.MoveNextAsync().AsTask();
         pipe.Write("rotated\n"); // does not fit: opens a new file
         Assert.True(await next.WaitAsync(Deadline));
-        Assert.Equal("rotated\n", Encoding.UTF8.GetString(follow.Current));
+        Assert.Equal("rotated\n", Encoding.UTF8.GetString(follow.Current.Span));
         pipe.CloseWriter();
     }
 
@@ -145,11 +145,11 @@ public sealed class ChildLogReaderTests : IDisposable
         var received = new StringBuilder();
         var follow = ChildLogReader.FollowAsync(log, 0, logs, cts.Token).GetAsyncEnumerator(cts.Token);
         Assert.True(await follow.MoveNextAsync()); // the follower holds the first file before the flood begins
-        received.Append(Encoding.UTF8.GetString(follow.Current));
+        received.Append(Encoding.UTF8.GetString(follow.Current.Span));
         var follower = Task.Run(async () =>
         {
             while (!received.ToString().EndsWith(Numbered(Lines - 1), StringComparison.Ordinal) && await follow.MoveNextAsync())
-                received.Append(Encoding.UTF8.GetString(follow.Current));
+                received.Append(Encoding.UTF8.GetString(follow.Current.Span));
             await follow.DisposeAsync();
         });
         var block = new StringBuilder();

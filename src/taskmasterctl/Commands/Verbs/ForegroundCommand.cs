@@ -38,39 +38,48 @@ internal sealed class ForegroundCommand : ICtlCommand
         // Typed lines go to the process's stdin, as supervisorctl's fg sends them. In the shell only from a terminal:
         // with piped commands the shell's reader has already buffered the lines after "fg", and they are commands.
         var forwardInput = !ctx.Interactive || !Console.IsInputRedirected;
-        await LogFollower.FollowAsync(ctx, [(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, !forwardInput ? null : async token =>
+        try
         {
-            using var input = new InterruptibleStdin();
-            var buffer = new byte[16 * 1024];
-            while (!token.IsCancellationRequested)
+            await LogFollower.FollowAsync(ctx, [(name, LogStream.Stdout), (name, LogStream.Stderr)], ct, !forwardInput ? null : async token =>
             {
-                var read = input.Read(buffer, token);
-                if (read == 0) return; // end of input (Ctrl-D) leaves foreground mode like Ctrl-C
-                try
+                using var input = new InterruptibleStdin();
+                var buffer = new byte[16 * 1024];
+                while (!token.IsCancellationRequested)
                 {
-                    await ctx.Client.WriteStdinAsync(info.FullName, buffer.AsMemory(0, read), token);
+                    var read = input.Read(buffer, token);
+                    if (read == 0) return; // end of input (Ctrl-D) leaves foreground mode like Ctrl-C
+                    try
+                    {
+                        await ctx.Client.WriteStdinAsync(info.FullName, buffer.AsMemory(0, read), token);
+                    }
+                    catch (ControlApiException e) when (e.Error.Code == ErrorCode.InputFull)
+                    {
+                        // The process is busy, not gone: say what was lost and keep going.
+                        ctx.Output.Say($"ERROR: {e.Error.Message}");
+                        continue;
+                    }
+                    catch (ControlApiException e)
+                    {
+                        ended = e.Error.Code == ErrorCode.NotRunning
+                            ? "Process got killed\nExiting foreground"
+                            : $"ERROR: {e.Error.Message}\nExiting foreground";
+                        return;
+                    }
+                    // As in supervisorctl, each line is also a chance to notice the process died.
+                    if ((await ctx.Client.GetProcessAsync(info.FullName, token)).State != "RUNNING")
+                    {
+                        ended = "Process got killed\nExiting foreground";
+                        return;
+                    }
                 }
-                catch (ControlApiException e) when (e.Error.Code == ErrorCode.InputFull)
-                {
-                    // The process is busy, not gone: say what was lost and keep going.
-                    ctx.Output.Say($"ERROR: {e.Error.Message}");
-                    continue;
-                }
-                catch (ControlApiException e)
-                {
-                    ended = e.Error.Code == ErrorCode.NotRunning
-                        ? "Process got killed\nExiting foreground"
-                        : $"ERROR: {e.Error.Message}\nExiting foreground";
-                    return;
-                }
-                // As in supervisorctl, each line is also a chance to notice the process died.
-                if ((await ctx.Client.GetProcessAsync(info.FullName, token)).State != "RUNNING")
-                {
-                    ended = "Process got killed\nExiting foreground";
-                    return;
-                }
-            }
-        });
+            });
+        }
+        catch (ControlApiException e) when (LogFollower.IsReadRefusal(e))
+        {
+            // A log that cannot be followed (stdout_logfile=/dev/stdout): tail's words, then why; no session to leave.
+            LogFollower.SayReadRefusal(ctx, name, e);
+            return;
+        }
         ctx.Output.Say(ended);
     }
 }
