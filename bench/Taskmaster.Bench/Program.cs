@@ -43,6 +43,7 @@ try
     if (options.Wants("log")) LogThroughputScenario.Run(ctx);
     if (options.Wants("churn")) ChurnScenario.Run(ctx);
     if (options.Wants("clients")) HostileClientsScenario.Run(ctx);
+    if (options.Wants("listener")) ListenerScenario.Run(ctx);
 }
 finally
 {

@@ -1,0 +1,66 @@
+// supervisor's capture mode on one output stream: what a child writes between <!--XSUPERVISOR:BEGIN--> and
+// <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION event (its last capture_maxbytes bytes); what it writes
+// outside the tokens is ordinary output. A token may be cut across reads: the end of a read that could be the
+// start of the token waits for the next read.
+namespace Taskmaster.Supervision.Eventing;
+
+/// <summary>Splits one stream into ordinary output and captured blocks (loop thread only).</summary>
+internal sealed class CommunicationCapture(long maxBytes)
+{
+    private static readonly byte[] Begin = "<!--XSUPERVISOR:BEGIN-->"u8.ToArray();
+    private static readonly byte[] End = "<!--XSUPERVISOR:END-->"u8.ToArray();
+
+    private byte[] _pending = [];
+    private readonly List<byte> _captured = [];
+    private bool _capturing;
+
+    /// <summary>Reads <paramref name="data"/>; ordinary bytes go to <paramref name="outside"/>, each finished
+    /// block to <paramref name="block"/>.</summary>
+    public void Feed(ReadOnlySpan<byte> data, Action<byte[]> outside, Action<byte[]> block)
+    {
+        var buffer = _pending.Length == 0 ? data.ToArray() : [.. _pending, .. data];
+        var start = 0;
+        while (true)
+        {
+            var token = _capturing ? End : Begin;
+            var rest = buffer.AsSpan(start);
+            var at = rest.IndexOf(token);
+            if (at < 0)
+            {
+                var keep = PrefixAtEnd(rest, token);
+                Take(rest[..^keep], outside);
+                _pending = rest[^keep..].ToArray();
+                return;
+            }
+            Take(rest[..at], outside);
+            if (_capturing)
+            {
+                block([.. _captured]);
+                _captured.Clear();
+            }
+            _capturing = !_capturing;
+            start += at + token.Length;
+        }
+    }
+
+    private void Take(ReadOnlySpan<byte> part, Action<byte[]> outside)
+    {
+        if (part.IsEmpty) return;
+        if (!_capturing)
+        {
+            outside(part.ToArray());
+            return;
+        }
+        foreach (var b in part) _captured.Add(b);
+        // Only the last maxBytes of a block are kept, as supervisor's bounded capture log keeps them.
+        if (_captured.Count > maxBytes) _captured.RemoveRange(0, (int)(_captured.Count - maxBytes));
+    }
+
+    /// <summary>The length of the longest end of <paramref name="data"/> that begins <paramref name="token"/>.</summary>
+    private static int PrefixAtEnd(ReadOnlySpan<byte> data, byte[] token)
+    {
+        for (var length = Math.Min(token.Length - 1, data.Length); length > 0; length--)
+            if (data[^length..].SequenceEqual(token.AsSpan(0, length))) return length;
+        return 0;
+    }
+}
