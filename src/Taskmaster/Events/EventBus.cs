@@ -13,6 +13,7 @@ namespace Taskmaster.Events;
 public sealed class EventBus
 {
     private readonly int _streamCapacity;
+    private readonly Lock _gate = new();
     private ImmutableArray<Stream> _streams = [];
     private EventType _poolMask;
     private Action<SupervisorEvent>? _pools;
@@ -34,7 +35,7 @@ public sealed class EventBus
     /// <paramref name="mask"/>, before any stream client, with its serial given.</summary>
     public void SetPools(EventType mask, Action<SupervisorEvent>? accept)
     {
-        _poolMask = accept is null ? EventType.None : mask;
+        lock (_gate) _poolMask = accept is null ? EventType.None : mask;
         _pools = accept;
         Recompute();
     }
@@ -86,13 +87,19 @@ public sealed class EventBus
         }
     }
 
+    // Pools change on the loop, stream clients come and go on any thread: the union is recomputed under one lock so
+    // that no change is lost between two of them.
     private void Recompute()
     {
-        var mask = _poolMask;
-        foreach (var stream in _streams) mask |= stream.Mask;
-        var before = _wanted;
-        _wanted = (uint)mask;
-        if (before != (uint)mask) WantedChanged?.Invoke();
+        bool changed;
+        lock (_gate)
+        {
+            var mask = _poolMask;
+            foreach (var stream in _streams) mask |= stream.Mask;
+            changed = _wanted != (uint)mask;
+            _wanted = (uint)mask;
+        }
+        if (changed) WantedChanged?.Invoke();
     }
 
     private sealed record Stream(EventType Mask, Channel<SupervisorEvent> Channel);
