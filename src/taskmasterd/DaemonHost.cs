@@ -101,6 +101,7 @@ internal sealed class DaemonHost
                 ShutdownCompleted = () => _signals.Writer.TryWrite(DaemonSignal.Shutdown),
                 Programs = new ProgramCatalog(configuration, supervisor),
                 Input = supervisor,
+                CurrentConfig = () => configuration.LastRead,
             };
             server = await ControlServer.StartAsync(serverOptions, supervisor, configuration, logs, loggerFactory);
         }

@@ -39,10 +39,22 @@ public sealed record ControlServerOptions
     /// <summary>The version the API reports; defaults to the assembly's informational version.</summary>
     public string? Version { get; init; }
 
+    /// <summary>The <c>[taskmasterd] identifier</c> (XML-RPC getIdentification).</summary>
+    public string Identifier { get; init; } = "taskmaster";
+
+    /// <summary>The daemon's activity log (XML-RPC clearLog), or null when it has none.</summary>
+    public string? MainLogfile { get; init; }
+
+    /// <summary>The configuration last read (XML-RPC getAllConfigInfo). Without it that method answers an empty list.</summary>
+    public Func<SupervisorConfig>? CurrentConfig { get; init; }
+
     /// <summary>Options taken from a loaded configuration.</summary>
     public static ControlServerOptions FromConfig(SupervisorConfig config) => new()
     {
         Unix = config.UnixHttpServer ?? new UnixHttpServerSettings(),
         Inet = config.InetHttpServer,
+        Identifier = config.Daemon.Identifier,
+        MainLogfile = config.Daemon.Logfile,
+        CurrentConfig = () => config,
     };
 }
