@@ -102,7 +102,11 @@ internal sealed partial class SupervisorRpcInterface
             (a, ct) => SendProcessStdin(a.String(0), a[1], ct));
         table["supervisor.sendRemoteCommEvent"] = new("supervisor.sendRemoteCommEvent", ["boolean", "string", "string"],
             "Send an event that will be received by event listener\nsubprocesses subscribing to the RemoteCommunicationEvent.\n\n@param  string  type  String for the \"type\" key in the event header\n@param  string  data  Data for the event body\n@return boolean       Always return True unless error",
-            2, 2, false, (_, _) => Done(True)); // no event listeners yet: accepted and dropped
+            2, 2, false, async (a, ct) =>
+            {
+                await supervisor.SendRemoteCommEventAsync(a.String(0), a.String(1), ct).ConfigureAwait(false);
+                return True;
+            });
 
         Sys("listMethods", ["array"], "Return an array listing the available method names\n\n@return array result  An array of method names available (strings).",
             (_, _) => Done(new XmlRpcArray([.. table.Keys.Order(StringComparer.Ordinal).Select(n => (XmlRpcValue)new XmlRpcString(n))])));
