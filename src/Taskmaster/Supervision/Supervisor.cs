@@ -100,11 +100,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     /// </summary>
     private void AnnounceStartup()
     {
-        var added = new List<string>();
+        var pools = new List<string>();
         foreach (var group in _config.Groups)
         {
-            added.Add(group.Name);
-            _pools.Refresh(added);
+            if (group.Processes is [{ IsListener: true }, ..])
+            {
+                pools.Add(group.Name);
+                _pools.Refresh(pools);
+            }
             PublishGroupEvent(EventType.ProcessGroupAdded, group.Name);
         }
         if (_bus.Wants(EventType.SupervisorStateChangeRunning))
