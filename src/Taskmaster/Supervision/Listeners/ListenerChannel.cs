@@ -38,6 +38,14 @@ internal sealed class ListenerChannel
         State = ListenerState.Busy;
     }
 
+    /// <summary>Its stdin is broken: it can be sent nothing more until it is restarted.</summary>
+    public void Broke()
+    {
+        State = ListenerState.Unknown;
+        _pending.Clear();
+        _resultLength = null;
+    }
+
     /// <summary>Takes the unanswered event back (the listener died or broke the protocol).</summary>
     public (SupervisorEvent Event, long PoolSerial)? TakeBack()
     {

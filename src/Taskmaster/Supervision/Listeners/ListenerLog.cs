@@ -17,6 +17,6 @@ internal static partial class ListenerLog
     [LoggerMessage(EventId = 403, Level = LogLevel.Debug, Message = "event {Serial} sent to listener {Name}")]
     public static partial void Sent(ILogger logger, long serial, string name);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "could not send event {Serial} to listener {Name} (errno {Errno}): sent again")]
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "could not send event {Serial} to listener {Name} (errno {Errno}): it gets no more events until it is restarted; the event waits for another")]
     public static partial void SendFailed(ILogger logger, long serial, string name, int errno);
 }

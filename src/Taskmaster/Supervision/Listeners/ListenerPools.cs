@@ -48,49 +48,53 @@ internal sealed class ListenerPools(ProcessDirectory directory, EventBus bus, IL
         }
     }
 
-    /// <summary>Sends what can be sent now: each pool's oldest events to its READY instances.</summary>
+    /// <summary>Sends what can be sent now: each pool's oldest events to its READY instances. A pool whose
+    /// listeners are all busy costs a look at its members, nothing more.</summary>
     public void Dispatch()
     {
         if (!HasWork) return;
         var waiting = false;
         foreach (var pool in _pools.Values)
         {
-            while (pool.TryTake(out var entry))
+            while (pool.Count > 0 && FirstReady(pool) is { } p)
             {
-                if (SendToFirstReady(pool, entry)) continue;
-                Requeue(pool, entry);
-                break;
+                pool.TryTake(out var entry);
+                if (!Send(p, pool, entry)) Requeue(pool, entry); // for the next READY listener, if any
             }
             waiting |= pool.Count > 0;
         }
         HasWork = waiting;
     }
 
-    private bool SendToFirstReady(ListenerPool pool, (SupervisorEvent Event, long PoolSerial) entry)
+    private ManagedProcess? FirstReady(ListenerPool pool)
     {
         foreach (var p in directory.Members(pool.Name))
-        {
-            if (p.State != ProcessState.Running || p.Listener is not { State: ListenerState.Ready } channel || p.Stdin is not { } stdin)
-                continue;
-            var envelope = ListenerEnvelope.For(entry.Event, entry.PoolSerial, server, pool.Name);
-            var (written, errno) = Descriptors.WriteAll(stdin, envelope);
-            if (errno is not (0 or Errno.EAGAIN))
-            {
-                // supervisor skips a listener whose pipe is broken; its exit will follow.
-                ListenerLog.SendFailed(logger, entry.Event.Serial, p.Name, errno);
-                continue;
-            }
-            channel.Sent(entry.Event, entry.PoolSerial);
-            if (logger.IsEnabled(LogLevel.Debug)) ListenerLog.Sent(logger, entry.Event.Serial, p.Name);
-            if (written < envelope.Length) FinishLater(p, stdin, envelope, written);
-            return true;
-        }
-        return false;
+            if (p.State == ProcessState.Running && p.Listener is { State: ListenerState.Ready } && p.Stdin is not null)
+                return p;
+        return null;
     }
 
-    /// <summary>The pipe took part of the envelope: the rest goes when it has room, without the loop waiting.</summary>
+    private bool Send(ManagedProcess p, ListenerPool pool, (SupervisorEvent Event, long PoolSerial) entry)
+    {
+        var stdin = p.Stdin!;
+        var envelope = ListenerEnvelope.For(entry.Event, entry.PoolSerial, server, pool.Name);
+        var (written, errno) = Descriptors.WriteAll(stdin, envelope);
+        if (errno is not (0 or Errno.EAGAIN))
+        {
+            ListenerLog.SendFailed(logger, entry.Event.Serial, p.Name, errno);
+            p.Listener!.Broke();
+            return false;
+        }
+        p.Listener!.Sent(entry.Event, entry.PoolSerial);
+        if (logger.IsEnabled(LogLevel.Debug)) ListenerLog.Sent(logger, entry.Event.Serial, p.Name);
+        if (written < envelope.Length) FinishLater(p, stdin, envelope, written);
+        return true;
+    }
+
+    /// <summary>The pipe took part of the envelope: the rest goes when it has room, without the loop waiting. The
+    /// wait has a thread of its own (a listener may never read again), which ends when the pipe has room or breaks.</summary>
     private void FinishLater(ManagedProcess p, Microsoft.Win32.SafeHandles.SafeFileHandle stdin, byte[] envelope, int offset) =>
-        _ = Task.Run(() =>
+        _ = Task.Factory.StartNew(() =>
         {
             Descriptors.WaitWritable(stdin);
             post(() =>
@@ -99,7 +103,7 @@ internal sealed class ListenerPools(ProcessDirectory directory, EventBus bus, IL
                 var (written, errno) = Descriptors.WriteAll(stdin, envelope.AsSpan(offset));
                 if (errno == Errno.EAGAIN) FinishLater(p, stdin, envelope, offset + written);
             });
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>A listener's stdout (from the child <paramref name="pid"/>), read as the protocol.</summary>
     public void OnOutput(ManagedProcess p, int pid, byte[] data)
