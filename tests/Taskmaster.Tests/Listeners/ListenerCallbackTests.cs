@@ -24,7 +24,7 @@ public sealed class ListenerCallbackTests
         var status = await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("web ") && l.Contains("RUNNING")));
         var pid = status.Lines.Single(l => l.StartsWith("web ")).Split("pid ")[1].Split(',')[0];
         var answers = Path.Combine(daemon.Dir, "answers.log");
-        await Wait(() => File.Exists(answers) && File.ReadAllLines(answers).Contains($"web RUNNING {pid}"), daemon);
+        Assert.True(await ProcFs.Until(() => File.Exists(answers) && File.ReadAllLines(answers).Contains($"web RUNNING {pid}"), TimeSpan.FromSeconds(60)), daemon.Output);
     }
 
     [RequiresFact(Requirement.Supervisor)]
@@ -49,16 +49,6 @@ public sealed class ListenerCallbackTests
         ]);
         Assert.Equal("True", sent.Stdout.Trim());
         var log = Path.Combine(daemon.Dir, "events.log");
-        await Wait(() => File.Exists(log) && File.ReadAllLines(log).Any(l => l.EndsWith("REMOTE_COMMUNICATION type:alert 'disk almost full'")), daemon);
-    }
-
-    private static async Task Wait(Func<bool> condition, DaemonUnderTest daemon)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition never held; daemon output:\n{daemon.Output}");
-            await Task.Delay(50);
-        }
+        Assert.True(await ProcFs.Until(() => File.Exists(log) && File.ReadAllLines(log).Any(l => l.EndsWith("REMOTE_COMMUNICATION type:alert 'disk almost full'")), TimeSpan.FromSeconds(60)), daemon.Output);
     }
 }

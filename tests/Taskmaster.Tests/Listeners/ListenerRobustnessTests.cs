@@ -27,7 +27,7 @@ public sealed class ListenerRobustnessTests
         await daemon.WaitForOutputAsync("pool deaf event buffer overflowed, discarding event");
         // churn keeps being restarted: ten more spawns after the overflow began.
         var spawnsBefore = Count(daemon.Output, "spawned: 'churn'");
-        await WaitUntil(() => Count(daemon.Output, "spawned: 'churn'") >= spawnsBefore + 10, daemon);
+        Assert.True(await ProcFs.Until(() => Count(daemon.Output, "spawned: 'churn'") >= spawnsBefore + 10, TimeSpan.FromSeconds(60)), daemon.Output);
         var status = await daemon.CtlAsync("status", "deaf");
         Assert.Contains("RUNNING", status.Stdout);
     }
@@ -44,7 +44,7 @@ public sealed class ListenerRobustnessTests
             """);
         await daemon.StartAsync();
         var log = Path.Combine(daemon.Dir, "events.log");
-        await WaitUntil(() => File.Exists(log) && File.ReadAllLines(log).Length >= 2, daemon);
+        Assert.True(await ProcFs.Until(() => File.Exists(log) && File.ReadAllLines(log).Length >= 2, TimeSpan.FromSeconds(60)), daemon.Output);
         var lines = File.ReadAllLines(log);
         Assert.Equal("0 0 PROCESS_GROUP_ADDED groupname:rec ''", lines[0]);
         Assert.Equal(lines[0], lines[1]);
@@ -54,13 +54,4 @@ public sealed class ListenerRobustnessTests
     private static int Count(string text, string what) =>
         (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
-    private static async Task WaitUntil(Func<bool> condition, DaemonUnderTest daemon)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition never held; daemon output:\n{daemon.Output}");
-            await Task.Delay(50);
-        }
-    }
 }
