@@ -53,5 +53,4 @@ public sealed class ListenerRobustnessTests
 
     private static int Count(string text, string what) =>
         (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
-
 }

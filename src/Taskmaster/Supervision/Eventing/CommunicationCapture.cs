@@ -18,7 +18,9 @@ internal sealed class CommunicationCapture(long maxBytes)
     /// block to <paramref name="block"/>.</summary>
     public void Feed(ReadOnlySpan<byte> data, Action<byte[]> outside, Action<byte[]> block)
     {
-        var buffer = _pending.Length == 0 ? data.ToArray() : [.. _pending, .. data];
+        var buffer = new byte[_pending.Length + data.Length];
+        _pending.CopyTo(buffer, 0);
+        data.CopyTo(buffer.AsSpan(_pending.Length));
         var start = 0;
         while (true)
         {

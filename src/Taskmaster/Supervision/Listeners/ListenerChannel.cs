@@ -90,7 +90,7 @@ internal sealed class ListenerChannel
                 {
                     var newline = _pending.IndexOf((byte)'\n');
                     if (newline < 0) return false;
-                    var line = Encoding.UTF8.GetString([.. _pending.GetRange(0, newline)]);
+                    var line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
                     _pending.RemoveRange(0, newline + 1);
                     var lengthText = line.Length > ResultTokenLength ? line[ResultTokenLength..] : "";
                     if (!int.TryParse(lengthText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var length) || length < 0)
