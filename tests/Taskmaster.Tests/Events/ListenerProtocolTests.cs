@@ -107,14 +107,14 @@ public class ListenerProtocolTests
     }
 
     [Fact]
-    public void Capture_SplitsBlocksFromOutput_AcrossCutTokens()
+    public void Capture_FindsBlocksAcrossCutTokens_AndLeavesOnlyTheTokensOutOfTheText()
     {
         var capture = new CommunicationCapture(1024);
         var outside = new StringBuilder();
         var blocks = new List<string>();
         foreach (var piece in new[] { "hello\n<!--XSUPER", "VISOR:BEGIN-->pi", "ng<!--XSUPERVISOR:E", "ND-->bye\n" })
             capture.Feed(Encoding.UTF8.GetBytes(piece), b => outside.Append(Encoding.UTF8.GetString(b)), b => blocks.Add(Encoding.UTF8.GetString(b)));
-        Assert.Equal("hello\nbye\n", outside.ToString());
+        Assert.Equal("hello\npingbye\n", outside.ToString());
         Assert.Equal(["ping"], blocks);
     }
 

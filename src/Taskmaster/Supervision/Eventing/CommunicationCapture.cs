@@ -1,7 +1,7 @@
 // supervisor's capture mode on one output stream: what a child writes between <!--XSUPERVISOR:BEGIN--> and
-// <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION event (its last capture_maxbytes bytes); what it writes
-// outside the tokens is ordinary output. A token may be cut across reads: the end of a read that could be the
-// start of the token waits for the next read.
+// <!--XSUPERVISOR:END--> becomes one PROCESS_COMMUNICATION event (its last capture_maxbytes bytes). Everything but
+// the tokens is output all the same (supervisord sends PROCESS_LOG events for the block's text too). A token may be
+// cut across reads: the end of a read that could be the start of the token waits for the next read.
 namespace Taskmaster.Supervision.Eventing;
 
 /// <summary>Splits one stream into ordinary output and captured blocks (loop thread only).</summary>
@@ -14,9 +14,9 @@ internal sealed class CommunicationCapture(long maxBytes)
     private readonly List<byte> _captured = [];
     private bool _capturing;
 
-    /// <summary>Reads <paramref name="data"/>; ordinary bytes go to <paramref name="outside"/>, each finished
-    /// block to <paramref name="block"/>.</summary>
-    public void Feed(ReadOnlySpan<byte> data, Action<byte[]> outside, Action<byte[]> block)
+    /// <summary>Reads <paramref name="data"/>; the text between tokens goes to <paramref name="text"/> piece by piece,
+    /// each finished block to <paramref name="block"/>.</summary>
+    public void Feed(ReadOnlySpan<byte> data, Action<byte[]> text, Action<byte[]> block)
     {
         var buffer = new byte[_pending.Length + data.Length];
         _pending.CopyTo(buffer, 0);
@@ -30,11 +30,11 @@ internal sealed class CommunicationCapture(long maxBytes)
             if (at < 0)
             {
                 var keep = PrefixAtEnd(rest, token);
-                Take(rest[..^keep], outside);
+                Take(rest[..^keep], text);
                 _pending = rest[^keep..].ToArray();
                 return;
             }
-            Take(rest[..at], outside);
+            Take(rest[..at], text);
             if (_capturing)
             {
                 block([.. _captured]);
@@ -45,14 +45,11 @@ internal sealed class CommunicationCapture(long maxBytes)
         }
     }
 
-    private void Take(ReadOnlySpan<byte> part, Action<byte[]> outside)
+    private void Take(ReadOnlySpan<byte> part, Action<byte[]> text)
     {
         if (part.IsEmpty) return;
-        if (!_capturing)
-        {
-            outside(part.ToArray());
-            return;
-        }
+        text(part.ToArray());
+        if (!_capturing) return;
         foreach (var b in part) _captured.Add(b);
         // Only the last maxBytes of a block are kept, as supervisor's bounded capture log keeps them.
         if (_captured.Count > maxBytes) _captured.RemoveRange(0, (int)(_captured.Count - maxBytes));

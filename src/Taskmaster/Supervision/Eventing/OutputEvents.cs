@@ -43,7 +43,7 @@ internal sealed class OutputEvents(EventBus bus, ListenerPools pools, TimeProvid
             Logged(p, pid, stderr, data);
             return;
         }
-        capture.Feed(data, outside => Logged(p, pid, stderr, outside), block => Communicated(p, pid, stderr, block));
+        capture.Feed(data, text => Logged(p, pid, stderr, text), block => Communicated(p, pid, stderr, block));
     }
 
     private void Logged(ManagedProcess p, int pid, bool stderr, byte[] data)
