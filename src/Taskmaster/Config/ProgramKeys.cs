@@ -316,7 +316,7 @@ internal static class ProgramKeys
     public static readonly ProgramKey<EventType> Events = new()
     {
         Name = "events", Default = KeyDefault.For("required in `[eventlistener:x]`", _ => ""), Example = "PROCESS_STATE,TICK_60",
-        ParseIn = ParseEvents, Format = v => string.Join(",", EventTypeNames.Concrete(v).Select(EventTypeNames.NameOf)),
+        ParseIn = ParseEvents, ShowWith = c => c.IsListener ? string.Join(",", EventTypeNames.Concrete(c.Events).Select(EventTypeNames.NameOf)) : null,
         Get = c => c.Events, With = (c, v) => c with { Events = v }, Reload = OnReload.Restart,
         Check = c => c.IsListener && c.Events == EventType.None ? "[eventlistener:x] needs 'events' (a comma list of event types, e.g. PROCESS_STATE)" : null,
         Meaning = "`[eventlistener:x]` only: event types the pool receives, comma list; an abstract type (`PROCESS_STATE`, `TICK`, `EVENT`…) means all its subtypes.",
@@ -326,6 +326,7 @@ internal static class ProgramKeys
     {
         Name = "buffer_size", Default = "10", Example = "50",
         Parse = ValueParsers.Integer(1, 1_000_000), Get = c => c.BufferSize, With = (c, v) => c with { BufferSize = v },
+        ShowWith = c => c.IsListener ? ValueFormat.Plain(c.BufferSize) : null,
         Reload = OnReload.Restart,
         Meaning = "`[eventlistener:x]` only: events queued for the pool; on overflow the oldest is dropped (and logged).",
     };
@@ -345,6 +346,7 @@ internal static class ProgramKeys
             return true;
         },
         Get = c => c.ResultHandler, With = (c, v) => c with { ResultHandler = v }, Reload = OnReload.Restart,
+        ShowWith = c => c.IsListener ? c.ResultHandler : null,
         Meaning = "`[eventlistener:x]` only: how a result is judged; supervisor's default (`OK` accepts, anything else re-sends) is the only one.",
     };
 
