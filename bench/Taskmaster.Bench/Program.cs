@@ -44,6 +44,7 @@ try
     if (options.Wants("churn")) ChurnScenario.Run(ctx);
     if (options.Wants("clients")) HostileClientsScenario.Run(ctx);
     if (options.Wants("xmlrpc")) XmlRpcScenario.Run(ctx);
+    if (options.Wants("listener")) ListenerScenario.Run(ctx);
 }
 finally
 {

@@ -26,6 +26,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
     {
         IniSection? daemon = null, unix = null, inet = null, ctl = null;
         var programs = new List<(string Name, IniSection Section, bool Short)>();
+        var listeners = new List<(string Name, IniSection Section)>();
         var groups = new List<(string Name, IniSection Section)>();
         var seen = new Dictionary<string, IniSection>(StringComparer.Ordinal);
 
@@ -38,7 +39,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             // [supervisord] and [taskmasterd] (and the two ctl names) are one section under two names.
             var identity = prefix switch { "taskmasterd" => "supervisord", "taskmasterctl" => "supervisorctl", _ => name };
             if (colon < 0 && !KnownSectionNames.Contains(name)) identity = "program:" + name;
-            if (colon >= 0 && prefix == "program") identity = "program:" + rest;
+            if (colon >= 0 && prefix is "program" or "eventlistener") identity = "program:" + rest;
             if (seen.TryGetValue(identity, out var first))
             {
                 diagnostics.Error(section.Location, name, null, $"duplicate section (first defined as [{first.Name}] at {first.Location})", section.HeaderLine);
@@ -55,7 +56,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
                 case "program" when colon >= 0: programs.Add((rest, section, false)); break;
                 case "group" when colon >= 0: groups.Add((rest, section)); break;
                 case "rpcinterface" or "ctlplugin" when colon >= 0: break;
-                case "eventlistener" or "fcgi-program" when colon >= 0:
+                case "eventlistener" when colon >= 0: listeners.Add((rest, section)); break;
+                case "fcgi-program" when colon >= 0:
                     diagnostics.Warning(section.Location, name, null, $"[{prefix}:x] sections are not supported; ignored", section.HeaderLine);
                     break;
                 default:
@@ -80,6 +82,12 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         {
             var program = BindProgram(name, section, isShort, groupOf.TryGetValue(name, out var g) ? g.Group : name, autoLogs);
             if (program is not null) programConfigs.Add(program);
+        }
+        // A listener pool is a group of its own, as in supervisord ([group:x] lists programs only).
+        foreach (var (name, section) in listeners)
+        {
+            var pool = BindProgram(name, section, false, name, autoLogs, isListener: true);
+            if (pool is not null) programConfigs.Add(pool);
         }
 
         var groupConfigs = new List<GroupConfig>();
@@ -263,7 +271,8 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
         return result;
     }
 
-    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, AutoLogNames autoLogs)
+    private ProgramConfig? BindProgram(string name, IniSection section, bool isShort, string groupName, AutoLogNames autoLogs,
+        bool isListener = false)
     {
         var r = Reader(section, SectionKind.Program);
         if (!ValueParsers.Name(name, out _, out var nameError)) { r.ErrorAtHeader(nameError.Message); return null; }
@@ -290,7 +299,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             r.Names["numprocs"] = numprocs;
             r.Names.ForgetOwnVariables();
 
-            var instance = BindInstance(r, numprocs, processNum, groupName, name, autoLogs);
+            var instance = BindInstance(r, numprocs, processNum, groupName, name, autoLogs, isListener);
             if (instance is null) continue;
             hostChecks?.Instance(r, instance);
             if (!names.Add(instance.Name))
@@ -306,7 +315,7 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
 
     /// <summary>One instance, every program key read in table order; null when it has no command (reported).</summary>
     private static ProcessConfig? BindInstance(SectionReader r, int numprocs, int processNum, string groupName, string programName,
-        AutoLogNames autoLogs)
+        AutoLogNames autoLogs, bool isListener)
     {
         // Where the instance sits comes from the sections, not from keys. Its command has no default: the seed holds none
         // until the command key reads one. Its logs are always read (their AUTO default names the instance); a broken
@@ -317,6 +326,9 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             GroupName = groupName,
             ProgramName = programName,
             ProcessNum = processNum,
+            IsListener = isListener,
+            // supervisord's listener default; an absent priority key keeps the seed's value.
+            Priority = isListener ? -1 : ProgramKeys.Priority.DefaultValue,
             Command = null!,
             Stdout = LogTarget.Discard,
             Stderr = LogTarget.Discard,

@@ -19,7 +19,7 @@ public static class KeyCatalogue
         .. ProgramKeys.All.Select(k => k.Info),
 
         new(G, "programs", "required", "Programs whose instances form this group, comma list."),
-        new(G, "priority", ProgramKeys.Priority.Default.Shown, "Start order of the group."),
+        new(G, "priority", "999", "Start order of the group."),
 
         new(I, "files", "required", "Space-separated globs of files to include, relative to the including file."),
 
@@ -98,7 +98,7 @@ public static class KeyCatalogue
             var aliases = string.Join(", ", k.Aliases.Select(a => $"`{a}`"));
             sb.Append($"| {Title(k.Section)} | `{k.Name}` | {aliases} | {k.Default} | {meaning.Replace("|", "\\|")} |\n");
         }
-        sb.Append("\nAlso accepted: `[rpcinterface:x]` and `[ctlplugin:x]` (ignored), `[eventlistener:x]` and `[fcgi-program:x]` (warning: not supported). ");
+        sb.Append("\nAlso accepted: `[rpcinterface:x]` and `[ctlplugin:x]` (ignored), `[fcgi-program:x]` (warning: not supported). `[eventlistener:x]` takes every program key and `events`, `buffer_size`, `result_handler` (docs/listeners.md). ");
         sb.Append("Expansions: `%(here)s` (directory of the file holding the section), `%(program_name)s`, `%(group_name)s`, `%(process_num)d` (printf widths such as `%(process_num)02d`), `%(numprocs)d`, `%(host_node_name)s`, `%(ENV_NAME)s`, and `%%` for a literal `%`.\n");
         return sb.ToString();
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Taskmaster.Events;
 using Taskmaster.Names;
 
 namespace Taskmaster.Config;
@@ -23,6 +24,8 @@ public sealed record ProcessConfig
     public required string ProgramName { get; init; }
     /// <summary><c>process_num</c> of this instance (numprocs_start + index).</summary>
     public required int ProcessNum { get; init; }
+    /// <summary>True for an instance of an <c>[eventlistener:x]</c> pool: its stdout speaks supervisor's listener protocol.</summary>
+    public bool IsListener { get; init; }
     public required CommandLine Command { get; init; }
     /// <summary>Working directory, or null to inherit the daemon's.</summary>
     public string? Directory { get; init; } = ProgramKeys.Directory.DefaultValue;
@@ -54,6 +57,20 @@ public sealed record ProcessConfig
     public int? MaxRestarts { get; init; } = ProgramKeys.MaxRestarts.DefaultValue;
     /// <summary>How long a run must last to count as stable (<c>min_uptime</c>).</summary>
     public TimeSpan MinUptime { get; init; } = ProgramKeys.MinUptime.DefaultValue;
+    /// <summary>Send PROCESS_LOG_STDOUT events for this process's stdout (<c>stdout_events_enabled</c>).</summary>
+    public bool StdoutEventsEnabled { get; init; } = ProgramKeys.StdoutEventsEnabled.DefaultValue;
+    /// <summary>Bytes kept of a <c>&lt;!--XSUPERVISOR:BEGIN--&gt;</c> block on stdout; 0: no capture mode.</summary>
+    public long StdoutCaptureMaxBytes { get; init; } = ProgramKeys.StdoutCaptureMaxBytes.DefaultValue;
+    public bool StderrEventsEnabled { get; init; } = ProgramKeys.StderrEventsEnabled.DefaultValue;
+    public long StderrCaptureMaxBytes { get; init; } = ProgramKeys.StderrCaptureMaxBytes.DefaultValue;
+    /// <summary>The child's <c>SUPERVISOR_SERVER_URL</c>; null: the daemon's own (<c>serverurl=AUTO</c>).</summary>
+    public string? ServerUrl { get; init; } = ProgramKeys.ServerUrl.DefaultValue;
+    /// <summary>The event types a listener pool subscribes to (<c>events</c>); none for a program.</summary>
+    public EventType Events { get; init; }
+    /// <summary>Events a listener pool queues before it drops the oldest (<c>buffer_size</c>).</summary>
+    public int BufferSize { get; init; } = ProgramKeys.BufferSize.DefaultValue;
+    /// <summary>How a listener's result is judged (<c>result_handler</c>); only supervisor's default exists here.</summary>
+    public string ResultHandler { get; init; } = ProgramKeys.DefaultResultHandler;
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 
@@ -69,7 +86,8 @@ public sealed record ProcessConfig
     public bool Equals(ProcessConfig? other)
     {
         if (ReferenceEquals(this, other)) return true;
-        if (other is null || GroupName != other.GroupName || ProgramName != other.ProgramName || ProcessNum != other.ProcessNum)
+        if (other is null || GroupName != other.GroupName || ProgramName != other.ProgramName || ProcessNum != other.ProcessNum
+            || IsListener != other.IsListener)
             return false;
         foreach (var key in ProgramKeys.Settings)
             if (key.Differs(this, other)) return false;

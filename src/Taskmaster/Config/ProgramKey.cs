@@ -82,8 +82,9 @@ internal sealed class ProgramKey<T> : ProgramKey
     /// <summary>How <c>--check</c> writes a set value; plain text, numbers and booleans need none.</summary>
     public Func<T, string>? Format { get; init; }
 
-    /// <summary>How <c>--check</c> writes the setting when that depends on other settings.</summary>
-    public Func<ProcessConfig, string>? ShowWith { get; init; }
+    /// <summary>How <c>--check</c> writes the setting when that depends on other settings; null: no line (a pool key
+    /// of a program that is not a listener).</summary>
+    public Func<ProcessConfig, string?>? ShowWith { get; init; }
 
     /// <summary>A rule across keys, checked once this key is read from the file: the error, or null.</summary>
     public Func<ProcessConfig, string?>? Check { get; init; }

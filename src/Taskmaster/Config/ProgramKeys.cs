@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Taskmaster.Events;
 using Taskmaster.Posix;
 using Taskmaster.Spawning;
 
@@ -81,9 +82,10 @@ internal static class ProgramKeys
         Meaning = "`K=V,K2=\"v, 2\"`, added to the daemon's environment.",
     };
 
+    // An [eventlistener:x] instance is seeded with -1 (supervisord's listener default), which an absent key keeps.
     public static readonly ProgramKey<int> Priority = new()
     {
-        Name = "priority", Default = "999", Example = "5",
+        Name = "priority", Default = KeyDefault.Parsed("999", shown: "999 (-1 in `[eventlistener:x]`)"), Example = "5",
         Parse = ValueParsers.Integer(int.MinValue), Get = c => c.Priority, With = (c, v) => c with { Priority = v }, Reload = OnReload.InPlace,
         Meaning = "Start order (ascending) and stop order (descending).",
     };
@@ -195,7 +197,10 @@ internal static class ProgramKeys
     {
         Name = "redirect_stderr", Default = "false", Example = "true",
         Parse = ValueParsers.Boolean, Get = c => c.RedirectStderr, With = (c, v) => c with { RedirectStderr = v }, Reload = OnReload.Restart,
-        Meaning = "Send stderr into the stdout log.",
+        Check = c => c.IsListener && c.RedirectStderr
+            ? "redirect_stderr=true is not allowed in [eventlistener:x]: a listener's stdout is its protocol channel"
+            : null,
+        Meaning = "Send stderr into the stdout log (not in `[eventlistener:x]`).",
     };
 
     // A log's size limit and backups are declared before the log itself, whose parser reads their defaults (a static
@@ -263,19 +268,99 @@ internal static class ProgramKeys
         Meaning = "stderr log, as stdout_logfile (`{process_name}-stderr---{identifier}-{random}.log`); ignored with redirect_stderr.",
     };
 
+    public static readonly ProgramKey<long> StdoutCaptureMaxBytes = new()
+    {
+        Name = "stdout_capture_maxbytes", Default = "0", Example = "1KB",
+        Parse = ValueParsers.ByteSize, Get = c => c.StdoutCaptureMaxBytes, With = (c, v) => c with { StdoutCaptureMaxBytes = v },
+        Reload = OnReload.Restart,
+        Meaning = "Capture mode: what stdout writes between `<!--XSUPERVISOR:BEGIN-->` and `<!--XSUPERVISOR:END-->` (its last this many bytes) becomes a PROCESS_COMMUNICATION_STDOUT event; 0 = off.",
+    };
+
+    public static readonly ProgramKey<bool> StdoutEventsEnabled = new()
+    {
+        Name = "stdout_events_enabled", Default = "false", Example = "true",
+        Parse = ValueParsers.Boolean, Get = c => c.StdoutEventsEnabled, With = (c, v) => c with { StdoutEventsEnabled = v },
+        Reload = OnReload.Restart,
+        Meaning = "Send a PROCESS_LOG_STDOUT event for each chunk of stdout.",
+    };
+
+    public static readonly ProgramKey<long> StderrCaptureMaxBytes = new()
+    {
+        Name = "stderr_capture_maxbytes", Default = "0", Example = "1KB",
+        Parse = ValueParsers.ByteSize, Get = c => c.StderrCaptureMaxBytes, With = (c, v) => c with { StderrCaptureMaxBytes = v },
+        Reload = OnReload.Restart,
+        Meaning = "Capture mode on stderr (PROCESS_COMMUNICATION_STDERR), as stdout_capture_maxbytes.",
+    };
+
+    public static readonly ProgramKey<bool> StderrEventsEnabled = new()
+    {
+        Name = "stderr_events_enabled", Default = "false", Example = "true",
+        Parse = ValueParsers.Boolean, Get = c => c.StderrEventsEnabled, With = (c, v) => c with { StderrEventsEnabled = v },
+        Reload = OnReload.Restart,
+        Meaning = "Send a PROCESS_LOG_STDERR event for each chunk of stderr.",
+    };
+
+    public static readonly ProgramKey<string?> ServerUrl = new()
+    {
+        Name = "serverurl", Default = KeyDefault.Parsed("AUTO", shown: "AUTO"), Example = "http://127.0.0.1:9001",
+        Parse = (string text, out string? value, out ValueError error) =>
+        {
+            error = default;
+            value = text.Trim() is var t && (t.Length == 0 || t.Equals("AUTO", StringComparison.OrdinalIgnoreCase)) ? null : t;
+            return true;
+        },
+        Get = c => c.ServerUrl, With = (c, v) => c with { ServerUrl = v }, Reload = OnReload.Restart,
+        Meaning = "The child's `SUPERVISOR_SERVER_URL`; AUTO: the daemon's unix socket as `unix:///path` (else its TCP port as `http://host:port`), as supervisord sets it.",
+    };
+
+    public static readonly ProgramKey<EventType> Events = new()
+    {
+        Name = "events", Default = KeyDefault.For("required in `[eventlistener:x]`", _ => ""), Example = "PROCESS_STATE,TICK_60",
+        ParseIn = ParseEvents, ShowWith = c => c.IsListener ? string.Join(",", EventTypeNames.Concrete(c.Events).Select(EventTypeNames.NameOf)) : null,
+        Get = c => c.Events, With = (c, v) => c with { Events = v }, Reload = OnReload.Restart,
+        Check = c => c.IsListener && c.Events == EventType.None ? "[eventlistener:x] needs 'events' (a comma list of event types, e.g. PROCESS_STATE)" : null,
+        Meaning = "`[eventlistener:x]` only: event types the pool receives, comma list; an abstract type (`PROCESS_STATE`, `TICK`, `EVENT`…) means all its subtypes.",
+    };
+
+    public static readonly ProgramKey<int> BufferSize = new()
+    {
+        Name = "buffer_size", Default = "10", Example = "50",
+        Parse = ValueParsers.Integer(1, 1_000_000), Get = c => c.BufferSize, With = (c, v) => c with { BufferSize = v },
+        ShowWith = c => c.IsListener ? ValueFormat.Plain(c.BufferSize) : null,
+        Reload = OnReload.Restart,
+        Meaning = "`[eventlistener:x]` only: events queued for the pool; on overflow the oldest is dropped (and logged).",
+    };
+
+    /// <summary>supervisor's one built-in result handler: only <c>OK</c> accepts an event.</summary>
+    public const string DefaultResultHandler = "supervisor.dispatchers:default_handler";
+
+    public static readonly ProgramKey<string> ResultHandler = new()
+    {
+        Name = "result_handler", Default = DefaultResultHandler, Example = "mylib:handler",
+        ParseIn = (string text, InstanceScope at, out string value, out ValueError error) =>
+        {
+            error = default;
+            value = text.Trim();
+            if (value != DefaultResultHandler)
+                at.Warn($"a Python result handler cannot run here; {DefaultResultHandler}'s rule applies (OK accepts, anything else is sent again)");
+            return true;
+        },
+        Get = c => c.ResultHandler, With = (c, v) => c with { ResultHandler = v }, Reload = OnReload.Restart,
+        ShowWith = c => c.IsListener ? c.ResultHandler : null,
+        Meaning = "`[eventlistener:x]` only: how a result is judged; supervisor's default (`OK` accepts, anything else re-sends) is the only one.",
+    };
+
     /// <summary>Every key in reference-table order: <c>--check</c>'s lines and reload's field lists follow it too.</summary>
     public static ImmutableArray<ProgramKey> All { get; } = Validated(
     [
         Command, ProcessName, Numprocs, NumprocsStart, Directory, Umask, User, Environment,
         Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
-        NotImplemented("stdout_capture_maxbytes", "0", "supervisord's capture mode."),
-        NotImplemented("stdout_events_enabled", "false", "supervisord's PROCESS_LOG events."),
+        StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),
-        NotImplemented("stderr_capture_maxbytes", "0", "supervisord's capture mode."),
-        NotImplemented("stderr_events_enabled", "false", "supervisord's PROCESS_LOG events."),
+        StderrCaptureMaxBytes, StderrEventsEnabled,
         NotImplemented("stderr_syslog", "false", "Copy stderr to syslog."),
-        NotImplemented("serverurl", "AUTO", "URL passed to the child as SUPERVISOR_SERVER_URL."),
+        ServerUrl, Events, BufferSize, ResultHandler,
         NotImplemented("depends_on", KeyDefault.Unset("none"), "Start after other programs (supervisord fork feature)."),
     ]);
 
@@ -292,6 +377,36 @@ internal static class ProgramKeys
         if (spellings.Distinct(StringComparer.Ordinal).Count() != spellings.Count)
             throw new InvalidOperationException("two program keys share a spelling");
         return keys;
+    }
+
+    /// <summary><c>events</c>: supervisor's type names, case-insensitive; read only in an <c>[eventlistener:x]</c>.</summary>
+    private static bool ParseEvents(string text, InstanceScope at, out EventType value, out ValueError error)
+    {
+        value = EventType.None;
+        error = default;
+        if (text.Trim().Length == 0) return true;
+        if (!at.Config.IsListener)
+        {
+            at.Warn("only [eventlistener:x] sections read 'events'; ignored");
+            return true;
+        }
+        var offset = 0;
+        foreach (var part in text.Split(','))
+        {
+            var name = part.Trim();
+            var at0 = offset + part.Length - part.TrimStart().Length;
+            offset += part.Length + 1;
+            if (name.Length == 0) continue;
+            if (EventTypeNames.TryParse(name, out var type))
+            {
+                value |= type;
+                continue;
+            }
+            var hint = DidYouMean.Suggest(name.ToUpperInvariant(), EventTypeNames.All);
+            error = new ValueError(hint is null ? $"unknown event type '{name}'" : $"unknown event type '{name}' (did you mean {hint}?)", at0);
+            return false;
+        }
+        return true;
     }
 
     private static string FormatDuration(TimeSpan d) => $"{(long)d.TotalMilliseconds}ms";

@@ -87,5 +87,29 @@ public sealed record ProgramInfo(
     int GroupPriority,
     int ProcessPriority);
 
+/// <summary>
+/// A supervisor event as the event stream carries it (SSE <c>event: supervisor</c>, with <c>?type=</c>): what a
+/// listener of that type receives. <paramref name="Fields"/> are the payload's <c>key:value</c> words (its first line);
+/// <paramref name="Data"/> is the rest of the payload after that line (output, a communication block), or null.
+/// </summary>
+public sealed record SupervisorEventMessage(
+    long? Serial, string Type, string? Name, string? Group, DateTimeOffset At,
+    IReadOnlyDictionary<string, string> Fields, string? Data, string Payload)
+{
+    /// <summary>Reads a payload as supervisor's own parser (childutils) does: words split on spaces, then on the first colon.</summary>
+    public static (Dictionary<string, string> Fields, string? Data) Split(string payload)
+    {
+        var newline = payload.IndexOf('\n');
+        var head = newline < 0 ? payload : payload[..newline];
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var word in head.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = word.IndexOf(':');
+            if (colon > 0) fields[word[..colon]] = word[(colon + 1)..];
+        }
+        return (fields, newline < 0 ? null : payload[(newline + 1)..]);
+    }
+}
+
 /// <summary>A state change as the event stream carries it (SSE <c>event: state</c>).</summary>
 public sealed record StateChangeEvent(string Name, string Group, string FullName, string From, string To, int? Pid, DateTimeOffset At);

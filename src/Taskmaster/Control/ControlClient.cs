@@ -143,6 +143,25 @@ public sealed class ControlClient : IDisposable
         return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Follows the event stream for <paramref name="types"/> (supervisor's names) until <paramref name="ct"/> is
+    /// cancelled or the daemon ends it: one message per <c>event: supervisor</c> frame.
+    /// </summary>
+    public async IAsyncEnumerable<SupervisorEventMessage> WatchEventsAsync(IReadOnlyList<string> types, IReadOnlyList<string> names,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var query = string.Join("&", types.Select(t => "type=" + Uri.EscapeDataString(t)).Concat(names.Select(n => "name=" + Uri.EscapeDataString(n))));
+        var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/events?{query}");
+        using var response = await SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            if (System.Text.Json.JsonSerializer.Deserialize(line.AsSpan(6), ControlJsonContext.Default.SupervisorEventMessage) is { } message)
+                yield return message;
+        }
+    }
+
     /// <summary>Sends bytes to a running process's stdin (fg).</summary>
     public async Task WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default)
     {

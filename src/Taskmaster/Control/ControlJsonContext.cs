@@ -23,4 +23,5 @@ namespace Taskmaster.Control;
 [JsonSerializable(typeof(AcceptedResponse))]
 [JsonSerializable(typeof(IReadOnlyList<ProgramInfo>))]
 [JsonSerializable(typeof(StateChangeEvent))]
+[JsonSerializable(typeof(SupervisorEventMessage))]
 public sealed partial class ControlJsonContext : JsonSerializerContext;

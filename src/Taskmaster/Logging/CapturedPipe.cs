@@ -18,7 +18,7 @@ using Taskmaster.Posix;
 namespace Taskmaster.Logging;
 
 /// <summary>The capture state of one child pipe, read by the reactor or by a thread of its own.</summary>
-internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string processName, ILogger logger)
+internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null)
 {
     /// <summary>A flood thread's buffer: large, so that one read moves up to a megabyte.</summary>
     internal const int LargeBuffer = 1024 * 1024;
@@ -68,7 +68,7 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
         }
         if (read == 0)
         {
-            file?.Write(scratch.AsSpan(0, held));
+            Emit(scratch.AsSpan(0, held));
             return ReadOutcome.Ended;
         }
         bool full = Deliver(scratch, ref held, read);
@@ -122,7 +122,7 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
             }
             if (read == 0)
             {
-                file?.Write(buffer.AsSpan(0, held));
+                Emit(buffer.AsSpan(0, held));
                 return true;
             }
             Deliver(buffer, ref held, read);
@@ -130,7 +130,7 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
         // The child has been silent for a while: an unfinished line too long to hold goes out as it is.
         if (held > MaxHeldBack)
         {
-            file?.Write(buffer.AsSpan(0, held));
+            Emit(buffer.AsSpan(0, held));
             held = 0;
         }
         Hold(buffer.AsSpan(0, held));
@@ -179,11 +179,19 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
         bool full = total == buffer.Length;
         int lastNewline = full ? buffer.AsSpan(0, total).LastIndexOf((byte)'\n') : -1;
         int ready = lastNewline >= 0 ? lastNewline + 1 : total;
-        file?.Write(buffer.AsSpan(0, ready));
+        Emit(buffer.AsSpan(0, ready));
         held = total - ready;
         if (held > 0)
             buffer.AsSpan(ready, held).CopyTo(buffer);
         return full;
+    }
+
+    /// <summary>Into the log file, and to the tap when the stream has one.</summary>
+    private void Emit(ReadOnlySpan<byte> data)
+    {
+        file?.Write(data);
+        if (tap is not null && !data.IsEmpty)
+            tap.Observe(data);
     }
 
     private int TakeHeld(byte[] buffer)

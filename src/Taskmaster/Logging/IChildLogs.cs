@@ -11,8 +11,10 @@ namespace Taskmaster.Logging;
 public interface IChildLogs : IDisposable
 {
     /// <summary>Starts draining <paramref name="stdoutPipe"/> / <paramref name="stderrPipe"/> (either may be null)
-    /// into the targets of <paramref name="process"/>. Returns at once; never blocks the caller.</summary>
-    void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe);
+    /// into the targets of <paramref name="process"/>, showing each stream to its tap, if any. Returns at once; never
+    /// blocks the caller.</summary>
+    void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null);
 
     /// <summary>
     /// Before a batch of spawns (autostart, <c>start all</c>, a reload's additions): creates, off the caller's

@@ -18,7 +18,7 @@ public static unsafe partial class Descriptors
     public const int F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031;
     public const int SEEK_CUR = 1;
     public const int EFD_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800;
-    public const short POLLIN = 0x1;
+    public const short POLLIN = 0x1, POLLOUT = 0x4;
 
     /// <summary>struct pollfd.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -117,6 +117,30 @@ public static unsafe partial class Descriptors
                 }
             }
             return (written, 0);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Blocks until <paramref name="handle"/> can take a write, or its reader is gone (then the next write says EPIPE),
+    /// retrying on EINTR. For a writer that must never block the thread it shares (a full pipe to a slow reader): the
+    /// waiting happens on a thread of its own, only while something is left to write.
+    /// </summary>
+    public static void WaitWritable(SafeHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            var poll = new PollFd { Fd = (int)handle.DangerousGetHandle(), Events = POLLOUT };
+            while (Poll(&poll, 1, -1) < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR) { }
+        }
+        catch (ObjectDisposedException)
+        {
+            // closed meanwhile: the writer finds out at its next write
         }
         finally
         {

@@ -11,9 +11,12 @@ namespace Taskmaster.Supervision;
 /// </summary>
 /// <param name="baseEnvironment">The daemon's own environment.</param>
 /// <param name="daemonEnvironment"><c>[supervisord] environment</c>, fixed for the engine's lifetime.</param>
+/// <param name="serverUrl">The daemon's own control URL, the <c>SUPERVISOR_SERVER_URL</c> of a child whose
+/// <c>serverurl</c> is AUTO (null: none is set).</param>
 internal sealed class ChildEnvironment(
     IReadOnlyDictionary<string, string> baseEnvironment,
-    ImmutableArray<KeyValuePair<string, string>> daemonEnvironment)
+    ImmutableArray<KeyValuePair<string, string>> daemonEnvironment,
+    string? serverUrl = null)
 {
     /// <summary>The environment a child of <paramref name="process"/> gets.</summary>
     public ImmutableArray<KeyValuePair<string, string>> For(ProcessConfig process)
@@ -24,6 +27,7 @@ internal sealed class ChildEnvironment(
         foreach (var (key, value) in baseEnvironment) Set(key, value);
         foreach (var (key, value) in daemonEnvironment) Set(key, value);
         Set("SUPERVISOR_ENABLED", "1");
+        if ((process.ServerUrl ?? serverUrl) is { } url) Set("SUPERVISOR_SERVER_URL", url);
         Set("SUPERVISOR_PROCESS_NAME", process.Name);
         Set("SUPERVISOR_GROUP_NAME", process.GroupName);
         foreach (var (key, value) in process.Environment) Set(key, value);

@@ -31,4 +31,12 @@ internal interface ISupervisionLoop
     /// <summary>A stop of <paramref name="processes"/> in reverse priority batches, complete once each child is
     /// reaped; the caller advances it (it is not registered with the loop).</summary>
     PendingOperation BeginReapingStop(IReadOnlyList<ManagedProcess> processes);
+
+    /// <summary>What a new child's streams show besides their logs (listener protocol, output events); null for a
+    /// stream that needs nothing.</summary>
+    (IOutputTap? Stdout, IOutputTap? Stderr) OutputTaps(ManagedProcess p, int pid);
+
+    /// <summary>Groups came and went (a reload, add, remove): PROCESS_GROUP_REMOVED for <paramref name="removed"/>,
+    /// the listener pools follow the directory, then PROCESS_GROUP_ADDED for <paramref name="added"/>.</summary>
+    void GroupsChanged(IReadOnlyList<string> added, IReadOnlyList<string> removed);
 }

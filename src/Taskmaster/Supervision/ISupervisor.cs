@@ -1,3 +1,5 @@
+using Taskmaster.Events;
+
 namespace Taskmaster.Supervision;
 
 /// <summary>
@@ -28,6 +30,13 @@ public interface ISupervisor
 
     /// <summary>A stream of every state transition from now on, until <paramref name="ct"/> is cancelled.</summary>
     IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default);
+
+    /// <summary>Every supervisor event of <paramref name="types"/> from now on (what listeners of those types
+    /// receive), until <paramref name="ct"/> is cancelled. A slow reader loses the oldest, never holds the engine.</summary>
+    IAsyncEnumerable<SupervisorEvent> WatchEventsAsync(EventType types, CancellationToken ct = default);
+
+    /// <summary>Publishes a REMOTE_COMMUNICATION event (supervisor's <c>sendRemoteCommEvent</c>).</summary>
+    Task SendRemoteCommEventAsync(string type, string data, CancellationToken ct = default);
 }
 
 /// <summary>

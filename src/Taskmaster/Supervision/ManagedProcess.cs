@@ -1,6 +1,8 @@
 using Microsoft.Win32.SafeHandles;
 using Taskmaster.Config;
 using Taskmaster.Posix;
+using Taskmaster.Supervision.Eventing;
+using Taskmaster.Supervision.Listeners;
 
 namespace Taskmaster.Supervision;
 
@@ -21,6 +23,16 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     /// <summary>The daemon's (non-blocking) end of the child's stdin pipe, from spawn until the child is reaped or
     /// closes its stdin; null otherwise.</summary>
     public SafeFileHandle? Stdin { get; set; }
+    /// <summary>The pid of the last child spawned (kept after the reap: late output and STOPPED events name it).</summary>
+    public int LastPid { get; set; }
+
+    /// <summary>The listener protocol state of an <c>[eventlistener:x]</c> instance; null for a program.</summary>
+    public ListenerChannel? Listener => Config.IsListener ? field ??= new ListenerChannel() : null;
+
+    /// <summary>Capture mode on stdout / stderr for the current child (<c>*_capture_maxbytes</c>), else null.</summary>
+    public CommunicationCapture? StdoutCapture { get; set; }
+    public CommunicationCapture? StderrCapture { get; set; }
+
     /// <summary>BACKOFF entries since the last RUNNING (supervisord's <c>backoff</c>).</summary>
     public int Retries { get; set; }
 

@@ -2,11 +2,14 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Config;
+using Taskmaster.Events;
 using Taskmaster.Logging;
 using Taskmaster.Posix;
 using Taskmaster.Reaping;
 using Taskmaster.Signalling;
 using Taskmaster.Spawning;
+using Taskmaster.Supervision.Eventing;
+using Taskmaster.Supervision.Listeners;
 
 namespace Taskmaster.Supervision;
 
@@ -28,6 +31,10 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly ISpawner _spawner;
     private readonly ProcessDirectory _directory = new();
     private readonly StateWatchers _watchers = new();
+    private readonly EventBus _bus = new();
+    private readonly ListenerPools _pools;
+    private readonly OutputEvents _outputEvents;
+    private readonly TickClock _ticks = new();
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
         Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -56,7 +63,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _logger = logger;
         _spawner = spawner;
         _actions = new TransitionActions(this, spawner, signaller, exitWatcher, time,
-            new ChildEnvironment(baseEnvironment, config.Daemon.Environment));
+            new ChildEnvironment(baseEnvironment, config.Daemon.Environment, ServerUrlOf(config)));
+        _pools = new ListenerPools(_directory, _bus, logger, config.Daemon.Identifier,
+            work => Post(new LoopMessage.Command("listener", work)));
+        _outputEvents = new OutputEvents(_bus, _pools, time);
+        // Whoever starts or stops wanting ticks (a pool, a client of the event stream), the loop follows.
+        _bus.WantedChanged = () => Post(new LoopMessage.Command("ticks", () => _ticks.Follow(_bus.Wanted, _time.GetUtcNow())));
         foreach (var group in config.Groups) _directory.AddGroup(group);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
@@ -75,8 +87,44 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _thread.Start();
         _exitWatcher.Start(exit => Post(new LoopMessage.ChildExited(exit)));
-        Post(new LoopMessage.Command("autostart", Autostart));
+        Post(new LoopMessage.Command("autostart", () =>
+        {
+            AnnounceStartup();
+            Autostart();
+        }));
     }
+
+    /// <summary>
+    /// supervisord's start: each group is added in priority order with a PROCESS_GROUP_ADDED (a pool hears its own
+    /// and those added after it; listeners, priority -1, normally come first), then SUPERVISOR_STATE_CHANGE_RUNNING.
+    /// </summary>
+    private void AnnounceStartup()
+    {
+        var pools = new List<string>();
+        foreach (var group in _config.Groups)
+        {
+            if (group.Processes is [{ IsListener: true }, ..])
+            {
+                pools.Add(group.Name);
+                _pools.Refresh(pools);
+            }
+            PublishGroupEvent(EventType.ProcessGroupAdded, group.Name);
+        }
+        if (_bus.Wants(EventType.SupervisorStateChangeRunning))
+            _bus.Publish(new SupervisorEvent(EventType.SupervisorStateChangeRunning, "", null, null, _time.GetUtcNow()));
+    }
+
+    private void PublishGroupEvent(EventType type, string group)
+    {
+        if (_bus.Wants(type)) _bus.Publish(new SupervisorEvent(type, $"groupname:{group}\n", null, group, _time.GetUtcNow()));
+    }
+
+    /// <summary>A child's <c>SUPERVISOR_SERVER_URL</c> unless its <c>serverurl</c> says otherwise, as supervisord
+    /// chooses it: the unix socket, else the TCP port (an empty host is localhost).</summary>
+    private static string? ServerUrlOf(SupervisorConfig config) =>
+        config.UnixHttpServer is { } unix ? "unix://" + unix.File
+        : config.InetHttpServer is { } inet ? $"http://{(inet.Host.Length == 0 ? "localhost" : inet.Host)}:{inet.Port}"
+        : null;
 
     // ---- ISupervisor: each call is a command message; the loop completes the reply. ----
 
@@ -117,6 +165,17 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     public IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default) => _watchers.Subscribe(ct);
 
+    public IAsyncEnumerable<SupervisorEvent> WatchEventsAsync(EventType types, CancellationToken ct = default) =>
+        _bus.Subscribe(types, ct);
+
+    public Task SendRemoteCommEventAsync(string type, string data, CancellationToken ct = default) =>
+        Ask<bool>("remote-comm", reply =>
+        {
+            if (_bus.Wants(EventType.RemoteCommunication))
+                _bus.Publish(new SupervisorEvent(EventType.RemoteCommunication, $"type:{type}\n{data}", null, null, _time.GetUtcNow()));
+            reply.TrySetResult(true);
+        }, ct);
+
     /// <summary>Stops the loop (without stopping children: call <see cref="ShutdownAsync"/> first).</summary>
     public async ValueTask DisposeAsync()
     {
@@ -127,6 +186,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _operations.Clear();
         AbandonQueuedApplies();
         _watchers.CompleteAll();
+        _bus.CompleteAll();
     }
 
     // ---- Test hooks ----
@@ -154,6 +214,17 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     Transition ISupervisionLoop.Dispatch(ManagedProcess p, ProcessEvent e) => Dispatch(p, e);
     void ISupervisionLoop.StartInOrder(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered);
     PendingOperation ISupervisionLoop.BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => CreateReapingStop(processes);
+
+    (IOutputTap? Stdout, IOutputTap? Stderr) ISupervisionLoop.OutputTaps(ManagedProcess p, int pid) =>
+        _outputEvents.TapsFor(p, pid, (process, child, stderr, data) =>
+            Post(new LoopMessage.Command("output", () => _outputEvents.OnOutput(process, child, stderr, data))));
+
+    void ISupervisionLoop.GroupsChanged(IReadOnlyList<string> added, IReadOnlyList<string> removed)
+    {
+        foreach (var group in removed) PublishGroupEvent(EventType.ProcessGroupRemoved, group);
+        _pools.Refresh(_directory.ActiveGroups().Select(g => g.Name));
+        foreach (var group in added) PublishGroupEvent(EventType.ProcessGroupAdded, group);
+    }
 
     // ---- The loop ----
 
@@ -240,6 +311,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             }
             moved |= BeginQueuedApply();
         } while (moved);
+        _pools.Dispatch();
         ArmTimer();
     }
 
@@ -254,6 +326,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             var due = p.NextDeadline!.Value;
             ClearDeadline(p, due.Kind);
             Dispatch(p, due.Kind);
+            fired = true;
+        }
+        if (_ticks.Next is { } tick && tick <= now)
+        {
+            _ticks.Fire(now, (type, when) =>
+            {
+                if (_bus.Wants(type)) _bus.Publish(new SupervisorEvent(type, $"when:{when}", null, null, now));
+            });
             fired = true;
         }
         return fired;
@@ -273,6 +353,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void ArmTimer()
     {
         var earliest = _directory.Deadlines.Peek()?.At;
+        if (_ticks.Next is { } tick && (earliest is null || tick < earliest)) earliest = tick;
 
         if (earliest == _timerArmedFor) return;
         _timerArmedFor = earliest;
@@ -292,12 +373,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         AssertOnLoop();
         var transition = TransitionTable.Lookup(p.State, e.Kind);
         if (transition.Kind != TransitionKind.Move) return transition;
-        ChangeState(p, transition.Next);
+        ChangeState(p, transition.Next, e);
         if (_actions.Run(transition.Action, p, e) is { } followUp) Dispatch(p, followUp);
         return transition;
     }
 
-    private void ChangeState(ManagedProcess p, ProcessState next)
+    private void ChangeState(ManagedProcess p, ProcessState next, ProcessEvent cause)
     {
         AssertOnLoop();
         var from = p.State;
@@ -306,6 +387,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         if (_logger.IsEnabled(LogLevel.Debug))
             SupervisorLog.StateChanged(_logger, p.Name, from.ToString().ToUpperInvariant(), next.ToString().ToUpperInvariant());
         _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
+        if (_bus.Wants(StateEvents.TypeOf(next))) _bus.Publish(StateEvents.For(p, from, next, cause, _time.GetUtcNow()));
+        if (p.Config.IsListener) _pools.OnStateChanged(p, next);
     }
 
     /// <summary>Process state belongs to the loop thread alone: that is why it needs no lock.</summary>
@@ -408,6 +491,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
+        if (!_shuttingDown && _bus.Wants(EventType.SupervisorStateChangeStopping))
+            _bus.Publish(new SupervisorEvent(EventType.SupervisorStateChangeStopping, "", null, null, _time.GetUtcNow()));
         _shuttingDown = true;
         foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
             p.RetryAt = null; // no paced respawn while everything stops

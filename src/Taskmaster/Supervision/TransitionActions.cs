@@ -4,6 +4,7 @@ using Taskmaster.Posix;
 using Taskmaster.Reaping;
 using Taskmaster.Signalling;
 using Taskmaster.Spawning;
+using Taskmaster.Supervision.Eventing;
 
 namespace Taskmaster.Supervision;
 
@@ -139,6 +140,7 @@ internal sealed partial class TransitionActions(
         {
             case SpawnResult.Started started:
                 p.Pid = started.Pid;
+                p.LastPid = started.Pid;
                 p.Stdin = started.StdinPipe;
                 ByPid[started.Pid] = p;
                 Attach(p, started);
@@ -183,7 +185,8 @@ internal sealed partial class TransitionActions(
     {
         try
         {
-            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe);
+            var (stdoutTap, stderrTap) = loop.OutputTaps(p, started.Pid);
+            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe, stdoutTap, stderrTap);
         }
         catch (Exception e)
         {
@@ -200,9 +203,9 @@ internal sealed partial class TransitionActions(
         c.Directory,
         c.Umask,
         c.User,
-        c.Stdout.Discards ? OutputRouting.Discard : OutputRouting.Pipe,
+        c.Stdout.Discards && !OutputEvents.TapsStdout(c) ? OutputRouting.Discard : OutputRouting.Pipe,
         c.RedirectStderr ? OutputRouting.SameAsStdout
-            : c.Stderr.Discards ? OutputRouting.Discard : OutputRouting.Pipe);
+            : c.Stderr.Discards && !OutputEvents.TapsStderr(c) ? OutputRouting.Discard : OutputRouting.Pipe);
 
     private ProcessEvent? ArmStartDeadline(ManagedProcess p)
     {
@@ -406,6 +409,6 @@ internal sealed partial class TransitionActions(
         return group;
     }
 
-    private static bool IsExpected(ProcessConfig c, ExitStatus exit) =>
+    internal static bool IsExpected(ProcessConfig c, ExitStatus exit) =>
         exit.Code is { } code && c.ExitCodes.Contains(code);
 }

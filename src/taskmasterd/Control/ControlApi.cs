@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Control;
+using Taskmaster.Events;
 using Taskmaster.Names;
 using Taskmaster.Posix;
 using Taskmaster.Supervision;
@@ -410,8 +411,25 @@ internal sealed class ControlApi(
             catch (Exception e) { ControlServerLog.BackgroundFailed(logger, e, operation); }
         });
 
+    /// <summary>
+    /// The event stream. Without <c>type</c>: every state change (<c>event: state</c>). With <c>type</c> (repeated or a
+    /// comma list of supervisor's names, abstract ones too; <c>EVENT</c> = all): every supervisor event of those types,
+    /// as listeners get them (<c>event: supervisor</c>). <c>name</c> (repeatable: <c>web</c>, <c>group:web</c>,
+    /// <c>group:*</c>) keeps the events about those processes or groups. A GET that only reads: no action.
+    /// </summary>
     private async Task Events(HttpContext ctx)
     {
+        var typeWords = ctx.Request.Query["type"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var names = ctx.Request.Query["name"].Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Trim()).ToList();
+        var types = EventType.None;
+        foreach (var word in typeWords)
+            types |= EventTypeNames.TryParse(word, out var type) ? type
+                : throw new ControlOperationException(ErrorCode.BadArguments, $"unknown event type '{word}'");
+        if (typeWords.Count > 0)
+        {
+            await SupervisorEvents(ctx, types, names);
+            return;
+        }
         ctx.Response.ContentType = "text/event-stream";
         ctx.Response.Headers.CacheControl = "no-cache";
         await ctx.Response.StartAsync(ctx.RequestAborted);
@@ -420,15 +438,52 @@ internal sealed class ControlApi(
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
         await foreach (var change in supervisor.WatchAsync(ctx.RequestAborted))
         {
+            if (names.Count > 0 && !NameMatches(names, change.Name, change.Group)) continue;
             var evt = new StateChangeEvent(change.Name, change.Group, Namespec.Format(change.Group, change.Name),
                 StateName(change.From), StateName(change.To), change.Pid, change.At);
-            var json = JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent);
-            using var frame = new MemoryStream(json.Length + 32);
-            frame.Write("event: state\ndata: "u8);
-            frame.Write(json);
-            frame.Write("\n\n"u8);
-            await ctx.Response.Body.WriteAsync(frame.GetBuffer().AsMemory(0, (int)frame.Length), ctx.RequestAborted);
-            await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+            await WriteFrameAsync(ctx, StateFrame, JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent));
         }
+    }
+
+    private async Task SupervisorEvents(HttpContext ctx, EventType types, List<string> names)
+    {
+        ctx.Response.ContentType = "text/event-stream";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        // Subscribed before the first byte goes out, so a client that saw ": subscribed" misses nothing after it.
+        var events = supervisor.WatchEventsAsync(types, ctx.RequestAborted);
+        await ctx.Response.StartAsync(ctx.RequestAborted);
+        await ctx.Response.Body.WriteAsync(": subscribed\n\n"u8.ToArray(), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+        await foreach (var e in events)
+        {
+            if (names.Count > 0 && !NameMatches(names, e.Name, e.Group)) continue;
+            var (fields, data) = SupervisorEventMessage.Split(e.Payload);
+            var message = new SupervisorEventMessage(e.Serial < 0 ? null : e.Serial, e.TypeName, e.Name, e.Group, e.At, fields, data, e.Payload);
+            await WriteFrameAsync(ctx, SupervisorFrame, JsonSerializer.SerializeToUtf8Bytes(message, Json.SupervisorEventMessage));
+        }
+    }
+
+    private static readonly byte[] StateFrame = "event: state\ndata: "u8.ToArray(), SupervisorFrame = "event: supervisor\ndata: "u8.ToArray();
+
+    private static async Task WriteFrameAsync(HttpContext ctx, byte[] head, byte[] json)
+    {
+        using var frame = new MemoryStream(json.Length + 32);
+        frame.Write(head);
+        frame.Write(json);
+        frame.Write("\n\n"u8);
+        await ctx.Response.Body.WriteAsync(frame.GetBuffer().AsMemory(0, (int)frame.Length), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+    }
+
+    /// <summary>A <c>name</c> filter, as supervisorctl reads names: <c>web</c> (the process web:web, or the group
+    /// web), <c>group:web</c>, <c>group:*</c>. Events about no process or group (ticks) never match one.</summary>
+    private static bool NameMatches(List<string> names, string? name, string? group)
+    {
+        foreach (var n in names)
+        {
+            if (group is not null && (n == group || n == group + ":*")) return true;
+            if (name is not null && group is not null && (n == name || n == Namespec.Format(group, name))) return true;
+        }
+        return false;
     }
 }

@@ -242,7 +242,6 @@ public class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("serverurl=AUTO")] [InlineData("stdout_capture_maxbytes=1MB")] [InlineData("stdout_events_enabled=true")]
     [InlineData("stdout_syslog=true")] [InlineData("depends_on=a")] [InlineData("stderr_syslog=true")]
     public void UnimplementedSupervisordKeys_AreWarnings(string line)
     {
@@ -253,9 +252,9 @@ public class ConfigLoaderTests
     [Fact]
     public void UnknownAndUnsupportedSections_AreWarnings()
     {
-        var c = Cfg.Load("[programs:p]\ncommand=x\n[eventlistener:e]\ncommand=y\n[fcgi-program:f]\ncommand=z\n[ctlplugin:c]\nx=1\n");
+        var c = Cfg.Load("[programs:p]\ncommand=x\n[fcgi-program:f]\ncommand=z\n[ctlplugin:c]\nx=1\n");
         Assert.Contains(c.Warnings, w => w.Message.Contains("did you mean [program:p]"));
-        Assert.Equal(2, c.Warnings.Count(w => w.Message.Contains("not supported")));
+        Assert.Equal(1, c.Warnings.Count(w => w.Message.Contains("not supported")));
         Assert.Empty(c.Programs);
     }
 

@@ -18,7 +18,7 @@ public class ProgramKeysTests
 {
     /// <summary>Where an instance sits: set from the sections by the binder, compared by equality, never a key.</summary>
     private static readonly string[] Placement =
-        [nameof(ProcessConfig.GroupName), nameof(ProcessConfig.ProgramName), nameof(ProcessConfig.ProcessNum)];
+        [nameof(ProcessConfig.GroupName), nameof(ProcessConfig.ProgramName), nameof(ProcessConfig.ProcessNum), nameof(ProcessConfig.IsListener)];
 
     /// <summary>Whether a log path came from AUTO: the same file either way, so not part of the setting.</summary>
     private static readonly string[] NotASetting = ["Stdout.IsAuto", "Stderr.IsAuto"];
@@ -66,10 +66,12 @@ public class ProgramKeysTests
         var key = ProgramKeys.Settings.Single(k => k.Name == name);
         // killasgroup=false is refused under stopasgroup=true.
         var context = name == "killasgroup" ? "stopasgroup = false\n" : "";
-        var baseline = Cfg.One($"[program:p]\ncommand = /bin/base\n{context}");
+        // Only a listener pool reads its events (and must have some).
+        var section = name == "events" ? "[eventlistener:p]" : "[program:p]";
+        var baseline = Cfg.One(name == "events" ? $"{section}\ncommand = /bin/base\nevents = TICK_5\n" : $"{section}\ncommand = /bin/base\n{context}");
         var text = name == "command"
-            ? $"[program:p]\ncommand = {key.Example}\n{context}"
-            : $"[program:p]\ncommand = /bin/base\n{context}{name} = {key.Example}\n";
+            ? $"{section}\ncommand = {key.Example}\n{context}"
+            : $"{section}\ncommand = /bin/base\n{context}{name} = {key.Example}\n";
         var variant = Cfg.One(text);
 
         Assert.True(key.Differs(baseline, variant), $"{name} = {key.Example} leaves the setting at its default");

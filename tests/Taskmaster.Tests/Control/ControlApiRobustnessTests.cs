@@ -140,6 +140,40 @@ public sealed class ControlApiRobustnessTests
     }
 
     [Fact]
+    public async Task Events_WithType_StreamSupervisorEvents_FilteredByTypeAndName()
+    {
+        await using var host = await ControlHost.StartAsync();
+        using var http = RawClient(host);
+        using var response = await http.GetAsync("api/v1/events?type=PROCESS_STATE&name=web", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": subscribed", await reader.ReadLineAsync());
+        var at = DateTimeOffset.UtcNow;
+        await host.Fake.Events.Writer.WriteAsync(new Taskmaster.Events.SupervisorEvent(Taskmaster.Events.EventType.Tick5, "when:5", null, null, at));
+        await host.Fake.Events.Writer.WriteAsync(new Taskmaster.Events.SupervisorEvent(Taskmaster.Events.EventType.ProcessStateExited,
+            "processname:db groupname:db from_state:RUNNING expected:0 pid:7", "db", "db", at));
+        await host.Fake.Events.Writer.WriteAsync(new Taskmaster.Events.SupervisorEvent(Taskmaster.Events.EventType.ProcessStateExited,
+            "processname:web groupname:web from_state:RUNNING expected:0 pid:8", "web", "web", at));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? line;
+        do line = await reader.ReadLineAsync(cts.Token); while (line == "");
+        Assert.Equal("event: supervisor", line);
+        var data = (await reader.ReadLineAsync(cts.Token))!;
+        var e = JsonSerializer.Deserialize(data[6..], ControlJsonContext.Default.SupervisorEventMessage)!;
+        Assert.Equal(("PROCESS_STATE_EXITED", "web", "0", "8"), (e.Type, e.Name, e.Fields["expected"], e.Fields["pid"]));
+        Assert.Null(e.Serial);
+    }
+
+    [Fact]
+    public async Task Events_WithUnknownType_IsBadArguments()
+    {
+        await using var host = await ControlHost.StartAsync();
+        using var http = RawClient(host);
+        var (status, error) = await ErrorOf(await http.GetAsync("api/v1/events?type=NOPE"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(ErrorCode.BadArguments, error.Code);
+    }
+
+    [Fact]
     public async Task TwoHundredConcurrentClients_AllAnswered()
     {
         await using var host = await ControlHost.StartAsync();

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Taskmaster.Events;
 using Taskmaster.Names;
 using Taskmaster.Supervision;
 
@@ -87,6 +88,24 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
     public Task ShutdownAsync(CancellationToken ct = default)
     {
         ShutdownCalled = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Events a test hands to <see cref="WatchEventsAsync"/> readers.</summary>
+    public Channel<SupervisorEvent> Events { get; } = Channel.CreateUnbounded<SupervisorEvent>();
+
+    public async IAsyncEnumerable<SupervisorEvent> WatchEventsAsync(EventType types, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        while (await Events.Reader.WaitToReadAsync(ct))
+            while (Events.Reader.TryRead(out var e))
+                if ((e.Type & types) != 0) yield return e;
+    }
+
+    public List<(string Type, string Data)> RemoteEvents { get; } = [];
+
+    public Task SendRemoteCommEventAsync(string type, string data, CancellationToken ct = default)
+    {
+        RemoteEvents.Add((type, data));
         return Task.CompletedTask;
     }
 

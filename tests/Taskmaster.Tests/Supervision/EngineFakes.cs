@@ -89,7 +89,8 @@ internal sealed class FakeChildLogs : IChildLogs
         Prepared.Enqueue([.. processes.Select(p => p.Name)]);
         return Task.CompletedTask;
     }
-    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe) => Attached.Enqueue(process.Name);
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null) => Attached.Enqueue(process.Name);
     public void Clear(ProcessConfig process) => Cleared.Enqueue(process.Name);
     public void ReopenAll() { }
     public void Dispose() { }

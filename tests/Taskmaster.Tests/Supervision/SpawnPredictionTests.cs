@@ -134,5 +134,7 @@ public class SpawnPredictionTests
         public Transition Dispatch(ManagedProcess p, ProcessEvent e) => throw new NotSupportedException("actions return follow-ups");
         public void StartInOrder(IReadOnlyList<ManagedProcess> ordered) => throw new NotSupportedException();
         public PendingOperation BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => throw new NotSupportedException();
+        public (IOutputTap? Stdout, IOutputTap? Stderr) OutputTaps(ManagedProcess p, int pid) => (null, null);
+        public void GroupsChanged(IReadOnlyList<string> added, IReadOnlyList<string> removed) { }
     }
 }

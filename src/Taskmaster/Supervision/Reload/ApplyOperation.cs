@@ -177,13 +177,20 @@ internal sealed class ApplyOperation : PendingOperation
             ReloadLog.InstanceAdded(log, change.New!.Name);
         }
 
+        var removedGroups = new List<string>();
         foreach (var group in _diff.Groups.Removed.Where(_scope.Contains))
         {
             if (_diff.NewGroupPriorities.ContainsKey(group)) continue; // reload: it comes back
-            if (directory.RemoveGroupIfEmpty(group)) ReloadLog.GroupRemoved(log, group);
+            if (directory.RemoveGroupIfEmpty(group))
+            {
+                ReloadLog.GroupRemoved(log, group);
+                removedGroups.Add(group);
+            }
             else troubled.Add(group);
         }
-        foreach (var group in _diff.Groups.Added.Where(_scope.Contains)) ReloadLog.GroupAdded(log, group);
+        var addedGroups = _diff.Groups.Added.Where(_scope.Contains).ToList();
+        foreach (var group in addedGroups) ReloadLog.GroupAdded(log, group);
+        _loop.GroupsChanged(addedGroups, removedGroups);
 
         _loop.StartInOrder(directory.InStartOrder(fresh.Where(p => p.Config.Autostart)).ToList());
 

@@ -90,6 +90,7 @@ public sealed partial class Supervisor
         if (_directory.HasGroup(group.Name)) return new GroupUpdateResult(group.Name, GroupChange.Added, ErrorCode.AlreadyAdded);
         var added = _directory.AddGroup(group);
         ReloadLog.GroupAdded(_logger, group.Name);
+        ((ISupervisionLoop)this).GroupsChanged([group.Name], []);
         StartEach(_directory.InStartOrder(added.Where(p => p.Config.Autostart)).ToList());
         return new GroupUpdateResult(group.Name, GroupChange.Added);
     }
@@ -102,6 +103,7 @@ public sealed partial class Supervisor
             return new GroupUpdateResult(group, GroupChange.Removed, ErrorCode.StillRunning);
         _directory.RemoveGroup(group);
         ReloadLog.GroupRemoved(_logger, group);
+        ((ISupervisionLoop)this).GroupsChanged([], [group]);
         return new GroupUpdateResult(group, GroupChange.Removed);
     }
 }

@@ -123,7 +123,7 @@ internal sealed partial class SupervisorRpcInterface
             (a, ct) => SendProcessStdin(a.String(0), a[1], ct));
         table["supervisor.sendRemoteCommEvent"] = new("supervisor.sendRemoteCommEvent", ["boolean", "string", "string"],
             "Emits a REMOTE_COMMUNICATION event with this type and data to the event listeners that subscribe to it.",
-            2, 2, false, (a, _) => SendRemoteCommEvent(a.String(0), a.String(1)));
+            2, 2, false, (a, ct) => SendRemoteCommEvent(a.String(0), a.String(1), ct));
 
         Sys("listMethods", ["array"], "The names of every method served, sorted.",
             (_, _) => Done(new XmlRpcArray([.. table.Keys.Order(StringComparer.Ordinal).Select(n => (XmlRpcValue)new XmlRpcString(n))])));
@@ -176,13 +176,12 @@ internal sealed partial class SupervisorRpcInterface
     }
 
     /// <summary>
-    /// sendRemoteCommEvent: the one place a REMOTE_COMMUNICATION event leaves the XML-RPC door. Until event listeners
-    /// exist there is nobody to deliver it to, so it is accepted and dropped, as supervisord does with no listener
-    /// subscribed.
+    /// sendRemoteCommEvent: the one place a REMOTE_COMMUNICATION event leaves the XML-RPC door, onto the engine's event
+    /// bus; with no listener subscribed it goes nowhere, as in supervisord.
     /// </summary>
-    private static Task<XmlRpcValue> SendRemoteCommEvent(string type, string data)
+    private async Task<XmlRpcValue> SendRemoteCommEvent(string type, string data, CancellationToken ct)
     {
-        _ = (type, data);
-        return Done(True);
+        await supervisor.SendRemoteCommEventAsync(type, data, ct).ConfigureAwait(false);
+        return True;
     }
 }
