@@ -40,13 +40,13 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         }
     }
 
-    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe)
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe, OutputCounters? counters = null)
     {
         ArgumentNullException.ThrowIfNull(process);
         if (stdoutPipe is not null)
-            StartPump(process, stdoutPipe, process.Stdout);
+            StartPump(process, stdoutPipe, process.Stdout, counters, isStderr: false);
         if (stderrPipe is not null)
-            StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr);
+            StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr, counters, isStderr: true);
     }
 
     public void Clear(ProcessConfig process)
@@ -137,7 +137,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     }
 
     /// <summary>Drains <paramref name="pipe"/> into <paramref name="target"/>; the pump is tracked until it ends.</summary>
-    private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target)
+    private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target, OutputCounters? counters, bool isStderr)
     {
         var file = target.Path is null ? null : Acquire(target);
         var pump = Pump();
@@ -149,7 +149,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         {
             try
             {
-                await OutputPump.RunAsync(pipe, file, process.FullName, _logger).ConfigureAwait(false);
+                await OutputPump.RunAsync(pipe, file, process.FullName, _logger, counters, isStderr).ConfigureAwait(false);
             }
             finally
             {

@@ -11,8 +11,9 @@ namespace Taskmaster.Logging;
 public interface IChildLogs : IDisposable
 {
     /// <summary>Starts draining <paramref name="stdoutPipe"/> / <paramref name="stderrPipe"/> (either may be null)
-    /// into the targets of <paramref name="process"/>. Returns at once; never blocks the caller.</summary>
-    void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe);
+    /// into the targets of <paramref name="process"/>, counting the bytes read in <paramref name="counters"/> when given.
+    /// Returns at once; never blocks the caller.</summary>
+    void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe, OutputCounters? counters = null);
 
     /// <summary>
     /// Before a batch of spawns (autostart, <c>start all</c>, a reload's additions): creates, off the caller's

@@ -141,12 +141,14 @@ internal sealed partial class TransitionActions(
                 p.Pid = started.Pid;
                 p.Stdin = started.StdinPipe;
                 ByPid[started.Pid] = p;
+                p.Counters.Spawned();
                 Attach(p, started);
                 SupervisorLog.Spawned(loop.Logger, p.Name, started.Pid);
                 return ProcessEventKind.Spawned;
             case SpawnResult.Failed failed:
                 p.SpawnError = failed.Reason;
                 p.LastSpawnFailed = true;
+                p.Counters.SpawnFailed();
                 SupervisorLog.SpawnError(loop.Logger, failed.Reason);
                 return ProcessEventKind.SpawnFailed;
             default:
@@ -183,7 +185,7 @@ internal sealed partial class TransitionActions(
     {
         try
         {
-            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe);
+            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe, p.Counters.Output);
         }
         catch (Exception e)
         {

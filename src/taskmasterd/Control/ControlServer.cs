@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Taskmaster.Control;
+using Taskmaster.Daemon.Control.Metrics;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
@@ -84,6 +85,8 @@ public sealed class ControlServer : IAsyncDisposable
             var app = builder.Build();
             var api = new ControlApi(supervisor, configuration, logs, options, logger);
             api.Map(app, unixDoor, inetDoor, new LoginThrottle(options.Time), refusals);
+            // Behind the same checks: the middleware ControlApi.Map installs runs for every route.
+            MetricsEndpoint.Map(app, supervisor, options);
 
             try
             {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Supervision;
@@ -38,6 +39,11 @@ public sealed record ControlServerOptions
 
     /// <summary>The version the API reports; defaults to the assembly's informational version.</summary>
     public string? Version { get; init; }
+
+    /// <summary><see cref="Version"/>, else the daemon's informational version without its source revision.</summary>
+    public string ReportedVersion => Version
+        ?? typeof(ControlServerOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+        ?? "0.0.0";
 
     /// <summary>Options taken from a loaded configuration.</summary>
     public static ControlServerOptions FromConfig(SupervisorConfig config) => new()

@@ -89,7 +89,7 @@ internal sealed class FakeChildLogs : IChildLogs
         Prepared.Enqueue([.. processes.Select(p => p.Name)]);
         return Task.CompletedTask;
     }
-    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe) => Attached.Enqueue(process.Name);
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe, OutputCounters? counters = null) => Attached.Enqueue(process.Name);
     public void Clear(ProcessConfig process) => Cleared.Enqueue(process.Name);
     public void ReopenAll() { }
     public void Dispose() { }

@@ -8,7 +8,7 @@ namespace Taskmaster.Tests.Supervision.RealProcess;
 /// so a child never blocks on a full pipe. The tests configure NONE, so normally there is nothing to drain.</summary>
 internal sealed class DiscardingChildLogs : IChildLogs
 {
-    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe)
+    public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe, OutputCounters? counters = null)
     {
         Drain(stdoutPipe);
         Drain(stderrPipe);
