@@ -4,7 +4,6 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 
 namespace Taskmaster.Posix;
 
@@ -17,18 +16,16 @@ public readonly partial record struct ProcUsage(double CpuSeconds, long Resident
     private static readonly double TicksPerSecond = ClockTicks();
 
     /// <summary>The usage of <paramref name="pid"/>, or null when it is gone (or its stat cannot be read).</summary>
-    public static ProcUsage? Read(int pid)
+    public static unsafe ProcUsage? Read(int pid)
     {
+        // open + read + close, nothing more: File.OpenHandle would add an fstat and a SafeHandle per process.
+        var fd = Descriptors.Open($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat", Descriptors.O_RDONLY | Descriptors.O_CLOEXEC);
+        if (fd < 0) return null;
         Span<byte> buffer = stackalloc byte[1024];
-        int length;
-        try
-        {
-            using SafeFileHandle handle = File.OpenHandle($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            length = RandomAccess.Read(handle, buffer, 0);
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-        return Parse(buffer[..length]);
+        nint length;
+        fixed (byte* start = buffer) length = Descriptors.Read(fd, start, buffer.Length);
+        Descriptors.Close(fd);
+        return length <= 0 ? null : Parse(buffer[..(int)length]);
     }
 
     /// <summary>Parses a stat line; null when it is malformed. Fields are counted after the last ')', since the

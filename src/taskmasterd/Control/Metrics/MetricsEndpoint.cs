@@ -75,11 +75,11 @@ internal static class MetricsEndpoint
             "Start attempts that created no child (no such file, not executable, no resources).",
             (t, p, n) => t.Sample(n, "group", p.Group, "name", p.Name, p.Counts.SpawnFailures), ct);
         await PerProcess(text, processes, "taskmaster_process_state_transitions_total", "counter",
-            "Times the process entered each state, by the state entered.",
+            "Times the process entered each state, by the state entered (states never entered are left out).",
             (t, p, n) =>
             {
                 foreach (var (state, count) in p.Counts.Entered)
-                    if (state != ProcessState.Unknown) t.Sample(n, "group", p.Group, "name", p.Name, "to", StateName(state), count);
+                    if (count > 0) t.Sample(n, "group", p.Group, "name", p.Name, "to", StateName(state), count);
             }, ct);
         await PerProcess(text, processes, "taskmaster_process_log_bytes_total", "counter",
             "Bytes captured from the process's output, by stream.",
