@@ -6,7 +6,7 @@ namespace Taskmaster.Bench.Scenarios;
 /// <summary>
 /// N long-lived programs. One daemon run per (supervisor, N, startsecs) measures, in order:
 /// scale-up (launch → all RUNNING); with startsecs=0 also idle cost, control latency and
-/// SIGTERM → exit; with startsecs=1 also <c>stop all</c>. Sharing the run keeps the bench short,
+/// a <c>/metrics</c> scrape and SIGTERM → exit; with startsecs=1 also <c>stop all</c>. Sharing the run keeps the bench short,
 /// and each figure is taken from a daemon in the same steady state for both supervisors.
 /// </summary>
 internal static class FleetScenario
@@ -25,7 +25,9 @@ internal static class FleetScenario
         var idleWindow = TimeSpan.FromSeconds(o.Quick ? 10 : 30);
         var statusRepeats = o.Quick ? 10 : 20;
         var cycleRepeats = o.Quick ? 3 : 5;
+        var scrapes = o.Quick ? 20 : 50;
         Describe(ctx.Book, idleWindow, statusRepeats, cycleRepeats);
+        MetricsScrape.Describe(ctx.Book, scrapes);
 
         foreach (var startSecs in new[] { 0, 1 })
         {
@@ -64,6 +66,7 @@ internal static class FleetScenario
                         {
                             if (n >= 10) MeasureIdle(ctx, s, size, idleWindow);
                             MeasureControl(ctx, s, size, statusRepeats, cycleRepeats, n == 1 || n == o.BarSize);
+                            MetricsScrape.Measure(ctx, s, size, scrapes, n == o.BarSize);
                             var exit = s.TerminateAndWait(TimeSpan.FromSeconds(120));
                             ctx.Book.Record(sup.Side, Sigterm, "SIGTERM → daemon exited", size, "s", exit.TotalSeconds, 3,
                                 n == o.BarSize ? Bar.RatioAtMost(0.1) : null);

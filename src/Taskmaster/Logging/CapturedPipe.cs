@@ -18,7 +18,9 @@ using Taskmaster.Posix;
 namespace Taskmaster.Logging;
 
 /// <summary>The capture state of one child pipe, read by the reactor or by a thread of its own.</summary>
-internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null)
+/// <param name="counters">Where the bytes read are counted, and <paramref name="isStderr"/> under which stream; null: not counted.</param>
+internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null,
+    OutputCounters? counters = null, bool isStderr = false)
 {
     /// <summary>A flood thread's buffer: large, so that one read moves up to a megabyte.</summary>
     internal const int LargeBuffer = 1024 * 1024;
@@ -159,7 +161,9 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
             return 0;
         try
         {
-            return PipeReads.TryReadNow(Fd, into);
+            int read = PipeReads.TryReadNow(Fd, into);
+            if (read > 0) counters?.Add(isStderr, read);
+            return read;
         }
         catch (IOException e)
         {

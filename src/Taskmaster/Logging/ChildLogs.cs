@@ -41,13 +41,13 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     }
 
     public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
-        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null)
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null, OutputCounters? counters = null)
     {
         ArgumentNullException.ThrowIfNull(process);
         if (stdoutPipe is not null)
-            StartPump(process, stdoutPipe, process.Stdout, stdoutTap);
+            StartPump(process, stdoutPipe, process.Stdout, stdoutTap, counters, isStderr: false);
         if (stderrPipe is not null)
-            StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr, stderrTap);
+            StartPump(process, stderrPipe, process.RedirectStderr ? process.Stdout : process.Stderr, stderrTap, counters, isStderr: true);
     }
 
     public void Clear(ProcessConfig process)
@@ -138,7 +138,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     }
 
     /// <summary>Drains <paramref name="pipe"/> into <paramref name="target"/>; the pump is tracked until it ends.</summary>
-    private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target, IOutputTap? tap)
+    private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target, IOutputTap? tap, OutputCounters? counters, bool isStderr)
     {
         var file = target.Path is null ? null : Acquire(target);
         var pump = Pump();
@@ -150,7 +150,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         {
             try
             {
-                await OutputPump.RunAsync(pipe, file, process.FullName, _logger, tap).ConfigureAwait(false);
+                await OutputPump.RunAsync(pipe, file, process.FullName, _logger, tap, counters, isStderr).ConfigureAwait(false);
             }
             finally
             {

@@ -11,10 +11,10 @@ namespace Taskmaster.Logging;
 public interface IChildLogs : IDisposable
 {
     /// <summary>Starts draining <paramref name="stdoutPipe"/> / <paramref name="stderrPipe"/> (either may be null)
-    /// into the targets of <paramref name="process"/>, showing each stream to its tap, if any. Returns at once; never
-    /// blocks the caller.</summary>
+    /// into the targets of <paramref name="process"/>, showing each stream to its tap, if any, and counting the bytes
+    /// read in <paramref name="counters"/> when given. Returns at once; never blocks the caller.</summary>
     void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
-        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null);
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null, OutputCounters? counters = null);
 
     /// <summary>
     /// Before a batch of spawns (autostart, <c>start all</c>, a reload's additions): creates, off the caller's

@@ -133,7 +133,13 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     /// <summary>A child exists (or may exist) for this process, or processes of its last child's group that we wait for.</summary>
     public bool HasChild => Pid is not null || LingeringGroup is not null;
 
+    /// <summary>Spawns, failures, states entered and bytes captured since the daemon began supervising it.</summary>
+    public ProcessCounters Counters { get; } = new();
+
     public ProcessSnapshot Snapshot(TimeProvider time) => new(
         Name, Group, State, Pid, StartedAt, StoppedAt, LastExit, ExitExpected, SpawnError,
-        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path, LingeringGroup);
+        ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path, LingeringGroup)
+    {
+        Counts = Counters.Snapshot(),
+    };
 }

@@ -34,4 +34,7 @@ public sealed record ProcessSnapshot(
     int? LingeringGroup = null)
 {
     public string FullName => Namespec.Format(Group, Name);
+
+    /// <summary>Lifetime figures (spawns, failures, states entered, output bytes); see <see cref="ProcessCounts"/>.</summary>
+    public ProcessCounts Counts { get; init; } = ProcessCounts.None;
 }

@@ -384,6 +384,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         var from = p.State;
         if (from == next) return;
         p.State = next;
+        p.Counters.Entered(next);
         if (_logger.IsEnabled(LogLevel.Debug))
             SupervisorLog.StateChanged(_logger, p.Name, from.ToString().ToUpperInvariant(), next.ToString().ToUpperInvariant());
         _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));

@@ -143,12 +143,14 @@ internal sealed partial class TransitionActions(
                 p.LastPid = started.Pid;
                 p.Stdin = started.StdinPipe;
                 ByPid[started.Pid] = p;
+                p.Counters.Spawned();
                 Attach(p, started);
                 SupervisorLog.Spawned(loop.Logger, p.Name, started.Pid);
                 return ProcessEventKind.Spawned;
             case SpawnResult.Failed failed:
                 p.SpawnError = failed.Reason;
                 p.LastSpawnFailed = true;
+                p.Counters.SpawnFailed();
                 SupervisorLog.SpawnError(loop.Logger, failed.Reason);
                 return ProcessEventKind.SpawnFailed;
             default:
@@ -186,7 +188,7 @@ internal sealed partial class TransitionActions(
         try
         {
             var (stdoutTap, stderrTap) = loop.OutputTaps(p, started.Pid);
-            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe, stdoutTap, stderrTap);
+            loop.ChildLogs.Attach(p.Config, started.StdoutPipe, started.StderrPipe, stdoutTap, stderrTap, p.Counters.Output);
         }
         catch (Exception e)
         {

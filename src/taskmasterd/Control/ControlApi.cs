@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -211,10 +210,7 @@ internal sealed class ControlApi(
 
     private Task Version(HttpContext ctx)
     {
-        var version = options.Version
-            ?? typeof(ControlApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
-            ?? "0.0.0";
-        return WriteJsonAsync(ctx, new VersionResponse(version, 1, Environment.ProcessId), Json.VersionResponse);
+        return WriteJsonAsync(ctx, new VersionResponse(options.ReportedVersion, 1, Environment.ProcessId), Json.VersionResponse);
     }
 
     private async Task ListProcesses(HttpContext ctx)

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control.XmlRpc;
+using Taskmaster.Daemon.Control.Metrics;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
@@ -88,6 +89,7 @@ public sealed class ControlServer : IAsyncDisposable
             // supervisord's doors, behind the same checks (the middleware ControlApi.Map installs runs for every route).
             XmlRpcEndpoint.Map(app, new SupervisorRpcInterface(supervisor, configuration, logs, options, logger), logger);
             LogTailEndpoint.Map(app, logs);
+            MetricsEndpoint.Map(app, supervisor, options);
 
             try
             {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Supervision;
@@ -47,6 +48,11 @@ public sealed record ControlServerOptions
 
     /// <summary>The configuration last read (XML-RPC getAllConfigInfo). Without it that method answers an empty list.</summary>
     public Func<SupervisorConfig>? CurrentConfig { get; init; }
+
+    /// <summary><see cref="Version"/>, else the daemon's informational version without its source revision.</summary>
+    public string ReportedVersion => Version
+        ?? typeof(ControlServerOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0]
+        ?? "0.0.0";
 
     /// <summary>Options taken from a loaded configuration.</summary>
     public static ControlServerOptions FromConfig(SupervisorConfig config) => new()

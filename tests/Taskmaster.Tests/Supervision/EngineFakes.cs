@@ -90,7 +90,7 @@ internal sealed class FakeChildLogs : IChildLogs
         return Task.CompletedTask;
     }
     public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
-        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null) => Attached.Enqueue(process.Name);
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null, OutputCounters? counters = null) => Attached.Enqueue(process.Name);
     public void Clear(ProcessConfig process) => Cleared.Enqueue(process.Name);
     public void ReopenAll() { }
     public void Dispose() { }

@@ -30,6 +30,7 @@ internal static class Prerequisites
         Requirement.Setpriv => "setpriv",
         Requirement.PidNamespace => "pid namespace",
         Requirement.Supervisor => "supervisor",
+        Requirement.Promtool => "promtool",
         Requirement.NoTaskmasterConfInEtc => "no /etc/taskmaster.conf",
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };
@@ -46,6 +47,7 @@ internal static class Prerequisites
         Requirement.Supervisor => File.Exists("/usr/bin/supervisord") && File.Exists("/usr/bin/supervisorctl")
             && Directory.Exists("/usr/lib/python3/dist-packages/supervisor")
             ? null : "/usr/bin/supervisord or /usr/bin/supervisorctl is missing (tests/run installs supervisor as root)",
+        Requirement.Promtool => OnPath("promtool") ? null : "promtool is not on PATH (tests/run installs prometheus as root)",
         Requirement.NoTaskmasterConfInEtc => File.Exists("/etc/taskmaster.conf") ? "this machine has one, and the daemon finds it first" : null,
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };

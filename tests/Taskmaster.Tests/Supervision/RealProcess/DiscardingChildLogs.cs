@@ -9,7 +9,7 @@ namespace Taskmaster.Tests.Supervision.RealProcess;
 internal sealed class DiscardingChildLogs : IChildLogs
 {
     public void Attach(ProcessConfig process, SafeFileHandle? stdoutPipe, SafeFileHandle? stderrPipe,
-        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null)
+        IOutputTap? stdoutTap = null, IOutputTap? stderrTap = null, OutputCounters? counters = null)
     {
         Drain(stdoutPipe);
         Drain(stderrPipe);
