@@ -34,7 +34,7 @@ internal static class RestartLatencyScenario
         }
     }
 
-    private static double KillOnce(DaemonSession s, string pidFile)
+    internal static double KillOnce(DaemonSession s, string pidFile)
     {
         var current = PidFile.TryRead(pidFile) ?? throw new InvalidOperationException("t0000 has no pid file");
         // Kill only a process the supervisor already counts as RUNNING: a kill during STARTING would

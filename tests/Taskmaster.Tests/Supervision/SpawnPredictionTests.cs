@@ -134,5 +134,8 @@ public class SpawnPredictionTests
         public Transition Dispatch(ManagedProcess p, ProcessEvent e) => throw new NotSupportedException("actions return follow-ups");
         public void StartInOrder(IReadOnlyList<ManagedProcess> ordered) => throw new NotSupportedException();
         public PendingOperation BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => throw new NotSupportedException();
+        public bool EndsDaemon(ManagedProcess p, bool fatal) => false;
+        public string? NotifySocketFor(Taskmaster.Config.ProcessConfig c) => null;
+        public void ChildSpawned(ManagedProcess p) { }
     }
 }
