@@ -51,6 +51,7 @@ internal static class ConfigWriter
                 stdout_logfile_maxbytes={p.StdoutMaxBytes}
                 stdout_logfile_backups={p.StdoutBackups}
                 environment={StraySweeper.ProgramVariable}="{runId}"
+                {p.ExtraLines ?? ""}
 
 
                 """);

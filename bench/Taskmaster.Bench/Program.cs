@@ -40,6 +40,7 @@ try
     if (options.Wants("fleet")) FleetScenario.Run(ctx);
     if (options.Wants("deaf")) TermIgnoringStopScenario.Run(ctx);
     if (options.Wants("restart")) RestartLatencyScenario.Run(ctx);
+    if (options.Wants("probes")) ProbeScenario.Run(ctx);
     if (options.Wants("log")) LogThroughputScenario.Run(ctx);
     if (options.Wants("churn")) ChurnScenario.Run(ctx);
     if (options.Wants("clients")) HostileClientsScenario.Run(ctx);

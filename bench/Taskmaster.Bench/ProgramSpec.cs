@@ -12,4 +12,6 @@ internal sealed record ProgramSpec(string Name, string Command)
     public string? StdoutLogfile { get; init; }
     public string StdoutMaxBytes { get; init; } = "50MB";
     public int StdoutBackups { get; init; } = 10;
+    /// <summary>Lines appended to the section as they are (keys only one supervisor knows).</summary>
+    public string? ExtraLines { get; init; }
 }

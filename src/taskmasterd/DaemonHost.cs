@@ -115,6 +115,9 @@ internal sealed class DaemonHost
         {
             DaemonLog.Started(log, Environment.ProcessId, _source.Path);
             supervisor.Run();
+            // exit_on: a program's failure ends the daemon like a shutdown request, with the program's code.
+            _ = supervisor.ExitRequested.ContinueWith(_ => _signals.Writer.TryWrite(DaemonSignal.Shutdown),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             _ = TrimAfterAutostartAsync(supervisor);
             if (Detacher.IsDetachedCopy)
                 Detacher.SignalReady();
@@ -140,7 +143,7 @@ internal sealed class DaemonHost
             registry.DeleteFile(); // every child is reaped: nothing to recover
             DaemonLog.ShuttingDown(log);
         }
-        return DaemonCommandLine.ExitOk;
+        return supervisor.ExitRequested.IsCompletedSuccessfully ? supervisor.ExitRequested.Result : DaemonCommandLine.ExitOk;
     }
 
     /// <summary>

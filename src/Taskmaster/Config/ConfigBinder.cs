@@ -103,6 +103,11 @@ internal sealed class ConfigBinder(List<IniSection> sections, string mainFile,
             groupConfigs.Add(new GroupConfig(groupName, priority, [.. members]));
         }
         CheckUniqueInstanceNames(groupConfigs, programs);
+        DependencyCheck.Run(programConfigs, groupConfigs, name =>
+        {
+            var section = programs.First(p => p.Name == name).Section;
+            return (section.Name, section.Location, section.HeaderLine);
+        }, diagnostics);
 
         return new SupervisorConfig
         {

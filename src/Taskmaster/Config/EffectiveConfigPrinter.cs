@@ -5,7 +5,7 @@ namespace Taskmaster.Config;
 /// <summary>
 /// Prints what <c>taskmasterd --check</c> shows: the daemon settings, every process instance with every
 /// setting of <see cref="ProgramKeys"/> in table order and where it came from (<c>file:line</c> or <c>default</c>),
-/// the command's argv, and the warnings.
+/// the command's argv, the dependency graph and the warnings.
 /// </summary>
 public static class EffectiveConfigPrinter
 {
@@ -44,6 +44,8 @@ public static class EffectiveConfigPrinter
             output.WriteLine($"group {group.Name} (priority {group.Priority}, {group.Processes.Length} process{(group.Processes.Length == 1 ? "" : "es")})");
             foreach (var p in group.Processes) PrintProcess(p, output);
         }
+
+        DependencyGraphText.Write(config, output);
 
         output.WriteLine();
         if (config.Warnings.IsEmpty) output.WriteLine("warnings: none");

@@ -37,6 +37,9 @@ public sealed record ProcessConfig
     public ImmutableArray<KeyValuePair<string, string>> Environment { get; init; } = ProgramKeys.Environment.DefaultValue;
     public int Priority { get; init; } = ProgramKeys.Priority.DefaultValue;
     public bool Autostart { get; init; } = ProgramKeys.Autostart.DefaultValue;
+    /// <summary>What each start waits for (<c>depends_on</c>); empty for most programs.</summary>
+    public ImmutableArray<Dependency> DependsOn { get; init; } = [];
+    public bool DependentStartup { get; init; } = ProgramKeys.DependentStartup.DefaultValue;
     public AutoRestartPolicy AutoRestart { get; init; } = ProgramKeys.AutoRestart.DefaultValue;
     public ImmutableArray<int> ExitCodes { get; init; } = ProgramKeys.ExitCodes.DefaultValue;
     /// <summary>Seconds the process must stay up to count as started (<c>startsecs</c>/<c>starttime</c>).</summary>
@@ -71,6 +74,12 @@ public sealed record ProcessConfig
     public int BufferSize { get; init; } = ProgramKeys.BufferSize.DefaultValue;
     /// <summary>How a listener's result is judged (<c>result_handler</c>); only supervisor's default exists here.</summary>
     public string ResultHandler { get; init; } = ProgramKeys.DefaultResultHandler;
+    public ExitOnPolicy ExitOn { get; init; } = ProgramKeys.ExitOn.DefaultValue;
+    /// <summary>The readiness check (<c>readiness_check_*</c>): none unless its script is set.</summary>
+    public ProbeConfig Readiness { get; init; } = ProbeKeys.ReadinessDefaults;
+    /// <summary>The liveness check (<c>liveness_check_*</c>): none unless its script is set.</summary>
+    public ProbeConfig Liveness { get; init; } = ProbeKeys.LivenessDefaults;
+    public ProbeFailureAction LivenessFailureAction { get; init; } = ProbeFailureAction.Restart;
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

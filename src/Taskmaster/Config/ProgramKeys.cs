@@ -161,6 +161,14 @@ internal static class ProgramKeys
         Meaning = "A run shorter than this counts toward `max_restarts` and keeps `exp_backoff_restart_delay` growing.",
     };
 
+    public static readonly ProgramKey<ExitOnPolicy> ExitOn = new()
+    {
+        Name = "exit_on", Aliases = ["essential"], Default = "never", Example = "fatal",
+        Parse = ValueParsers.ExitOn, Format = v => v.ToString().ToLowerInvariant(),
+        Get = c => c.ExitOn, With = (c, v) => c with { ExitOn = v }, Reload = OnReload.InPlace,
+        Meaning = "End taskmasterd when this program fails, with its exit code (128+N for signal N; 1 for a FATAL without one): `never`, `fatal` (FATAL), `unexpected` (FATAL or an unexpected exit, instead of an autorestart), `any` (any exit on its own). `essential = true` means `any`. The other programs are stopped first, dependents before their dependencies (docs/containers.md).",
+    };
+
     public static readonly ProgramKey<int> StopSignal = new()
     {
         Name = "stopsignal", Default = "TERM", Example = "INT",
@@ -219,6 +227,24 @@ internal static class ProgramKeys
         Parse = ValueParsers.Integer(0, ValueParsers.MaxLogBackups), Get = c => c.Stdout.Backups, Reload = OnReload.InPlace,
         With = (c, v) => c.Stdout.Discards ? c : c with { Stdout = c.Stdout with { Backups = v } },
         Meaning = "Rotated stdout logs kept (at most 1000).",
+    };
+
+    // Dependencies (DESIGN §7): what a start waits for. Changing them never needs a new child: a reload swaps them in
+    // place and the next start (or a start that is waiting now) follows the new graph.
+    public static readonly ProgramKey<ImmutableArray<Dependency>> DependsOn = new()
+    {
+        Name = "depends_on", Aliases = ["dependent_startup_wait_for"], Default = KeyDefault.Parsed("", shown: "none"),
+        Example = "db:healthy",
+        ParseIn = DependencyListParser.TryParse, Same = SameItems, Format = v => string.Join(", ", v),
+        Get = c => c.DependsOn, With = (c, v) => c with { DependsOn = v }, Reload = OnReload.InPlace,
+        Meaning = "Programs or groups (every instance) to wait for before each start: `name[:condition]`, separated by commas or spaces; condition `running` (default), `started`, `healthy`, `log_ready`, `completed` (or `exited`), `completed_successfully` (process-compose's `process_*` words too). A start also starts a stopped dependency; stop and shutdown stop dependents first.",
+    };
+
+    public static readonly ProgramKey<bool> DependentStartup = new()
+    {
+        Name = "dependent_startup", Default = "false", Example = "true",
+        Parse = ValueParsers.Boolean, Get = c => c.DependentStartup, With = (c, v) => c with { DependentStartup = v }, Reload = OnReload.InPlace,
+        Meaning = "supervisord-dependent-startup's switch: start when the daemon starts, once `depends_on` is met, even with autostart=false.",
     };
 
     // The output pipes are wired at spawn time (a file, or /dev/null for NONE): a new path needs a new child. Whether
@@ -354,14 +380,15 @@ internal static class ProgramKeys
     public static ImmutableArray<ProgramKey> All { get; } = Validated(
     [
         Command, ProcessName, Numprocs, NumprocsStart, Directory, Umask, User, Environment,
-        Priority, Autostart, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
+        Priority, Autostart, DependsOn, DependentStartup, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, ExitOn, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
+        .. ProbeKeys.Readiness, .. ProbeKeys.Liveness,
+        NotImplemented("liveness_check_success_action", KeyDefault.Unset("none"), "The Go port's script run after a successful liveness check."),
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),
         StderrCaptureMaxBytes, StderrEventsEnabled,
         NotImplemented("stderr_syslog", "false", "Copy stderr to syslog."),
         ServerUrl, Events, BufferSize, ResultHandler,
-        NotImplemented("depends_on", KeyDefault.Unset("none"), "Start after other programs (supervisord fork feature)."),
     ]);
 
     /// <summary>The keys that are settings of each instance (a <see cref="ProcessConfig"/> property each), in table order.</summary>

@@ -135,6 +135,28 @@ internal static class ValueParsers
         return false;
     }
 
+    /// <summary><c>exit_on</c>: <c>never</c>, <c>fatal</c>, <c>unexpected</c>, <c>any</c>; its alias <c>essential</c> is a
+    /// boolean (true = <c>any</c>, as a container orchestrator's essential container: its end ends the task).</summary>
+    public static bool ExitOn(string text, out ExitOnPolicy value, out ValueError error)
+    {
+        error = default;
+        value = ExitOnPolicy.Never;
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "never": return true;
+            case "fatal": value = ExitOnPolicy.Fatal; return true;
+            case "unexpected": value = ExitOnPolicy.Unexpected; return true;
+            case "any": value = ExitOnPolicy.Any; return true;
+        }
+        if (Boolean(text, out var essential, out _))
+        {
+            value = essential ? ExitOnPolicy.Any : ExitOnPolicy.Never;
+            return true;
+        }
+        error = new ValueError($"'{text}' is not an exit_on policy (never, fatal, unexpected, any; or true/false)");
+        return false;
+    }
+
     private static readonly string[] LogLevels = ["critical", "error", "warn", "info", "debug", "trace", "blather"];
 
     public static bool LogLevel(string text, out string value, out ValueError error)
@@ -193,6 +215,23 @@ internal static class ValueParsers
         }
         value = TimeSpan.FromMilliseconds(n * unit);
         return true;
+    }
+
+    /// <summary>A duration in seconds when unitless (the Go port's check keys), or with ms, s or m.</summary>
+    public static bool Seconds(string text, out TimeSpan value, out ValueError error)
+    {
+        var t = text.Trim();
+        var unitless = t.Length > 0 && char.IsAsciiDigit(t[^1]);
+        return Duration(unitless ? t + "s" : t, out value, out error);
+    }
+
+    /// <summary><see cref="Seconds"/>, more than zero.</summary>
+    public static bool PositiveSeconds(string text, out TimeSpan value, out ValueError error)
+    {
+        if (!Seconds(text, out value, out error)) return false;
+        if (value > TimeSpan.Zero) return true;
+        error = new ValueError($"'{text}' must be more than zero");
+        return false;
     }
 
     public static ValueParser<T?> Optional<T>(ValueParser<T> parser) where T : struct =>

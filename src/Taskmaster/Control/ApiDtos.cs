@@ -22,7 +22,26 @@ public sealed record ProcessInfo(
     string? SpawnError,
     string Description,
     string? StdoutLogfile,
-    string? StderrLogfile);
+    string? StderrLogfile)
+{
+    /// <summary>The program's <c>depends_on</c> edges, <c>name:condition</c> each (empty without any).</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>While a start waits for a dependency: which, and the condition (<c>db (healthy)</c>).</summary>
+    public string? WaitingFor { get; init; }
+
+    /// <summary>Why the last start was refused: a dependency that failed for good.</summary>
+    public string? DependencyFailure { get; init; }
+
+    /// <summary>The readiness check's verdict on the current child (null: no check, or no child).</summary>
+    public bool? Ready { get; init; }
+
+    /// <summary>The liveness check's verdict on the current child (null: no check, or not RUNNING yet).</summary>
+    public bool? Live { get; init; }
+
+    /// <summary>Why the last readiness or liveness check failed, while it does.</summary>
+    public string? HealthFailure { get; init; }
+}
 
 /// <summary>The body of start/stop/restart/clear (<c>wait</c> ignored by clear) and signal (<c>signal</c>).</summary>
 public sealed record ProcessCommandRequest

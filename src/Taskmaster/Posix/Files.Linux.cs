@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace Taskmaster.Posix;
 
-/// <summary>statx, access, fchmod, chown, mkdir and opendir/readdir.</summary>
+/// <summary>statx, access, fchmod, chmod, chown, mkdir and opendir/readdir.</summary>
 public static unsafe partial class Files
 {
     private const string Lib = "libc";
@@ -36,6 +36,10 @@ public static unsafe partial class Files
 
     [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, uint mode);
+
+    /// <summary>chmod(2): for a file that has no descriptor to fchmod (a bound Unix socket).</summary>
+    [LibraryImport(Lib, EntryPoint = "chmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Chmod(string path, uint mode);
 
     /// <summary>chown(2); <see cref="uint.MaxValue"/> (-1) keeps the owner or the group unchanged.</summary>
     [LibraryImport(Lib, EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Taskmaster.Config;
 using Taskmaster.Logging;
 
 namespace Taskmaster.Supervision;
@@ -20,6 +21,16 @@ internal interface ISupervisionLoop
 
     /// <summary>The activity log.</summary>
     ILogger Logger { get; }
+
+    /// <summary>The notify socket of a program with a <c>notify</c> check (made on first need), or null.</summary>
+    string? NotifySocketFor(ProcessConfig c);
+
+    /// <summary>A child of <paramref name="p"/> was spawned: its readiness check begins.</summary>
+    void ChildSpawned(ManagedProcess p);
+
+    /// <summary>Whether <paramref name="p"/>'s end (FATAL when <paramref name="fatal"/>, else an exit from RUNNING)
+    /// ends the daemon (<c>exit_on</c>); if so the daemon's exit is requested and no autorestart must follow.</summary>
+    bool EndsDaemon(ManagedProcess p, bool fatal);
 
     /// <summary>Runs one event through the transition table for <paramref name="p"/>, then the follow-ups its
     /// actions return; returns the cell the event itself used.</summary>

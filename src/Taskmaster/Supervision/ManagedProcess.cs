@@ -41,6 +41,16 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     public string? SpawnError { get; set; }
     /// <summary>True when the last start attempt failed in the spawner itself (no child was created).</summary>
     public bool LastSpawnFailed { get; set; }
+    /// <summary>The dependency a start waits for, as <c>status</c> words it (<c>db (healthy)</c>); null when no start
+    /// waits (see <see cref="DependencyGate"/>).</summary>
+    public string? WaitingFor { get; set; }
+
+    /// <summary>A start is held until the dependencies are met.</summary>
+    public bool AwaitingDependencies => WaitingFor is not null;
+
+    /// <summary>Why the last start was refused: a dependency failed for good (<c>db entered FATAL state</c>); cleared
+    /// by the next start that passes the gate.</summary>
+    public string? DependencyFailure { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? StoppedAt { get; set; }
     public ExitStatus? LastExit { get; set; }
@@ -93,6 +103,29 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         set { field = value; Rescheduled(); }
     }
 
+    /// <summary>When the next readiness or liveness check is due, or the one in flight times out.</summary>
+    public DateTimeOffset? ProbeAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>The readiness check of the current child, from its spawn; null without one.</summary>
+    public ProbeRun? ReadinessRun { get; set; }
+
+    /// <summary>The liveness check of the current child, from RUNNING; null without one.</summary>
+    public ProbeRun? LivenessRun { get; set; }
+
+    /// <summary>The last <c>STATUS=</c> the child sent on its notify socket.</summary>
+    public string? NotifyStatus { get; set; }
+
+    /// <summary>Why the current start is failing: the readiness check did not pass in time (the spawn error then).</summary>
+    public string? UnreadyReason { get; set; }
+
+    /// <summary>RUNNING, and every check it has passes (what <c>depends_on = x:healthy</c> waits for).</summary>
+    public bool Healthy => State == ProcessState.Running
+        && ReadinessRun is not { Passing: false } && LivenessRun is not { Passing: false };
+
     /// <summary>The queue this process's deadlines are kept in; null once it left the directory (or in unit tests).</summary>
     public DeadlineQueue? Deadlines { get; set; } = deadlines;
 
@@ -108,7 +141,9 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         get
         {
             (DateTimeOffset, ProcessEventKind)? best = null;
-            Consider(StartDeadline, ProcessEventKind.StartSecsElapsed);
+            // With a readiness check, startsecs is the time allowed to become ready, not the time to stay up.
+            Consider(StartDeadline, Config.Readiness.IsSet ? ProcessEventKind.NotReadyInTime : ProcessEventKind.StartSecsElapsed);
+            Consider(ProbeAt, ProcessEventKind.ProbeDue);
             Consider(StopDeadline, ProcessEventKind.StopTimeout);
             Consider(RetryAt, ProcessEventKind.RetryDue);
             Consider(GroupCheckAt, ProcessEventKind.GroupCheck);
@@ -141,5 +176,11 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         ProcessDescription.Describe(this, time), Config.Stdout.Path, Config.Stderr.Path, LingeringGroup)
     {
         Counts = Counters.Snapshot(),
+        DependsOn = Config.DependsOn.IsEmpty ? [] : [.. Config.DependsOn.Select(d => d.ToString())],
+        WaitingFor = WaitingFor,
+        DependencyFailure = DependencyFailure,
+        Ready = ReadinessRun?.Passing,
+        Live = LivenessRun?.Passing,
+        HealthFailure = LivenessRun is { Failures: > 0 } l ? l.LastFailure : ReadinessRun is { Failures: > 0 } r ? r.LastFailure : null,
     };
 }

@@ -11,7 +11,10 @@ internal static class ProcessDescription
 {
     public static string Describe(ManagedProcess p, TimeProvider time) => p.State switch
     {
-        ProcessState.Running => $"pid {p.Pid}, uptime {Uptime(p.StartedAt, time.GetUtcNow())}",
+        _ when p.WaitingFor is { } dependency => $"waiting for {dependency}",
+        ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal when p.DependencyFailure is { } why => $"not started: dependency {why}",
+        ProcessState.Running => $"pid {p.Pid}, uptime {Uptime(p.StartedAt, time.GetUtcNow())}{Health(p)}",
+        ProcessState.Starting when p.ReadinessRun is { } ready => ready.LastFailure is { } why ? $"not ready yet: {why}" : "waiting for readiness",
         ProcessState.Backoff or ProcessState.Fatal =>
             string.IsNullOrEmpty(p.SpawnError) ? $"unknown error (try \"tail {p.Name}\")" : p.SpawnError,
         ProcessState.Stopped or ProcessState.Exited => p.StartedAt is null
@@ -19,6 +22,17 @@ internal static class ProcessDescription
             : StopTime(p.StoppedAt ?? p.StartedAt.Value, time.LocalTimeZone),
         _ => "",
     };
+
+    /// <summary>What the checks of a RUNNING process say, after its uptime; nothing while all is well.</summary>
+    private static string Health(ManagedProcess p)
+    {
+        var text = "";
+        if (p.ReadinessRun is { Passing: false } notReady) text += $", not ready: {notReady.LastFailure}";
+        if (p.LivenessRun is { Failures: > 0 } failing)
+            text += $", liveness failing ({failing.Failures}/{failing.Config.FailureThreshold}): {failing.LastFailure}";
+        if (p.NotifyStatus is { Length: > 0 } status) text += $", {status}";
+        return text;
+    }
 
     /// <summary>Whole seconds between whole-second timestamps, as supervisord computes it from gmtime.</summary>
     public static string Uptime(DateTimeOffset? startedAt, DateTimeOffset now)

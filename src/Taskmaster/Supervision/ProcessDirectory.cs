@@ -25,6 +25,10 @@ internal sealed class ProcessDirectory
         .OrderBy(g => g.Key, StringComparer.Ordinal)
         .SelectMany(g => g.Value.OrderBy(p => p.Name, StringComparer.Ordinal));
 
+    /// <summary>Bumped by every change to which processes exist or to their settings: what is built from the
+    /// directory (the dependency graph) is built again when it moved.</summary>
+    public int Version { get; private set; }
+
     public bool HasGroup(string name) => _groups.ContainsKey(name);
 
     public IReadOnlyList<ManagedProcess> AddGroup(GroupConfig group)
@@ -34,6 +38,7 @@ internal sealed class ProcessDirectory
         _groups[group.Name] = processes;
         _groupPriority[group.Name] = group.Priority;
         _unordered.AddRange(processes);
+        Version++;
         return processes;
     }
 
@@ -44,6 +49,7 @@ internal sealed class ProcessDirectory
         if (!_groups.Remove(name, out var processes)) return false;
         _unordered.RemoveAll(processes.Contains);
         foreach (var p in processes) Forget(p);
+        Version++;
         return true;
     }
 
@@ -77,6 +83,7 @@ internal sealed class ProcessDirectory
         var p = new ManagedProcess(config, Deadlines);
         members.Add(p);
         _unordered.Add(p);
+        Version++;
         return p;
     }
 
@@ -86,6 +93,7 @@ internal sealed class ProcessDirectory
         if (_groups.TryGetValue(p.Group, out var members)) members.Remove(p);
         _unordered.Remove(p);
         Forget(p);
+        Version++;
     }
 
     /// <summary>A removed process's deadlines must not fire any more (a BACKOFF retry, say).</summary>
@@ -105,6 +113,7 @@ internal sealed class ProcessDirectory
             _groups[next.GroupName].Add(p);
         }
         p.Config = next;
+        Version++;
     }
 
     /// <summary>Removes a group that has no process left; false when it is missing or still has some.</summary>

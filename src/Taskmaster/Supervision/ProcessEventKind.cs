@@ -33,4 +33,11 @@ internal enum ProcessEventKind
     /// not ours to wait for (killasgroup=false, or survivors of SIGKILL given up on). Raised only by the actions that
     /// decide it, after they forgot the group.</summary>
     GroupReleased,
+    /// <summary>The readiness check passed (success_threshold in a row) while STARTING.</summary>
+    Ready,
+    /// <summary>startsecs passed for a process with a readiness check that has not passed: the start failed.</summary>
+    NotReadyInTime,
+    /// <summary>A readiness or liveness check is due, or the one in flight timed out (handled by the probe scheduler,
+    /// never by the table: it does not change the state).</summary>
+    ProbeDue,
 }

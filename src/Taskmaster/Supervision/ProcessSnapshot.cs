@@ -33,6 +33,24 @@ public sealed record ProcessSnapshot(
     string? StderrLogfile,
     int? LingeringGroup = null)
 {
+    /// <summary>The program's <c>depends_on</c> edges, <c>name:condition</c> each.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>The dependency a start waits for (<c>db (healthy)</c>), or null.</summary>
+    public string? WaitingFor { get; init; }
+
+    /// <summary>Why the last start was refused (a dependency failed for good), or null.</summary>
+    public string? DependencyFailure { get; init; }
+
+    /// <summary>The readiness check's verdict on the current child: null without a check or a child.</summary>
+    public bool? Ready { get; init; }
+
+    /// <summary>The liveness check's verdict on the current child: null without a check or before RUNNING.</summary>
+    public bool? Live { get; init; }
+
+    /// <summary>The last failure of a check, if the last check failed.</summary>
+    public string? HealthFailure { get; init; }
+
     public string FullName => Namespec.Format(Group, Name);
 
     /// <summary>Lifetime figures (spawns, failures, states entered, output bytes); see <see cref="ProcessCounts"/>.</summary>

@@ -29,8 +29,10 @@ internal sealed class StartOperation(
     /// <summary>The result for a process that was just started, or null while it is still STARTING.</summary>
     public static OperationResult? Outcome(ManagedProcess p) => p.State switch
     {
+        _ when p.AwaitingDependencies => null,
         ProcessState.Starting => null,
         ProcessState.Running => new OperationResult(p.FullName),
+        _ when p.DependencyFailure is { } why => new OperationResult(p.FullName, ErrorCode.Failed, $"not started: dependency {why}"),
         _ when p.SpawnError is not null => new OperationResult(p.FullName, ErrorCode.SpawnError, p.SpawnError),
         _ => new OperationResult(p.FullName, ErrorCode.AbnormalTermination, p.SpawnError),
     };

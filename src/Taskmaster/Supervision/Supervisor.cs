@@ -35,10 +35,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly ListenerPools _pools;
     private readonly OutputEvents _outputEvents;
     private readonly TickClock _ticks = new();
+    private readonly DependencyGate _dependencies;
+    private readonly ProbeScheduler _probes;
+    private readonly NotifySockets _notify;
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
         Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _thread;
+    private readonly TaskCompletionSource<int> _exitRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITimer? _timer;
     private DateTimeOffset? _timerArmedFor;
     private bool _shuttingDown;
@@ -70,8 +74,21 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         // Whoever starts or stops wanting ticks (a pool, a client of the event stream), the loop follows.
         _bus.WantedChanged = () => Post(new LoopMessage.Command("ticks", () => _ticks.Follow(_bus.Wanted, _time.GetUtcNow())));
         foreach (var group in config.Groups) _directory.AddGroup(group);
+        _dependencies = new DependencyGate(this);
+        _notify = new NotifySockets(logger, (fullName, message) => Post(new LoopMessage.Command("notify", () =>
+        {
+            if (_directory.Find(fullName) is { } p) _probes!.Notified(p, message);
+        })));
+        _probes = new ProbeScheduler(this, time, spawner, signaller, c => _actions.BuildRequest(c),
+            (what, work) => Post(new LoopMessage.Command(what, work)), p => _dependencies.Changed(p), Unhealthy);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
+
+    /// <summary>
+    /// Completes with an exit code when a program's <c>exit_on</c> asks the daemon to end (its failure, or its exit);
+    /// the host then shuts down (<see cref="ShutdownAsync"/>) and exits with that code. Never completes otherwise.
+    /// </summary>
+    public Task<int> ExitRequested => _exitRequest.Task;
 
     /// <summary>Times the deadline timer fired (for tests: proves the loop does not poll).</summary>
     internal int WakeUps { get; private set; }
@@ -182,6 +199,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _inbox.Writer.TryComplete();
         if (_thread.IsAlive) await Task.Run(_thread.Join).ConfigureAwait(false);
         _timer?.Dispose();
+        _notify.Dispose();
         foreach (var op in _operations) op.Abandon();
         _operations.Clear();
         AbandonQueuedApplies();
@@ -212,6 +230,44 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     IChildLogs ISupervisionLoop.ChildLogs => _childLogs;
     ILogger ISupervisionLoop.Logger => _logger;
     Transition ISupervisionLoop.Dispatch(ManagedProcess p, ProcessEvent e) => Dispatch(p, e);
+
+    string? ISupervisionLoop.NotifySocketFor(ProcessConfig c) => _notify.PathFor(c.FullName);
+
+    void ISupervisionLoop.ChildSpawned(ManagedProcess p) => _probes.Spawned(p);
+
+    /// <summary>A liveness check failed failure_threshold times in a row: its failure action, once.</summary>
+    private void Unhealthy(ManagedProcess p, ProbeRun run, string why)
+    {
+        var action = p.Config.LivenessFailureAction;
+        HealthLog.Unhealthy(_logger, p.Name, run.Failures, why, action switch
+        {
+            ProbeFailureAction.Restart => "restarting it",
+            ProbeFailureAction.Stop => "stopping it",
+            _ => "taskmasterd exits with code 1",
+        });
+        switch (action)
+        {
+            case ProbeFailureAction.Restart:
+                // Posted, not awaited: the restart's stop and start are loop messages of their own.
+                _ = RestartAsync([p.FullName], wait: false);
+                break;
+            case ProbeFailureAction.Stop:
+                _ = StopAsync([p.FullName], wait: false);
+                break;
+            default:
+                if (!_shuttingDown) _exitRequest.TrySetResult(1);
+                break;
+        }
+    }
+
+    bool ISupervisionLoop.EndsDaemon(ManagedProcess p, bool fatal)
+    {
+        if (_shuttingDown || _exitRequest.Task.IsCompleted) return false; // the daemon is ending already
+        if (DaemonExit.CodeFor(p, fatal) is not { } code) return false;
+        DaemonExitLog.Ending(_logger, p.Name, fatal ? "FATAL" : "EXITED", p.Config.ExitOn.ToString().ToLowerInvariant(), code);
+        _exitRequest.TrySetResult(code);
+        return true;
+    }
     void ISupervisionLoop.StartInOrder(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered);
     PendingOperation ISupervisionLoop.BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => CreateReapingStop(processes);
 
@@ -281,6 +337,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case LoopMessage.ChildExited { Exit: var exit }:
                 if (_actions.ByPid.TryGetValue(exit.Pid, out var p))
                     Dispatch(p, new ProcessEvent(ProcessEventKind.Exited, exit.Status));
+                else if (_probes.ExecExited(exit.Pid, exit.Status))
+                    break;
                 else if (_actions.ByGroup.TryGetValue(exit.ProcessGroup, out var waiting))
                     Dispatch(waiting, ProcessEventKind.GroupCheck); // an adopted member of a lingering group
                 else
@@ -310,6 +368,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
                 moved = true;
             }
             moved |= BeginQueuedApply();
+            moved |= _dependencies.Settle();
         } while (moved);
         _pools.Dispatch();
         ArmTimer();
@@ -325,7 +384,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             var p = front.Process;
             var due = p.NextDeadline!.Value;
             ClearDeadline(p, due.Kind);
-            Dispatch(p, due.Kind);
+            if (due.Kind == ProcessEventKind.ProbeDue) _probes.Due(p);
+            else Dispatch(p, due.Kind);
             fired = true;
         }
         if (_ticks.Next is { } tick && tick <= now)
@@ -343,7 +403,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     {
         switch (e)
         {
-            case ProcessEventKind.StartSecsElapsed: p.StartDeadline = null; break;
+            case ProcessEventKind.StartSecsElapsed or ProcessEventKind.NotReadyInTime: p.StartDeadline = null; break;
+            case ProcessEventKind.ProbeDue: p.ProbeAt = null; break;
             case ProcessEventKind.StopTimeout: p.StopDeadline = null; break;
             case ProcessEventKind.RetryDue: p.RetryAt = null; break;
             case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
@@ -371,12 +432,22 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private Transition Dispatch(ManagedProcess p, ProcessEvent e)
     {
         AssertOnLoop();
+        // Every start, whoever asks (autostart, start, a reload, an autorestart, a paced respawn), waits for depends_on.
+        if (StartsAnew(p, e.Kind) && _dependencies.Holds(p)) return Transition.Ignore;
         var transition = TransitionTable.Lookup(p.State, e.Kind);
         if (transition.Kind != TransitionKind.Move) return transition;
         ChangeState(p, transition.Next, e);
         if (_actions.Run(transition.Action, p, e) is { } followUp) Dispatch(p, followUp);
         return transition;
     }
+
+    /// <summary>The event begins a new run of a process that has no child (not a BACKOFF retry of a start in progress).</summary>
+    private static bool StartsAnew(ManagedProcess p, ProcessEventKind kind) => kind switch
+    {
+        ProcessEventKind.Start => p.State is ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal,
+        ProcessEventKind.RetryDue => p.State == ProcessState.Exited,
+        _ => false,
+    };
 
     private void ChangeState(ManagedProcess p, ProcessState next, ProcessEvent cause)
     {
@@ -390,6 +461,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
         if (_bus.Wants(StateEvents.TypeOf(next))) _bus.Publish(StateEvents.For(p, from, next, cause, _time.GetUtcNow()));
         if (p.Config.IsListener) _pools.OnStateChanged(p, next);
+        if (next == ProcessState.Running) _probes.EnteredRunning(p);
+        else if (next != ProcessState.Starting) _probes.Ended(p);
+        _dependencies.Changed(p);
     }
 
     /// <summary>Process state belongs to the loop thread alone: that is why it needs no lock.</summary>
@@ -401,7 +475,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     // ---- Commands (loop thread) ----
 
     private void Autostart() =>
-        StartEach(_directory.InStartOrder(_directory.All.Where(p => p.Config.Autostart && p.State == ProcessState.Stopped)).ToList());
+        StartEach(_directory.InStartOrder(_directory.All.Where(p =>
+            (p.Config.Autostart || p.Config.DependentStartup) && p.State == ProcessState.Stopped)).ToList());
 
     /// <summary>Dispatches Start to each of <paramref name="ordered"/>, as <see cref="StartEach(IReadOnlyList{ManagedProcess}, Action{ManagedProcess})"/>.</summary>
     private void StartEach(IReadOnlyList<ManagedProcess> ordered) => StartEach(ordered, p => Dispatch(p, ProcessEventKind.Start));
@@ -416,19 +491,28 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void StartEach(IReadOnlyList<ManagedProcess> ordered, Action<ManagedProcess> start)
     {
         _ = _childLogs.Prepare(ordered.Select(p => p.Config));
+        var batch = new HashSet<ManagedProcess>(ordered, ReferenceEqualityComparer.Instance);
         try
         {
-            if (ordered.Count > 0) _actions.SpawnAhead(ordered[0], ProcessEventKind.Start);
+            if (ordered.Count > 0) SpawnAhead(ordered[0]);
             for (var i = 0; i < ordered.Count; i++)
             {
-                if (i + 1 < ordered.Count) _actions.SpawnAhead(ordered[i + 1], ProcessEventKind.Start);
-                if (!_shuttingDown) start(ordered[i]);
+                if (i + 1 < ordered.Count) SpawnAhead(ordered[i + 1]);
+                if (_shuttingDown) continue;
+                _dependencies.PullIn(ordered[i], batch);
+                start(ordered[i]);
             }
         }
         finally
         {
             _actions.AbandonSpawnsAhead();
         }
+    }
+
+    // A start that its dependencies are going to hold spawns nothing: nothing to begin ahead.
+    private void SpawnAhead(ManagedProcess p)
+    {
+        if (!_dependencies.WouldHold(p)) _actions.SpawnAhead(p, ProcessEventKind.Start);
     }
 
     private static bool IsRunningState(ProcessState s) =>
@@ -462,7 +546,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
                     return;
                 }
                 var outcome = StartOperation.Outcome(p);
-                if (!wait && (outcome is null || !p.LastSpawnFailed)) outcome = new OperationResult(p.FullName);
+                if (!wait && (outcome is null || !p.LastSpawnFailed && p.DependencyFailure is null)) outcome = new OperationResult(p.FullName);
                 if (outcome is null) waiting.Add((results.Count, p));
                 results.Add(outcome);
             });
@@ -484,8 +568,13 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
         // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running").
-        foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited))
-            p?.RetryAt = null;
+        foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited || p.AwaitingDependencies))
+        {
+            if (p is null) continue;
+            p.RetryAt = null;
+            _dependencies.Cancel(p);
+            _dependencies.Changed(p); // a dependent waiting for its completion may judge it settled now
+        }
         var targets = _directory.Resolve(names, p => IsRunningState(p.State));
         StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
     }
@@ -495,6 +584,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         if (!_shuttingDown && _bus.Wants(EventType.SupervisorStateChangeStopping))
             _bus.Publish(new SupervisorEvent(EventType.SupervisorStateChangeStopping, "", null, null, _time.GetUtcNow()));
         _shuttingDown = true;
+        _dependencies.CancelAll();
         foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
             p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
@@ -529,8 +619,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     /// a result slot appended to <paramref name="results"/>.</summary>
     private Queue<List<(int, ManagedProcess)>> StopBatches(IEnumerable<ManagedProcess> processes, List<OperationResult?> results)
     {
+        // Dependents before their dependencies, then descending priority: each batch waits for the one before it.
+        var ordered = _directory.InStartOrder(processes).ToList();
+        var rank = _dependencies.Graph.StopRanks(ordered);
         var batches = new Queue<List<(int, ManagedProcess)>>();
-        foreach (var batch in _directory.InStartOrder(processes).GroupBy(p => p.Config.Priority).Reverse())
+        foreach (var batch in ordered.GroupBy(p => (Rank: rank(p), p.Config.Priority))
+            .OrderBy(b => b.Key.Rank).ThenByDescending(b => b.Key.Priority))
         {
             var entries = new List<(int, ManagedProcess)>();
             foreach (var p in batch)

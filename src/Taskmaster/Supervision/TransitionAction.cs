@@ -46,4 +46,9 @@ internal enum TransitionAction
     /// <summary>Start while STOPPING: refused as supervisord's spawn refuses it (<c>process 'x' already running</c>);
     /// the start then reports abnormal termination, the stop goes on.</summary>
     RefuseStart,
+    /// <summary>The readiness check passed: log <c>success:</c> (naming the check) and reset the retry count.</summary>
+    ConfirmReady,
+    /// <summary>startsecs passed without readiness: log it and SIGKILL the child (its group with killasgroup); its
+    /// exit then counts as a failed start (BACKOFF) with the reason as spawn error.</summary>
+    KillUnready,
 }

@@ -100,6 +100,8 @@ internal sealed partial class TransitionActions(
         TransitionAction.ClearDeadlines => ClearDeadlines(p),
         TransitionAction.CheckGroup => CheckGroup(p),
         TransitionAction.RefuseStart => RefuseStart(p),
+        TransitionAction.ConfirmReady => ConfirmReady(p),
+        TransitionAction.KillUnready => KillUnready(p),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -201,7 +203,7 @@ internal sealed partial class TransitionActions(
 
     internal SpawnRequest BuildRequest(ProcessConfig c) => new(
         c.Command.Argv,
-        environment.For(c),
+        WithNotifySocket(c, environment.For(c)),
         c.Directory,
         c.Umask,
         c.User,
@@ -209,8 +211,23 @@ internal sealed partial class TransitionActions(
         c.RedirectStderr ? OutputRouting.SameAsStdout
             : c.Stderr.Discards && !OutputEvents.TapsStderr(c) ? OutputRouting.Discard : OutputRouting.Pipe);
 
+    /// <summary>A program with a <c>notify</c> check finds its socket in <c>NOTIFY_SOCKET</c>, as under systemd.</summary>
+    private System.Collections.Immutable.ImmutableArray<KeyValuePair<string, string>> WithNotifySocket(ProcessConfig c,
+        System.Collections.Immutable.ImmutableArray<KeyValuePair<string, string>> env) =>
+        (c.Readiness.Target is ProbeTarget.Notify || c.Liveness.Target is ProbeTarget.Notify) && loop.NotifySocketFor(c) is { } path
+            ? [.. env.Where(kv => kv.Key != "NOTIFY_SOCKET"), KeyValuePair.Create("NOTIFY_SOCKET", path)]
+            : env;
+
     private ProcessEvent? ArmStartDeadline(ManagedProcess p)
     {
+        p.UnreadyReason = null;
+        loop.ChildSpawned(p);
+        if (p.Config.Readiness.IsSet)
+        {
+            // RUNNING comes with the check (Ready); startsecs is the time it has, 0 = as long as it takes.
+            if (p.Config.StartSecs > 0) p.StartDeadline = time.GetUtcNow().AddSeconds(p.Config.StartSecs);
+            return null;
+        }
         if (p.Config.StartSecs <= 0) return ProcessEventKind.StartSecsElapsed;
         p.StartDeadline = time.GetUtcNow().AddSeconds(p.Config.StartSecs);
         return null;
@@ -222,6 +239,25 @@ internal sealed partial class TransitionActions(
         p.Retries = 0;
         SupervisorLog.Success(loop.Logger, p.Name, p.Config.StartSecs);
         return null;
+    }
+
+    private ProcessEvent? ConfirmReady(ManagedProcess p)
+    {
+        p.StartDeadline = null;
+        p.Retries = 0;
+        HealthLog.Ready(loop.Logger, p.Name, p.Config.Readiness.Target?.Raw ?? "none");
+        return null;
+    }
+
+    private ProcessEvent? KillUnready(ManagedProcess p)
+    {
+        var why = p.ReadinessRun?.LastFailure ?? "no answer";
+        p.UnreadyReason = $"not ready within {p.Config.StartSecs} seconds: {why}";
+        HealthLog.NotReadyInTime(loop.Logger, p.Name, p.Config.StartSecs, why);
+        if (p.Pid is not { } pid) return null;
+        p.Killed = true;
+        SupervisorLog.Killing(loop.Logger, p.Name, pid);
+        return Deliver(p, Signals.SIGKILL, p.Config.KillAsGroup);
     }
 
     private ProcessEvent? EnterBackoff(ManagedProcess p)
@@ -240,7 +276,7 @@ internal sealed partial class TransitionActions(
     {
         var group = Reap(p, exit);
         p.ExitExpected = false;
-        p.SpawnError = ExitedTooQuickly;
+        p.SpawnError = p.UnreadyReason ?? ExitedTooQuickly;
         SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
         return EnterBackoff(p);
@@ -255,6 +291,7 @@ internal sealed partial class TransitionActions(
         if (expected) SupervisorLog.ExitedExpected(loop.Logger, p.Name, exit.ToString());
         else SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
+        if (loop.EndsDaemon(p, fatal: false)) return null;
 
         var restart = p.Config.AutoRestart switch
         {
@@ -322,6 +359,7 @@ internal sealed partial class TransitionActions(
         p.RetryAt = null;
         p.Retries = 0;
         SupervisorLog.GaveUp(loop.Logger, p.Name);
+        loop.EndsDaemon(p, fatal: true);
         return null;
     }
 

@@ -65,6 +65,8 @@ internal static class TransitionTable
                 [E.Spawned] = Go(S.Starting, ArmStartDeadline),
                 [E.SpawnFailed] = Go(S.Backoff, EnterBackoff),
                 [E.StartSecsElapsed] = Go(S.Running, ConfirmRunning),
+                [E.Ready] = Go(S.Running, ConfirmReady),
+                [E.NotReadyInTime] = Go(S.Starting, KillUnready),
                 [E.Exited] = Go(S.Backoff, RecordEarlyExitAndBackoff),
                 [E.SignalFailed] = Go(S.Unknown, ClearDeadlines),
                 // The spawn waits for the last child's leftovers: they are stopped, then it happens.

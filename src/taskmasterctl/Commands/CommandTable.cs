@@ -10,7 +10,7 @@ internal static class CommandTable
         new AddCommand(), new AvailCommand(), new ClearCommand(), new EventsCommand(), new QuitCommand("exit"), new ForegroundCommand(),
         new HelpCommand(), new ListCommand(), new MaintailCommand(), new OpenCommand(), new PidCommand(),
         new QuitCommand("quit"), new ReloadCommand(), new RemoveCommand(), new RereadCommand(), new RestartCommand(),
-        new ShutdownCommand(), new SignalCommand(), new StartCommand(), new StatusCommand(), new StopCommand(),
+        new ShutdownCommand(), new DepsCommand(), new SignalCommand(), new StartCommand(), new StatusCommand(), new StopCommand(),
         new TailCommand(), new UpdateCommand(), new VersionCommand(),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);
 

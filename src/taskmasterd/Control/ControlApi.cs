@@ -237,7 +237,15 @@ internal sealed class ControlApi(
 
     private static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
         p.Name, p.Group, p.FullName, StateName(p.State), (int)p.State, p.Pid, p.StartedAt, p.StoppedAt, now,
-        p.LastExit?.Code, p.LastExit?.Signal, p.ExitExpected, p.SpawnError, p.Description, p.StdoutLogfile, p.StderrLogfile);
+        p.LastExit?.Code, p.LastExit?.Signal, p.ExitExpected, p.SpawnError, p.Description, p.StdoutLogfile, p.StderrLogfile)
+    {
+        DependsOn = p.DependsOn,
+        WaitingFor = p.WaitingFor,
+        DependencyFailure = p.DependencyFailure,
+        Ready = p.Ready,
+        Live = p.Live,
+        HealthFailure = p.HealthFailure,
+    };
 
     private static string StateName(ProcessState s) => s.ToString().ToUpperInvariant();
 

@@ -242,7 +242,7 @@ public class ConfigLoaderTests
     }
 
     [Theory]
-    [InlineData("stdout_syslog=true")] [InlineData("depends_on=a")] [InlineData("stderr_syslog=true")]
+    [InlineData("stdout_syslog=true")] [InlineData("stderr_syslog=true")]
     public void UnimplementedSupervisordKeys_AreWarnings(string line)
     {
         var c = Cfg.Load($"[program:p]\ncommand=x\n{line}\n");

@@ -64,15 +64,18 @@ public class ProgramKeysTests
     public void Example_ReachesItsSetting_WithTheDeclaredReloadEffect(string name)
     {
         var key = ProgramKeys.Settings.Single(k => k.Name == name);
-        // killasgroup=false is refused under stopasgroup=true.
+        // killasgroup=false is refused under stopasgroup=true; a dependency must name a program that exists.
         var context = name == "killasgroup" ? "stopasgroup = false\n" : "";
         // Only a listener pool reads its events (and must have some).
         var section = name == "events" ? "[eventlistener:p]" : "[program:p]";
-        var baseline = Cfg.One(name == "events" ? $"{section}\ncommand = /bin/base\nevents = TICK_5\n" : $"{section}\ncommand = /bin/base\n{context}");
+        var others = name == "depends_on" ? "[program:db]\ncommand = /bin/true\n" : "";
+        var baseline = P(Cfg.Load(name == "events"
+            ? $"{section}\ncommand = /bin/base\nevents = TICK_5\n"
+            : $"{section}\ncommand = /bin/base\n{context}{others}"));
         var text = name == "command"
             ? $"{section}\ncommand = {key.Example}\n{context}"
-            : $"{section}\ncommand = /bin/base\n{context}{name} = {key.Example}\n";
-        var variant = Cfg.One(text);
+            : $"{section}\ncommand = /bin/base\n{context}{name} = {key.Example}\n{others}";
+        var variant = P(Cfg.Load(text));
 
         Assert.True(key.Differs(baseline, variant), $"{name} = {key.Example} leaves the setting at its default");
         Assert.Contains(name, variant.Origins.Keys);
@@ -81,7 +84,7 @@ public class ProgramKeysTests
         Assert.Contains(name, change.Fields);
         foreach (var alias in key.Aliases)
         {
-            var spelled = Cfg.One(text.Replace($"\n{name} =", $"\n{alias} =", StringComparison.Ordinal));
+            var spelled = P(Cfg.Load(text.Replace($"\n{name} =", $"\n{alias} =", StringComparison.Ordinal)));
             Assert.Equal(variant, spelled);
             Assert.Contains(name, spelled.Origins.Keys);
         }
@@ -124,6 +127,8 @@ public class ProgramKeysTests
         Assert.Equal("999", KeyCatalogue.Find(SectionKind.Group, "priority")!.Default);
     }
 
+    private static ProcessConfig P(SupervisorConfig config) => config.AllProcesses.Single(x => x.ProgramName == "p");
+
     private static bool? HoldsSharedDefault<T>(ProgramKey<T> key, ProcessConfig config)
     {
         if (key.Default.PerInstance is not null || key.ParseIn is not null && key.Default.Text is not null || key.Default.IsRequired)
@@ -151,12 +156,15 @@ public class ProgramKeysTests
             case ImmutableArray<int> a: yield return (what, a.Add(7)); break;
             case ImmutableArray<string> a: yield return (what, a.Add("x")); break;
             case ImmutableArray<KeyValuePair<string, string>> a: yield return (what, a.Add(new("X", "1"))); break;
+            case ImmutableArray<Dependency> a: yield return (what, a.Add(new Dependency("x", DependencyCondition.Running))); break;
+            case ValueTuple<int, int> t: yield return (what, (t.Item1, t.Item2 + 1)); break;
+            case null when type == typeof(ProbeTarget): yield return (what, new ProbeTarget.Tcp("h", 1) { Raw = "tcp://h:1" }); break;
             case Enum e:
                 yield return (what, Enum.GetValues(type).Cast<object>().First(v => !v.Equals(e)));
                 break;
             case null when type == typeof(string): yield return (what, "x"); break;
             case null when Nullable.GetUnderlyingType(type) == typeof(int): yield return (what, 1); break;
-            case LogTarget or CommandLine:
+            case LogTarget or CommandLine or ProbeConfig:
                 foreach (var member in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null))
                     foreach (var (inner, changed) in Variants($"{what}.{member.Name}", member.PropertyType, member.GetValue(value)))
                     {
@@ -178,8 +186,9 @@ public class ProgramKeysTests
         ImmutableArray<int> a => ImmutableArray.Create(a.AsSpan()),
         ImmutableArray<string> a => ImmutableArray.Create(a.AsSpan()),
         ImmutableArray<KeyValuePair<string, string>> a => ImmutableArray.Create(a.AsSpan()),
+        ImmutableArray<Dependency> a => ImmutableArray.CreateRange(a.Select(d => new Dependency(d.Target, d.Condition))),
         string s => new string(s.AsSpan()),
-        LogTarget or CommandLine => CopyMembers(value),
+        LogTarget or CommandLine or ProbeConfig => CopyMembers(value),
         _ => value,
     };
 

@@ -37,6 +37,8 @@ public class TransitionTableTests
         [(S.Starting, E.StopTimeout)] = ("Starting", null),
         [(S.Starting, E.GroupCheck)] = ("Starting", null),
         [(S.Starting, E.GroupReleased)] = ("Starting", null), // a child exists already: never a second
+        [(S.Starting, E.Ready)] = ("Running", "success: p entered RUNNING state, readiness check passed"),
+        [(S.Starting, E.NotReadyInTime)] = ("Starting", "not ready: p did not pass its readiness check within 1 seconds"),
 
         [(S.Running, E.Start)] = ("AlreadyStarted", null),
         [(S.Running, E.Stop)] = ("Stopping", "killing p (pid 1001) process group with signal SIGTERM"),
@@ -94,7 +96,7 @@ public class TransitionTableTests
     [Fact]
     public void Table_HasOneCellPerStateAndEvent()
     {
-        Assert.Equal(8 * 13, AllCells().Count());
+        Assert.Equal(8 * 16, AllCells().Count());
         foreach (var s in Enum.GetValues<S>())
             foreach (var e in Enum.GetValues<E>())
                 _ = TransitionTable.Lookup(s, e); // throws if a cell is missing
