@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.EndToEnd;
 
@@ -13,19 +14,12 @@ public partial class ProbeEndToEndTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string Line(string[] lines, string name) => lines.Single(l => l.StartsWith(name + " "));
 
     [Fact]
     public async Task TcpReadiness_StartReturnsOnceListening_AndAHealthyDependentWaitsForIt()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var daemon = DaemonUnderTest.Create($$"""
             [program:web]
             command = {fixtures}/listen_after.py {{port}} {dir}/go
@@ -57,7 +51,7 @@ public partial class ProbeEndToEndTests
     [Fact]
     public async Task HttpReadiness_NeedsSuccessThresholdSuccessesInARow()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var daemon = DaemonUnderTest.Create($$"""
             [program:web]
             command = {fixtures}/http_statuses.py {{port}} 500,200,503,204,200 {dir}/answers
@@ -80,7 +74,7 @@ public partial class ProbeEndToEndTests
     [Fact]
     public async Task FlappingLiveness_RestartsOnlyAfterFailureThresholdFailuresInARow()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var daemon = DaemonUnderTest.Create($$"""
             [program:web]
             command = {fixtures}/http_statuses.py {{port}} 200,500,201,500,202,500,500 {dir}/answers

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Taskmaster.Tests.EndToEnd;
 using Taskmaster.Tests.TestSupport;
 
@@ -33,16 +31,6 @@ public sealed class MetricsEndpointTests
         command = {fixtures}/sleep_forever.sh
         autostart = false
         """;
-
-    private static HttpClient UnixClient(string socketPath) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, ct) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    }) { BaseAddress = new Uri("http://localhost/") };
 
     /// <summary>Every sample of the page: "name{labels}" (labels as written) → value.</summary>
     private static Dictionary<string, double> Samples(string page)
@@ -73,7 +61,7 @@ public sealed class MetricsEndpointTests
         await daemon.WaitForStatusAsync(lines =>
             lines.Any(l => l.StartsWith("ticker ", StringComparison.Ordinal) && l.Contains("RUNNING", StringComparison.Ordinal))
             && lines.Any(l => l.StartsWith("crasher ", StringComparison.Ordinal) && l.Contains("FATAL", StringComparison.Ordinal)));
-        using var http = UnixClient(daemon.SocketPath);
+        using var http = UnixSocketHttp.Client(daemon.SocketPath);
 
         // The ticker writes a line every 50 ms: wait until its bytes show, with a deadline.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -139,7 +127,7 @@ public sealed class MetricsEndpointTests
 
         var start = await daemon.CtlAsync("start", "ghost");
         Assert.True(start.ExitCode != 0, start.ToString());
-        using var http = UnixClient(daemon.SocketPath);
+        using var http = UnixSocketHttp.Client(daemon.SocketPath);
         var s = Samples(await ScrapeAsync(http));
         Assert.Equal(0, s["taskmaster_process_spawns_total{group=\"ghost\",name=\"ghost\"}"]);
         Assert.Equal(1, s["taskmaster_process_spawn_failures_total{group=\"ghost\",name=\"ghost\"}"]);
@@ -152,7 +140,7 @@ public sealed class MetricsEndpointTests
         await using var daemon = DaemonUnderTest.Create(Programs);
         await daemon.StartAsync();
         await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("crasher ", StringComparison.Ordinal) && l.Contains("FATAL", StringComparison.Ordinal)));
-        using var http = UnixClient(daemon.SocketPath);
+        using var http = UnixSocketHttp.Client(daemon.SocketPath);
         var page = await ScrapeAsync(http);
 
         var psi = new ProcessStartInfo("promtool", "check metrics")
@@ -171,9 +159,8 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task InetDoor_RequiresTheSameCredentials()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var daemon = DaemonUnderTest.Create(Programs + $"""
-
 
             [inet_http_server]
             port = 127.0.0.1:{port}
@@ -191,13 +178,6 @@ public sealed class MetricsEndpointTests
         using var response = await http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\nnode_supervisord_up{group=\"ticker\",name=\"ticker\"} ", await response.Content.ReadAsStringAsync());
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> Delay()

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Taskmaster.Tests.Control;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Observability;
 
@@ -11,15 +11,7 @@ public sealed class MetricsEscapingTests
     public async Task LabelValues_AreEscaped()
     {
         await using var host = await ControlHost.StartAsync(o => o with { Version = "1\"2\\3\n4" });
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(host.SocketPath), ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        }) { BaseAddress = new Uri("http://localhost/") };
+        using var http = UnixSocketHttp.Client(host.SocketPath);
         using var response = await http.GetAsync("metrics");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.Content.ReadAsStringAsync();

@@ -8,6 +8,7 @@ using Taskmaster.Tests.Config;
 using Taskmaster.Tests.Control;
 using Taskmaster.Tests.EndToEnd;
 using static Taskmaster.Tests.Reliability.ReliabilityTools;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Reliability;
 
@@ -102,7 +103,7 @@ public class SecurityTests
     [Fact]
     public async Task RejectedLogin_LooksTheSame_WhateverPartWasWrong()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await ControlHost.StartAsync(o => o with
         {
             Inet = new InetHttpServerSettings("127.0.0.1", port, "admin", "s3cret"),
@@ -133,10 +134,4 @@ public class SecurityTests
     private static string Basic(string user, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

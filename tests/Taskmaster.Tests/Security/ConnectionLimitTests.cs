@@ -5,6 +5,7 @@ using Taskmaster.Config;
 using Taskmaster.Tests.Control;
 using Taskmaster.Tests.EndToEnd;
 using static Taskmaster.Tests.Reliability.ReliabilityTools;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Security;
 
@@ -14,12 +15,6 @@ namespace Taskmaster.Tests.Security;
 /// </summary>
 public sealed class ConnectionLimitTests
 {
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Opens <paramref name="count"/> raw TCP connections that send nothing.</summary>
     private static async Task<List<Socket>> OpenIdleAsync(int port, int count)
@@ -51,7 +46,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task ThousandIdleConnections_UnderALowDescriptorLimit_LeaveACrashingProgramRespawning()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var daemon = DaemonUnderTest.Create($$"""
             [inet_http_server]
             port = 127.0.0.1:{{port}}
@@ -91,7 +86,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task ConnectionsOverMaxConnections_AreClosedAtOnce_AndTheUnixSocketStillAnswers()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await ControlHost.StartAsync(o => o with
         {
             Inet = new InetHttpServerSettings("127.0.0.1", port, null, null) { MaxConnections = 5 },
@@ -115,7 +110,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task AConnectionThatNeverAuthenticates_IsClosedAfterTheShortTimeout_AnAuthenticatedOneStays()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await ControlHost.StartAsync(o => o with
         {
             Inet = new InetHttpServerSettings("127.0.0.1", port, "admin", "s3cret"),

@@ -6,6 +6,7 @@ using Taskmaster.Config;
 using Taskmaster.Control;
 using Taskmaster.Supervision;
 using Taskmaster.Tests.Control;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Security;
 
@@ -16,13 +17,6 @@ namespace Taskmaster.Tests.Security;
 public sealed class CrossSiteRequestTests
 {
     private const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Task<ControlHost> StartOpenLoopbackAsync(int port, params string[] allowedHosts) =>
         ControlHost.StartAsync(o => o with
@@ -67,7 +61,7 @@ public sealed class CrossSiteRequestTests
     [Fact]
     public async Task CrossSiteTextPlainFormPost_ToStop_IsRefusedAsForeignOrigin_AndStopsNothing()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
 
         var (status, body) = await SendAsync(port, "POST", "/api/v1/processes/stop", FormPost(port, "text/plain"), FormBody);
@@ -86,7 +80,7 @@ public sealed class CrossSiteRequestTests
     public async Task SimpleContentType_WithoutOriginHeaders_IsRefusedAs415_AndStopsNothing(string? contentType)
     {
         // A browser that sent no Origin (or a proxy that stripped it) must still not get a form post through.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
         var headers = FormPost(port, contentType ?? "").Where(h => h.Item1 is not ("Origin" or "Referer") && !h.Item1.StartsWith("Sec-Fetch", StringComparison.Ordinal))
             .Where(h => contentType is not null || h.Item1 != "Content-Type").ToArray();
@@ -102,7 +96,7 @@ public sealed class CrossSiteRequestTests
     public async Task NoCorsFetch_ToShutdown_IsRefused_AndTheDaemonStaysUp()
     {
         // fetch("http://127.0.0.1:PORT/api/v1/shutdown", {method: "POST", mode: "no-cors"}) from http://evil.example/
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
         (string, string)[] headers =
         [
@@ -125,7 +119,7 @@ public sealed class CrossSiteRequestTests
     [InlineData("/api/v1/shutdown?now=1")]
     public async Task QueryStringOnlyPost_WithAnEmptyBody_ActsOnNothing(string target)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
 
         var bare = await SendAsync(port, "POST", target, [("Host", $"127.0.0.1:{port}")], "");
@@ -143,7 +137,7 @@ public sealed class CrossSiteRequestTests
     {
         // After rebinding, the page at http://rebind.evil.example:PORT/ believes the daemon is its own origin: its fetch
         // is same-origin, and only the Host header tells.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
         await File.WriteAllTextAsync(Path.Combine(host.Dir, "web.out.log"), "SECRET=hunter2\n");
         (string, string)[] headers =
@@ -169,7 +163,7 @@ public sealed class CrossSiteRequestTests
     [InlineData("box.internal:{port}")]
     public async Task TheListenersOwnNames_AreServed(string hostHeader)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port, "box.internal");
 
         var (status, _) = await SendAsync(port, "GET", "/api/v1/version", [("Host", hostHeader.Replace("{port}", port.ToString()))]);
@@ -181,7 +175,7 @@ public sealed class CrossSiteRequestTests
     public async Task SameOriginPost_FromAPageTheDaemonServes_Acts()
     {
         // The dashboard to come posts from its own origin with the JSON type: that must keep working.
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
         (string, string)[] headers =
         [
@@ -198,7 +192,7 @@ public sealed class CrossSiteRequestTests
     [Fact]
     public async Task Stdin_TakesOnlyOctetStream()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await StartOpenLoopbackAsync(port);
 
         var form = await SendAsync(port, "POST", "/api/v1/processes/web/stdin", [("Host", $"127.0.0.1:{port}"), ("Content-Type", "text/plain")], "rm -rf ~\n");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Taskmaster.Config;
 using Taskmaster.Tests.Control;
 using Taskmaster.Tests.Supervision;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Security;
 
@@ -20,13 +21,6 @@ public sealed class LoginBackoffTests
     {
         public ILogger CreateLogger(string categoryName) => logger;
         public void Dispose() { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A client whose connections come from <paramref name="source"/> (any 127/8 address is this host).</summary>
@@ -52,7 +46,7 @@ public sealed class LoginBackoffTests
     [Fact]
     public async Task BruteForce_FromOnePeer_IsShutOutUnchecked_AndLoggedOncePerInterval()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var log = new CapturingLogger();
         using var loggers = LoggerFactory.Create(b => b.AddProvider(new Provider(log)).SetMinimumLevel(LogLevel.Trace));

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Taskmaster.Config;
+using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Control.XmlRpc;
 
@@ -64,13 +65,6 @@ public sealed class XmlRpcEndpointTests
         Assert.Equal(200, (await PostAsync(host, Call("supervisor.getVersion"), authorization: "Bearer junk")).Status);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static async Task<(HttpStatusCode, string)> TcpPostAsync(int port, string host, string? origin, string contentType)
     {
         using var http = new HttpClient();
@@ -88,7 +82,7 @@ public sealed class XmlRpcEndpointTests
     [Fact]
     public async Task OverTcp_TheRequestGuard_RefusesForeignHostsOriginsAndMediaTypes_BeforeAnythingActs()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var host = await ControlHost.StartAsync(o => o with { Inet = new InetHttpServerSettings("127.0.0.1", port, null, null) });
 
         Assert.Equal(HttpStatusCode.Forbidden, (await TcpPostAsync(port, "evil.example", null, "text/xml")).Item1);                  // DNS rebinding
