@@ -5,7 +5,7 @@ using Taskmaster.Spawning;
 namespace Taskmaster.Daemon.Control;
 
 /// <summary>
-/// Connection-level limits of one listener, applied at accept before any byte is read:
+/// Connection-level limits of one listener, applied at accept (<see cref="GatedListenerFactory"/>) before any byte is read:
 /// <list type="bullet">
 /// <item>at most <c>max_connections</c> at once; one more is closed at once (per listener, so strangers filling the
 /// TCP port never lock the owner out of the unix socket);</item>
@@ -26,17 +26,24 @@ internal sealed class ConnectionGate(int maxConnections, bool keepDescriptorsFor
     /// <summary>Connections currently served.</summary>
     public int Open => Volatile.Read(ref _open);
 
-    /// <summary>Kestrel connection middleware for this listener.</summary>
-    public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
+    /// <summary>
+    /// The admission check, run by <see cref="GatedListenerFactory"/> inside the accept loop: false (and the connection
+    /// aborted, its refusal told) when it is one too many or would eat into the descriptors kept for spawning. An
+    /// admitted connection counts as open until <see cref="Wrap"/>'s middleware sees it end.
+    /// </summary>
+    public bool Admit(ConnectionContext connection)
     {
         var overLimit = Interlocked.Increment(ref _open) > maxConnections;
-        if (overLimit || (keepDescriptorsForSpawning && !DescriptorReserve.AdmitsConnection()))
-        {
-            Interlocked.Decrement(ref _open);
-            connection.Abort();
-            refused(overLimit ? "connection over max_connections" : "connection (descriptors kept for spawning)", PeerOf(connection));
-            return;
-        }
+        if (!overLimit && (!keepDescriptorsForSpawning || DescriptorReserve.AdmitsConnection())) return true;
+        Interlocked.Decrement(ref _open);
+        connection.Abort();
+        refused(overLimit ? "connection over max_connections" : "connection (descriptors kept for spawning)", PeerOf(connection));
+        return false;
+    }
+
+    /// <summary>Kestrel connection middleware for this listener: the authentication deadline, and the count's end.</summary>
+    public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
+    {
         var timer = time.CreateTimer(_ => connection.Abort(new ConnectionAbortedException("not authenticated in time")),
             null, unauthenticatedTimeout, Timeout.InfiniteTimeSpan);
         _unauthenticated[connection.ConnectionId] = timer;

@@ -1,10 +1,13 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control.XmlRpc;
 using Taskmaster.Daemon.Control.Metrics;
@@ -71,6 +74,10 @@ public sealed class ControlServer : IAsyncDisposable
             builder.Services.AddRoutingCore();
             builder.Services.AddSingleton(loggerFactory);
             builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, DaemonOwnedLifetime>();
+            // Registered after UseKestrelCore's socket transport, so Kestrel binds through it (it tries the last first).
+            builder.Services.AddSingleton<IConnectionListenerFactory>(new GatedListenerFactory(
+                new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory),
+                endpoint => endpoint is System.Net.Sockets.UnixDomainSocketEndPoint ? unixDoor.Connections : inetDoor?.Connections));
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;

@@ -10,9 +10,10 @@ internal sealed partial class DaemonUnderTest
 {
     /// <summary>
     /// Starts <paramref name="fileName"/> <paramref name="args"/> as "the daemon" (it must end up serving this
-    /// directory's socket), in <paramref name="workingDirectory"/> when given, and waits until it serves.
+    /// directory's socket), in <paramref name="workingDirectory"/> when given, and waits until it serves (unless
+    /// <paramref name="waitUntilServing"/> is false: a daemon that may legitimately be gone before a client could look).
     /// </summary>
-    public async Task StartWithAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null)
+    public async Task StartWithAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, bool waitUntilServing = true)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -30,7 +31,7 @@ internal sealed partial class DaemonUnderTest
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         _process.StandardInput.Close();
-        await WaitUntilServingAsync(_process);
+        if (waitUntilServing) await WaitUntilServingAsync(_process);
     }
 
     /// <summary>

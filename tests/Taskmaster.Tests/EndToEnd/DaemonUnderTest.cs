@@ -76,12 +76,16 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     public IReadOnlyList<string> Launcher { get; set; } = [];
 
     /// <summary>Starts `taskmasterd -n -c config` and waits until its socket accepts connections.</summary>
-    public async Task StartAsync(params string[] extraArgs)
-    {
-        // Always through `env --default-signal`: INT and QUIT may be inherited as ignored when the test runner was
-        // started from a script, and the shutdown tests send them. A Launcher (prlimit, sh -c ...) goes after it.
-        await StartWithAsync("env", ["--default-signal=INT,QUIT", .. Launcher, "dotnet", DaemonDll, "-n", "-c", ConfigPath, .. extraArgs]);
-    }
+    public Task StartAsync(params string[] extraArgs) => Launch(extraArgs, waitUntilServing: true);
+
+    /// <summary>Starts `taskmasterd -n -c config` without waiting for it to serve (it may end first, e.g. by exit_on).</summary>
+    public Task LaunchAsync(params string[] extraArgs) => Launch(extraArgs, waitUntilServing: false);
+
+    // Always through `env --default-signal`: INT and QUIT may be inherited as ignored when the test runner was
+    // started from a script, and the shutdown tests send them. A Launcher (prlimit, sh -c ...) goes after it.
+    private Task Launch(string[] extraArgs, bool waitUntilServing) =>
+        StartWithAsync("env", ["--default-signal=INT,QUIT", .. Launcher, "dotnet", DaemonDll, "-n", "-c", ConfigPath, .. extraArgs],
+            waitUntilServing: waitUntilServing);
 
     /// <summary>Waits until the control socket accepts a connection, failing fast if the process exits.</summary>
     public async Task WaitUntilServingAsync(Process? process = null, TimeSpan? timeout = null)

@@ -259,7 +259,8 @@ public partial class DependencyEndToEndTests
             [program:side]
             command = {"{fixtures}"}/sleep_forever.sh
             """);
-        await daemon.StartAsync();
+        // main may end (and the daemon with it) before the socket could be seen serving.
+        await daemon.LaunchAsync();
         Assert.Equal(code, await daemon.WaitForExitAsync(Long));
         Assert.Contains("exit_on: main entered", daemon.Output);
         Assert.Contains("stopped: side", daemon.Output);
