@@ -130,5 +130,12 @@ public sealed record SupervisorEventMessage(
     }
 }
 
-/// <summary>A state change as the event stream carries it (SSE <c>event: state</c>).</summary>
-public sealed record StateChangeEvent(string Name, string Group, string FullName, string From, string To, int? Pid, DateTimeOffset At);
+/// <summary>A state change as the event stream carries it (SSE <c>event: state</c>), with the process's checks and
+/// dependency standing after it (as in <see cref="ProcessInfo"/>; null for what it does not have).</summary>
+public sealed record StateChangeEvent(string Name, string Group, string FullName, string From, string To, int? Pid, DateTimeOffset At,
+    bool? Ready = null, bool? Live = null, string? HealthFailure = null, string? WaitingFor = null, string? DependencyFailure = null);
+
+/// <summary>A change of a process's checks or dependency standing while its state stays (SSE <c>event: health</c>): a
+/// readiness or liveness check passed or failed for good, a dependency wait began, ended or was refused.</summary>
+public sealed record HealthChangeEvent(string Name, string Group, string FullName, string State, int? Pid, DateTimeOffset At,
+    bool? Ready, bool? Live, string? HealthFailure, string? WaitingFor, string? DependencyFailure);

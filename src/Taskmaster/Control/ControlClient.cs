@@ -148,7 +148,7 @@ public sealed class ControlClient : IDisposable
     /// cancelled or the daemon ends it: one message per <c>event: supervisor</c> frame.
     /// </summary>
     public async IAsyncEnumerable<SupervisorEventMessage> WatchEventsAsync(IReadOnlyList<string> types, IReadOnlyList<string> names,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        Action? subscribed = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         var query = string.Join("&", types.Select(t => "type=" + Uri.EscapeDataString(t)).Concat(names.Select(n => "name=" + Uri.EscapeDataString(n))));
         var request = new HttpRequestMessage(HttpMethod.Get, $"api/v1/events?{query}");
@@ -156,6 +156,8 @@ public sealed class ControlClient : IDisposable
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false));
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
+            // The server's first line: from here on, no event is missed.
+            if (line == ": subscribed") subscribed?.Invoke();
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             if (System.Text.Json.JsonSerializer.Deserialize(line.AsSpan(6), ControlJsonContext.Default.SupervisorEventMessage) is { } message)
                 yield return message;

@@ -23,5 +23,6 @@ namespace Taskmaster.Control;
 [JsonSerializable(typeof(AcceptedResponse))]
 [JsonSerializable(typeof(IReadOnlyList<ProgramInfo>))]
 [JsonSerializable(typeof(StateChangeEvent))]
+[JsonSerializable(typeof(HealthChangeEvent))]
 [JsonSerializable(typeof(SupervisorEventMessage))]
 public sealed partial class ControlJsonContext : JsonSerializerContext;

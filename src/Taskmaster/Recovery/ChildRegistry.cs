@@ -55,12 +55,13 @@ public sealed class ChildRegistry : IAsyncDisposable
         _dirty.Writer.TryWrite(true); // the file from a previous run is stale until the first write
     }
 
-    private async Task WatchAsync(IAsyncEnumerable<ProcessStateChange> changes)
+    private async Task WatchAsync(IAsyncEnumerable<ProcessChange> changes)
     {
         try
         {
-            await foreach (var _ in changes.ConfigureAwait(false))
-                _dirty.Writer.TryWrite(true);
+            // Only a transition can change which children exist.
+            await foreach (var change in changes.ConfigureAwait(false))
+                if (change is ProcessStateChange) _dirty.Writer.TryWrite(true);
         }
         catch (OperationCanceledException) { }
     }

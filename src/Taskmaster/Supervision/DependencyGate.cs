@@ -57,9 +57,11 @@ internal sealed class DependencyGate(ISupervisionLoop loop)
                 if (standing == DependencyStanding.Pending) pending ??= $"{d.Name} ({edge.ConditionWord})";
             }
         if (pending is null) return Pass(p);
+        var changed = p.WaitingFor != pending || p.DependencyFailure is not null;
         if (_waiting.Add(p) || p.WaitingFor != pending) DependencyLog.Waiting(loop.Logger, p.Name, pending);
         p.WaitingFor = pending;
         p.DependencyFailure = null;
+        if (changed) loop.StandingChanged(p);
         return true;
     }
 
@@ -126,6 +128,7 @@ internal sealed class DependencyGate(ISupervisionLoop loop)
         if (!_waiting.Remove(p)) return;
         p.WaitingFor = null;
         DependencyLog.Cancelled(loop.Logger, p.Name);
+        loop.StandingChanged(p);
     }
 
     public void CancelAll()
@@ -136,18 +139,21 @@ internal sealed class DependencyGate(ISupervisionLoop loop)
     private bool Pass(ManagedProcess p)
     {
         _waiting.Remove(p);
+        var changed = p.WaitingFor is not null || p.DependencyFailure is not null;
         p.WaitingFor = null;
         p.DependencyFailure = null;
+        if (changed) loop.StandingChanged(p);
         return false;
     }
 
     private void Refuse(ManagedProcess p, string why)
     {
         _waiting.Remove(p);
+        var changed = p.DependencyFailure != why || p.WaitingFor is not null;
+        if (p.DependencyFailure != why) DependencyLog.Refused(loop.Logger, p.Name, why);
         p.WaitingFor = null;
-        var changed = p.DependencyFailure != why;
         p.DependencyFailure = why;
-        if (changed) DependencyLog.Refused(loop.Logger, p.Name, why);
+        if (changed) loop.StandingChanged(p);
         // Its own dependents cannot start either: they learn it as they learn a state change.
         foreach (var dependent in Graph.DependentsOf(p))
             if (_waiting.Contains(dependent)) _dirty.Add(dependent);

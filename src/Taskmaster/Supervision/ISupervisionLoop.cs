@@ -47,6 +47,9 @@ internal interface ISupervisionLoop
     /// stream that needs nothing.</summary>
     (IOutputTap? Stdout, IOutputTap? Stderr) OutputTaps(ManagedProcess p, int pid);
 
+    /// <summary><paramref name="p"/>'s checks or dependency standing changed while its state stayed: watchers hear of it.</summary>
+    void StandingChanged(ManagedProcess p);
+
     /// <summary>Groups came and went (a reload, add, remove): PROCESS_GROUP_REMOVED for <paramref name="removed"/>,
     /// the listener pools follow the directory, then PROCESS_GROUP_ADDED for <paramref name="added"/>.</summary>
     void GroupsChanged(IReadOnlyList<string> added, IReadOnlyList<string> removed);

@@ -28,8 +28,9 @@ public interface ISupervisor
     /// <summary>Stops everything (reverse priority) and completes when every child is reaped.</summary>
     Task ShutdownAsync(CancellationToken ct = default);
 
-    /// <summary>A stream of every state transition from now on, until <paramref name="ct"/> is cancelled.</summary>
-    IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default);
+    /// <summary>A stream of every state transition, and of every change of a process's checks or dependency standing,
+    /// from now on, until <paramref name="ct"/> is cancelled.</summary>
+    IAsyncEnumerable<ProcessChange> WatchAsync(CancellationToken ct = default);
 
     /// <summary>Every supervisor event of <paramref name="types"/> from now on (what listeners of those types
     /// receive), until <paramref name="ct"/> is cancelled. A slow reader loses the oldest, never holds the engine.</summary>

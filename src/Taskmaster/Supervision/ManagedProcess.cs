@@ -181,6 +181,16 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         DependencyFailure = DependencyFailure,
         Ready = ReadinessRun?.Passing,
         Live = LivenessRun?.Passing,
-        HealthFailure = LivenessRun is { Failures: > 0 } l ? l.LastFailure : ReadinessRun is { Failures: > 0 } r ? r.LastFailure : null,
+        HealthFailure = HealthFailure,
     };
+
+    /// <summary>Its checks and dependency standing now, for watchers; null when it has no check and no dependency.</summary>
+    public ProcessHealth? Health =>
+        ReadinessRun is null && LivenessRun is null && Config.DependsOn.IsEmpty && WaitingFor is null && DependencyFailure is null
+            ? null
+            : new ProcessHealth(ReadinessRun?.Passing, LivenessRun?.Passing, HealthFailure, WaitingFor, DependencyFailure);
+
+    /// <summary>The last failure of a failing check: liveness first, as it is the one that acts.</summary>
+    private string? HealthFailure =>
+        LivenessRun is { Failures: > 0 } l ? l.LastFailure : ReadinessRun is { Failures: > 0 } r ? r.LastFailure : null;
 }

@@ -5,23 +5,26 @@ using System.Threading.Channels;
 namespace Taskmaster.Supervision;
 
 /// <summary>
-/// Fans state transitions out to watchers. Each watcher has its own bounded channel that drops its
+/// Fans process changes (transitions, health) out to watchers. Each watcher has its own bounded channel that drops its
 /// oldest entries when full, so a slow watcher loses history but never blocks the loop.
 /// </summary>
 internal sealed class StateWatchers(int capacity = 1024)
 {
-    private ImmutableArray<Channel<ProcessStateChange>> _subscribers = [];
+    private ImmutableArray<Channel<ProcessChange>> _subscribers = [];
+
+    /// <summary>Whether anyone listens: a change nobody hears is not built.</summary>
+    public bool Any => !_subscribers.IsEmpty;
 
     /// <summary>Called on the loop thread only.</summary>
-    public void Publish(ProcessStateChange change)
+    public void Publish(ProcessChange change)
     {
         foreach (var channel in _subscribers) channel.Writer.TryWrite(change);
     }
 
     /// <summary>Subscribes at once (before the first MoveNextAsync), so nothing after this call is missed.</summary>
-    public IAsyncEnumerable<ProcessStateChange> Subscribe(CancellationToken ct)
+    public IAsyncEnumerable<ProcessChange> Subscribe(CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<ProcessStateChange>(new BoundedChannelOptions(capacity)
+        var channel = Channel.CreateBounded<ProcessChange>(new BoundedChannelOptions(capacity)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
@@ -37,7 +40,7 @@ internal sealed class StateWatchers(int capacity = 1024)
             channel.Writer.TryComplete();
     }
 
-    private async IAsyncEnumerable<ProcessStateChange> Read(Channel<ProcessStateChange> channel, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<ProcessChange> Read(Channel<ProcessChange> channel, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {

@@ -80,7 +80,11 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             if (_directory.Find(fullName) is { } p) _probes!.Notified(p, message);
         })));
         _probes = new ProbeScheduler(this, time, spawner, signaller, c => _actions.BuildRequest(c),
-            (what, work) => Post(new LoopMessage.Command(what, work)), p => _dependencies.Changed(p), Unhealthy);
+            (what, work) => Post(new LoopMessage.Command(what, work)), p =>
+            {
+                _dependencies.Changed(p);
+                StandingChanged(p);
+            }, Unhealthy);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
 
@@ -180,7 +184,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     public Task<StdinWriteResult> WriteStdinAsync(string name, ReadOnlyMemory<byte> data, CancellationToken ct = default) =>
         Ask<StdinWriteResult>("stdin", reply => reply.TrySetResult(WriteStdin(name, data.Span)), ct);
 
-    public IAsyncEnumerable<ProcessStateChange> WatchAsync(CancellationToken ct = default) => _watchers.Subscribe(ct);
+    public IAsyncEnumerable<ProcessChange> WatchAsync(CancellationToken ct = default) => _watchers.Subscribe(ct);
+
 
     public IAsyncEnumerable<SupervisorEvent> WatchEventsAsync(EventType types, CancellationToken ct = default) =>
         _bus.Subscribe(types, ct);
@@ -234,6 +239,13 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     string? ISupervisionLoop.NotifySocketFor(ProcessConfig c) => _notify.PathFor(c.FullName);
 
     void ISupervisionLoop.ChildSpawned(ManagedProcess p) => _probes.Spawned(p);
+    void ISupervisionLoop.StandingChanged(ManagedProcess p) => StandingChanged(p);
+
+    private void StandingChanged(ManagedProcess p)
+    {
+        if (_watchers.Any && p.Health is { } health)
+            _watchers.Publish(new ProcessHealthChange(p.Name, p.Group, p.State, p.Pid, _time.GetUtcNow(), health));
+    }
 
     /// <summary>A liveness check failed failure_threshold times in a row: its failure action, once.</summary>
     private void Unhealthy(ManagedProcess p, ProbeRun run, string why)
@@ -458,7 +470,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         p.Counters.Entered(next);
         if (_logger.IsEnabled(LogLevel.Debug))
             SupervisorLog.StateChanged(_logger, p.Name, from.ToString().ToUpperInvariant(), next.ToString().ToUpperInvariant());
-        _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
+        if (_watchers.Any) _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow(), p.Health));
         if (_bus.Wants(StateEvents.TypeOf(next))) _bus.Publish(StateEvents.For(p, from, next, cause, _time.GetUtcNow()));
         if (p.Config.IsListener) _pools.OnStateChanged(p, next);
         if (next == ProcessState.Running) _probes.EnteredRunning(p);
@@ -567,16 +579,21 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     private void BeginStop(IReadOnlyList<string> names, bool wait, TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
     {
-        // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running").
+        // A stop also cancels a paced respawn that an EXITED process waits for (its answer stays "not running"), and
+        // a start held for dependencies: that one was on its way, so the stop did something and says "stopped".
+        var cancelled = new HashSet<ManagedProcess>();
         foreach (var (_, p) in _directory.Resolve(names, p => p.State == ProcessState.Exited || p.AwaitingDependencies))
         {
             if (p is null) continue;
             p.RetryAt = null;
+            if (p.AwaitingDependencies) cancelled.Add(p);
             _dependencies.Cancel(p);
             _dependencies.Changed(p); // a dependent waiting for its completion may judge it settled now
         }
         var targets = _directory.Resolve(names, p => IsRunningState(p.State));
-        StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply);
+        var answered = targets.Where(t => t.Process is { } p && cancelled.Contains(p)).Select(t => new OperationResult(t.Name)).ToList();
+        targets.RemoveAll(t => t.Process is { } p && cancelled.Contains(p));
+        StartStopOperation(targets, wait ? StopOperation.Until.Stopped : StopOperation.Until.Signalled, reply, answered);
     }
 
     private void BeginShutdown(TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
@@ -594,9 +611,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     }
 
     private void StartStopOperation(List<(string Name, ManagedProcess? Process)> targets, StopOperation.Until until,
-        TaskCompletionSource<IReadOnlyList<OperationResult>> reply)
+        TaskCompletionSource<IReadOnlyList<OperationResult>> reply, IEnumerable<OperationResult>? answered = null)
     {
-        var results = new List<OperationResult?>();
+        var results = new List<OperationResult?>(answered ?? []);
         foreach (var (name, _) in targets.Where(t => t.Process is null))
             results.Add(OperationResult.NoSuchName(name));
 

@@ -443,9 +443,16 @@ internal sealed class ControlApi(
         await foreach (var change in supervisor.WatchAsync(ctx.RequestAborted))
         {
             if (names.Count > 0 && !NameMatches(names, change.Name, change.Group)) continue;
-            var evt = new StateChangeEvent(change.Name, change.Group, Namespec.Format(change.Group, change.Name),
-                StateName(change.From), StateName(change.To), change.Pid, change.At);
-            await WriteFrameAsync(ctx, StateFrame, JsonSerializer.SerializeToUtf8Bytes(evt, Json.StateChangeEvent));
+            var fullName = Namespec.Format(change.Group, change.Name);
+            var h = change.Health;
+            if (change is ProcessStateChange s)
+                await WriteFrameAsync(ctx, StateFrame, JsonSerializer.SerializeToUtf8Bytes(new StateChangeEvent(s.Name, s.Group, fullName,
+                    StateName(s.From), StateName(s.To), s.Pid, s.At, h?.Ready, h?.Live, h?.HealthFailure, h?.WaitingFor, h?.DependencyFailure),
+                    Json.StateChangeEvent));
+            else if (change is ProcessHealthChange c)
+                await WriteFrameAsync(ctx, HealthFrame, JsonSerializer.SerializeToUtf8Bytes(new HealthChangeEvent(c.Name, c.Group, fullName,
+                    StateName(c.State), c.Pid, c.At, h?.Ready, h?.Live, h?.HealthFailure, h?.WaitingFor, h?.DependencyFailure),
+                    Json.HealthChangeEvent));
         }
     }
 
@@ -467,7 +474,8 @@ internal sealed class ControlApi(
         }
     }
 
-    private static readonly byte[] StateFrame = "event: state\ndata: "u8.ToArray(), SupervisorFrame = "event: supervisor\ndata: "u8.ToArray();
+    private static readonly byte[] StateFrame = "event: state\ndata: "u8.ToArray(), HealthFrame = "event: health\ndata: "u8.ToArray(),
+        SupervisorFrame = "event: supervisor\ndata: "u8.ToArray();
 
     private static async Task WriteFrameAsync(HttpContext ctx, byte[] head, byte[] json)
     {

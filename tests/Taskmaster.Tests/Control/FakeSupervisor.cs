@@ -14,7 +14,7 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
 {
     private readonly Lock _lock = new();
     private readonly List<ProcessSnapshot> _processes = [];
-    private readonly Channel<ProcessStateChange> _changes = Channel.CreateUnbounded<ProcessStateChange>();
+    private readonly Channel<ProcessChange> _changes = Channel.CreateUnbounded<ProcessChange>();
 
     public List<string> Calls { get; } = [];
     public bool ShutdownCalled { get; private set; }
@@ -37,7 +37,7 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
         File.WriteAllText(Path.Combine(logDir, "web.err.log"), "oops on stderr\n");
     }
 
-    public void Publish(ProcessStateChange change) => _changes.Writer.TryWrite(change);
+    public void Publish(ProcessChange change) => _changes.Writer.TryWrite(change);
 
     public Task<IReadOnlyList<ProcessSnapshot>> GetProcessesAsync(CancellationToken ct = default)
     {
@@ -109,7 +109,7 @@ internal sealed class FakeSupervisor : ISupervisor, IConfigurationControl
         return Task.CompletedTask;
     }
 
-    public async IAsyncEnumerable<ProcessStateChange> WatchAsync([EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<ProcessChange> WatchAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
         while (await _changes.Reader.WaitToReadAsync(ct))
             while (_changes.Reader.TryRead(out var change))

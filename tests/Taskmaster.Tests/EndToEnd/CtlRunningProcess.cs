@@ -48,7 +48,8 @@ internal sealed class CtlRunningProcess : IDisposable
 
     public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        // Generous: a JIT client starting on a loaded two-core machine can take tens of seconds to say anything.
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"taskmasterctl never printed '{text}':\n{Output}");

@@ -109,6 +109,30 @@ public partial class DependencyEndToEndTests
     }
 
     [Fact]
+    public async Task StopOfAProcessWaitingForItsDependency_CancelsTheStart_AndSaysStopped()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:slow]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 60
+
+            [program:web]
+            command = {fixtures}/sleep_forever.sh
+            depends_on = slow
+            """);
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(l => l.Any(x => x.StartsWith("web ") && x.Contains("waiting for slow (running)")));
+
+        var stop = await daemon.CtlAsync("stop", "web");
+
+        Assert.Equal((0, "web: stopped\n"), (stop.ExitCode, stop.Stdout));
+        var status = await daemon.CtlAsync("status", "web");
+        Assert.Matches(@"^web\s+STOPPED\s+Not started\n$", status.Stdout);
+        Assert.Equal("slow: stopped\n", (await daemon.CtlAsync("stop", "slow")).Stdout);
+        Assert.DoesNotContain("spawned: 'web'", daemon.Output);
+    }
+
+    [Fact]
     public async Task DependencyThatFailsDuringTheWait_LeavesTheChainNotStarted_WithTheReasonInStatusAndLog()
     {
         await using var daemon = DaemonUnderTest.Create("""

@@ -49,6 +49,61 @@ public partial class ProbeEndToEndTests
     }
 
     [Fact]
+    public async Task EventStream_CarriesTheWaitAndTheReadiness_AsTheyChange()
+    {
+        var port = LoopbackPort.Free();
+        await using var daemon = DaemonUnderTest.Create($$"""
+            [program:web]
+            command = {fixtures}/listen_after.py {{port}} {dir}/go
+            autostart = false
+            startsecs = 60
+            readiness_check_script = tcp://127.0.0.1:{{port}}
+            readiness_check_period = 100ms
+
+            [program:front]
+            command = {fixtures}/sleep_forever.sh
+            autostart = false
+            startsecs = 0
+            depends_on = web:healthy
+            """);
+        await daemon.StartAsync();
+        using var http = UnixSocketHttp.Client(daemon.SocketPath);
+        using var cts = new CancellationTokenSource(Long);
+        using var response = await http.GetAsync("api/v1/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        Assert.Equal(": subscribed", await reader.ReadLineAsync(cts.Token));
+
+        var start = daemon.CtlAsync("start", "front");
+        var waiting = await NextFrame(reader, "health", "\"fullName\":\"front\"", cts.Token);
+        Assert.Contains("\"state\":\"STOPPED\"", waiting);
+        Assert.Contains("\"waitingFor\":\"web (healthy)\"", waiting);
+        var webStarting = await NextFrame(reader, "state", "\"to\":\"STARTING\"", cts.Token);
+        Assert.Contains("\"fullName\":\"web\"", webStarting);
+        Assert.Contains("\"ready\":false", webStarting);
+
+        File.WriteAllText(Path.Combine(daemon.Dir, "go"), "");
+        var webRunning = await NextFrame(reader, "state", "\"to\":\"RUNNING\"", cts.Token);
+        Assert.Contains("\"fullName\":\"web\"", webRunning);
+        Assert.Contains("\"ready\":true", webRunning);
+        var released = await NextFrame(reader, "health", "\"fullName\":\"front\"", cts.Token);
+        Assert.Contains("\"waitingFor\":null", released);
+        Assert.Contains("front: started", (await start).Stdout);
+    }
+
+    /// <summary>The data of the next SSE frame of <paramref name="kind"/> whose JSON contains <paramref name="text"/>.</summary>
+    private static async Task<string> NextFrame(StreamReader reader, string kind, string text, CancellationToken ct)
+    {
+        string? current = null;
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) current = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && current == kind && line.Contains(text, StringComparison.Ordinal))
+                return line[6..];
+        }
+        throw new EndOfStreamException($"the stream ended before an '{kind}' frame with {text}");
+    }
+
+    [Fact]
     public async Task HttpReadiness_NeedsSuccessThresholdSuccessesInARow()
     {
         var port = LoopbackPort.Free();

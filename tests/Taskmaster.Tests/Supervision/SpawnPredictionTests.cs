@@ -136,6 +136,7 @@ public class SpawnPredictionTests
         public PendingOperation BeginReapingStop(IReadOnlyList<ManagedProcess> processes) => throw new NotSupportedException();
         public (IOutputTap? Stdout, IOutputTap? Stderr) OutputTaps(ManagedProcess p, int pid) => (null, null);
         public void GroupsChanged(IReadOnlyList<string> added, IReadOnlyList<string> removed) { }
+        public void StandingChanged(ManagedProcess p) { }
         public bool EndsDaemon(ManagedProcess p, bool fatal) => false;
         public string? NotifySocketFor(Taskmaster.Config.ProcessConfig c) => null;
         public void ChildSpawned(ManagedProcess p) { }

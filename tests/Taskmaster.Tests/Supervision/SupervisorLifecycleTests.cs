@@ -278,7 +278,8 @@ public class SupervisorLifecycleTests
         await h.Exit("web", ExitStatus.Killed(Signals.SIGTERM));
 
         var seen = new List<(ProcessState, ProcessState)>();
-        for (var i = 0; i < 4 && await changes.MoveNextAsync(); i++) seen.Add((changes.Current.From, changes.Current.To));
+        while (seen.Count < 4 && await changes.MoveNextAsync())
+            if (changes.Current is ProcessStateChange c) seen.Add((c.From, c.To));
         Assert.Equal([
             (ProcessState.Stopped, ProcessState.Starting), (ProcessState.Starting, ProcessState.Running),
             (ProcessState.Running, ProcessState.Stopping), (ProcessState.Stopping, ProcessState.Stopped)], seen);

@@ -40,9 +40,13 @@ internal sealed class EventsCommand : ICtlCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            if (!json) ctx.Output.Say("==> Press Ctrl-C to exit <==");
-            ctx.Output.Flush();
-            await foreach (var e in ctx.Client.WatchEventsAsync(types, names, stop.Token))
+            // The banner once the daemon has subscribed us: whatever happens after it is shown.
+            void Subscribed()
+            {
+                if (!json) ctx.Output.Say("==> Press Ctrl-C to exit <==");
+                ctx.Output.Flush();
+            }
+            await foreach (var e in ctx.Client.WatchEventsAsync(types, names, Subscribed, stop.Token))
             {
                 ctx.Output.Say(json ? JsonSerializer.Serialize(e, ControlJsonContext.Default.SupervisorEventMessage) : Line(e));
                 ctx.Output.Flush();
