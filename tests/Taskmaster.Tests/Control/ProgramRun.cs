@@ -26,7 +26,8 @@ internal static class ProgramRun
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            // Generous: on a loaded two-core machine a JIT client plus a start that waits for readiness can take a minute.
+            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(120));
             await process.WaitForExitAsync(cts.Token);
             return new CtlResult(process.ExitCode, await stdout, await stderr);
         }

@@ -90,7 +90,8 @@ internal sealed partial class DaemonUnderTest : IAsyncDisposable
     /// <summary>Waits until the control socket accepts a connection, failing fast if the process exits.</summary>
     public async Task WaitUntilServingAsync(Process? process = null, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        // Generous: a JIT daemon on a loaded two-core machine (load 50 seen) took over a minute to serve.
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         while (DateTime.UtcNow < deadline)
         {
             if (process is { HasExited: true })
