@@ -9,32 +9,37 @@ namespace Taskmaster.Supervision;
 
 /// <summary>
 /// systemd's notify protocol for the programs whose check is <c>notify</c>: each gets a datagram socket of its own,
-/// named in its <c>NOTIFY_SOCKET</c>, in a directory of random name made on first need (mode 0711: a child running
-/// as another user reaches its socket by its unguessable name, nobody can list the others). Each socket is read by
-/// one pending asynchronous receive (no thread); each datagram goes to the loop as a message. Nothing exists until a
-/// program with a notify check is spawned.
+/// named in its <c>NOTIFY_SOCKET</c>, in a directory of random name made on first need (mode 0711: nobody can list
+/// the sockets). A socket is mode 0600 and owned by the user its program runs as (<c>user=</c>, else the daemon's),
+/// so another local user cannot send READY=1 or WATCHDOG=1 for a program, even knowing the path (docs/SECURITY.md).
+/// Each socket is read by one pending asynchronous receive (no thread); each datagram goes to the loop as a message.
+/// Nothing exists until a program with a notify check is spawned.
 /// </summary>
 internal sealed class NotifySockets(ILogger logger, Action<string, string> deliver) : IDisposable
 {
     private const uint DirectoryMode = 0x1C9; // 0711: others may reach a name they know, not list them
-    private const uint SocketMode = 0x1B6; // 0666
+    private const uint SocketMode = 0x180; // 0600: only its owner (the program's user) and root may send
 
-    private readonly Dictionary<string, (Socket Socket, string Path)> _byProcess = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string FullName, string? User), (Socket Socket, string Path)> _byProcess = [];
     private string? _directory;
 
-    /// <summary>The socket path for <paramref name="fullName"/>, bound on first use; null if it cannot be made.</summary>
-    public string? PathFor(string fullName)
+    /// <summary>The socket path for <paramref name="fullName"/> running as <paramref name="user"/> (null: as the
+    /// daemon), bound on first use; null if it cannot be made.</summary>
+    public string? PathFor(string fullName, string? user)
     {
-        if (_byProcess.TryGetValue(fullName, out var known)) return known.Path;
+        if (_byProcess.TryGetValue((fullName, user), out var known)) return known.Path;
         try
         {
             _directory ??= MakeDirectory();
             var path = Path.Combine(_directory, Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant());
             var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
             socket.Bind(new UnixDomainSocketEndPoint(path));
-            // Writable by the child whatever its user: the path is the secret, not the mode.
             if (Files.Chmod(path, SocketMode) != 0) throw new IOException($"chmod {path}: errno {Marshal.GetLastPInvokeError()}");
-            _byProcess[fullName] = (socket, path);
+            // A program of another user sends as that user: the socket becomes theirs. An unknown user never spawns.
+            if (user is not null && UserAccount.Find(user) is { } account && account.Uid != Identity.GetEuid()
+                && Files.Chown(path, account.Uid, account.Gid) != 0)
+                throw new IOException($"chown {path}: errno {Marshal.GetLastPInvokeError()}");
+            _byProcess[(fullName, user)] = (socket, path);
             _ = ReceiveAsync(fullName, socket);
             return path;
         }

@@ -236,7 +236,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     ILogger ISupervisionLoop.Logger => _logger;
     Transition ISupervisionLoop.Dispatch(ManagedProcess p, ProcessEvent e) => Dispatch(p, e);
 
-    string? ISupervisionLoop.NotifySocketFor(ProcessConfig c) => _notify.PathFor(c.FullName);
+    string? ISupervisionLoop.NotifySocketFor(ProcessConfig c) => _notify.PathFor(c.FullName, c.User);
 
     void ISupervisionLoop.ChildSpawned(ManagedProcess p) => _probes.Spawned(p);
     void ISupervisionLoop.StandingChanged(ManagedProcess p) => StandingChanged(p);
