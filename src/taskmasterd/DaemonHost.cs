@@ -24,6 +24,7 @@ namespace Taskmaster.Daemon;
 internal sealed class DaemonHost
 {
     private readonly Channel<DaemonSignal> _signals = Channel.CreateUnbounded<DaemonSignal>();
+    private readonly ShutdownLatch _shutdown = new();
     private readonly DaemonConfigSource _source;
     private readonly SupervisorConfig _config;
 
@@ -98,6 +99,7 @@ internal sealed class DaemonHost
         {
             var serverOptions = ControlServerOptions.FromConfig(_config) with
             {
+                Shutdown = _shutdown,
                 ShutdownCompleted = () => _signals.Writer.TryWrite(DaemonSignal.Shutdown),
                 Programs = new ProgramCatalog(configuration, supervisor),
                 Input = supervisor,
@@ -138,6 +140,7 @@ internal sealed class DaemonHost
                 }
             }
 
+            _shutdown.TryBegin(); // a signal or exit_on: the doors answer SHUTDOWN_STATE from now on
             await supervisor.ShutdownAsync();
             await registry.DisposeAsync();
             registry.DeleteFile(); // every child is reaped: nothing to recover

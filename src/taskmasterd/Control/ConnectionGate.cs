@@ -29,7 +29,9 @@ internal sealed class ConnectionGate(int maxConnections, bool keepDescriptorsFor
     /// <summary>
     /// The admission check, run by <see cref="GatedListenerFactory"/> inside the accept loop: false (and the connection
     /// aborted, its refusal told) when it is one too many or would eat into the descriptors kept for spawning. An
-    /// admitted connection counts as open until <see cref="Wrap"/>'s middleware sees it end.
+    /// admitted connection counts as open until <see cref="Wrap"/>'s middleware sees it end. (A connection Kestrel drops
+    /// between the two, which only its shutdown does, stays counted: harmless then, and the middleware's finally is
+    /// the one end every served connection is certain to reach.)
     /// </summary>
     public bool Admit(ConnectionContext connection)
     {

@@ -29,7 +29,6 @@ internal sealed class ControlApi(
 {
     private static readonly ControlJsonContext Json = ControlJsonContext.Default;
     private readonly FollowBurst _followers = new();
-    private int _shuttingDown;
 
     /// <summary>
     /// Maps the routes behind one middleware that, for every door, runs <see cref="RequestGuard"/>'s checks, then
@@ -388,7 +387,7 @@ internal sealed class ControlApi(
     private async Task Reload(HttpContext ctx)
     {
         await ReadBodyAsync(ctx, Json.EmptyRequest);
-        if (Volatile.Read(ref _shuttingDown) != 0)
+        if (options.Shutdown.HasBegun)
             throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         // Answer first, like supervisord: the reload stops every program and may outlast the client's patience.
         RunInBackground("reload", () => configuration.ReloadAsync(CancellationToken.None));
@@ -398,7 +397,7 @@ internal sealed class ControlApi(
     private async Task Shutdown(HttpContext ctx)
     {
         await ReadBodyAsync(ctx, Json.EmptyRequest);
-        if (Interlocked.Exchange(ref _shuttingDown, 1) != 0)
+        if (!options.Shutdown.TryBegin())
             throw new ControlOperationException(ErrorCode.ShutdownState, "already shutting down");
         RunInBackground("shutdown", async () =>
         {

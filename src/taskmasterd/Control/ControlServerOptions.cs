@@ -25,6 +25,9 @@ public sealed record ControlServerOptions
     /// so the daemon can exit; the API has already answered by then.</summary>
     public Action? ShutdownCompleted { get; init; }
 
+    /// <summary>Whether a shutdown has begun, shared by both doors and the daemon's signal handling.</summary>
+    public ShutdownLatch Shutdown { get; init; } = new();
+
     /// <summary>Largest request body accepted (413 BODY_TOO_LARGE beyond it).</summary>
     public long MaxRequestBodyBytes { get; init; } = 1 << 20;
 

@@ -25,10 +25,9 @@ internal sealed partial class SupervisorRpcInterface(
     /// <summary>What getSupervisorVersion reports: the supervisord release whose API this reproduces (tools compare it).</summary>
     public const string SupervisorVersion = "4.2.5";
 
-    private int _shuttingDown;
-
-    /// <summary>Set once shutdown was asked for: supervisor.* calls then answer SHUTDOWN_STATE, as supervisord's do.</summary>
-    public bool ShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
+    /// <summary>Set once shutdown was asked for (by any door or a signal): supervisor.* calls then answer
+    /// SHUTDOWN_STATE, as supervisord's do.</summary>
+    public bool ShuttingDown => options.Shutdown.HasBegun;
 
     private static XmlRpcStruct Struct(params KeyValuePair<string, XmlRpcValue>[] members) => new(members);
     private static KeyValuePair<string, XmlRpcValue> M(string name, XmlRpcValue value) => new(name, value);
@@ -390,7 +389,7 @@ internal sealed partial class SupervisorRpcInterface(
 
     private Task<XmlRpcValue> Shutdown()
     {
-        if (Interlocked.Exchange(ref _shuttingDown, 1) != 0) throw new XmlRpcFault(ErrorCode.ShutdownState);
+        if (!options.Shutdown.TryBegin()) throw new XmlRpcFault(ErrorCode.ShutdownState);
         // Answer first, like supervisord: stopping every program may outlast the client's patience.
         RunInBackground("shutdown", async () =>
         {

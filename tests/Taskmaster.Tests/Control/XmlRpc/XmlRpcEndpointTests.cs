@@ -3,6 +3,9 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using Taskmaster.Config;
+using Taskmaster.Control;
+using Taskmaster.Daemon.Control;
+using Taskmaster.Supervision;
 using Taskmaster.Tests.TestSupport;
 
 namespace Taskmaster.Tests.Control.XmlRpc;
@@ -230,6 +233,26 @@ public sealed class XmlRpcEndpointTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (!host.Fake.ShutdownCalled && DateTime.UtcNow < deadline) await Task.Delay(20);
         Assert.True(host.Fake.ShutdownCalled);
+    }
+
+    [Fact]
+    public async Task OneShutdown_ForBothDoors_AndForTheDaemonsOwnSignal()
+    {
+        await using var host = await ControlHost.StartAsync();
+        using var client = host.Client();
+        Assert.Equal("shutting down", (await client.ShutdownAsync()).Status);
+
+        Assert.Equal(6, (await PostAsync(host, Call("supervisor.shutdown"))).FaultCode);
+        Assert.Equal(6, (await PostAsync(host, Call("supervisor.getState"))).FaultCode);
+
+        // A latch taken by a signal (the daemon's own path) closes both doors the same way.
+        var latch = new ShutdownLatch();
+        Assert.True(latch.TryBegin());
+        await using var signalled = await ControlHost.StartAsync(o => o with { Shutdown = latch });
+        using var second = signalled.Client();
+        Assert.Equal(ErrorCode.ShutdownState, (await Assert.ThrowsAsync<ControlApiException>(() => second.ShutdownAsync())).Error.Code);
+        Assert.Equal(6, (await PostAsync(signalled, Call("supervisor.shutdown"))).FaultCode);
+        Assert.False(signalled.Fake.ShutdownCalled);
     }
 
     [Fact]
