@@ -48,22 +48,25 @@ public sealed class ListenerProtocolFuzzTests(ITestOutputHelper output)
                 if (entry is { } e)
                     Assert.True(outstanding.Remove(e.PoolSerial), $"seed {seed}: event {e.PoolSerial} came back twice or was never sent");
             }
-            var wire = Conversation(random);
-            bytes += wire.Length;
-            for (var at = 0; at < wire.Length;)
+            foreach (var segment in Conversation(random))
             {
+                // The daemon sends an event once the listener is READY (now and then it has none to send).
                 if (channel.State == ListenerState.Ready && random.Next(20) != 0)
                 {
                     channel.Sent(new SupervisorEvent(EventType.Tick5, "x", null, null, DateTimeOffset.UnixEpoch) { Serial = serial }, serial);
                     outstanding.Add(serial++);
                     sent++;
                 }
-                var piece = Math.Min(wire.Length - at, random.Next(3) == 0 ? random.Next(1, 8) : random.Next(1, ReadSize));
-                channel.Feed(wire.AsSpan(at, piece), Step);
-                at += piece;
-                maxHeld = Math.Max(maxHeld, channel.Buffered);
-                Assert.True(channel.Buffered <= ReadSize + ListenerChannel.MaxResultLine,
-                    $"seed {seed}: the parser holds {channel.Buffered} bytes");
+                bytes += segment.Length;
+                for (var at = 0; at < segment.Length;)
+                {
+                    var piece = Math.Min(segment.Length - at, random.Next(3) == 0 ? random.Next(1, 8) : random.Next(1, ReadSize));
+                    channel.Feed(segment.AsSpan(at, piece), Step);
+                    at += piece;
+                    maxHeld = Math.Max(maxHeld, channel.Buffered);
+                    Assert.True(channel.Buffered <= ReadSize + ListenerChannel.MaxResultLine,
+                        $"seed {seed}: the parser holds {channel.Buffered} bytes");
+                }
             }
             // Whatever is not answered is still held (one event at most), or was given back.
             Assert.True(outstanding.Count <= 1, $"seed {seed}: {outstanding.Count} events neither answered nor held");
@@ -80,42 +83,42 @@ public sealed class ListenerProtocolFuzzTests(ITestOutputHelper output)
     /// broken (a piece left out or repeated, garbage, random bytes), now and then a huge result or a line that never
     /// ends; the conversation may stop anywhere (a listener that never answers).
     /// </summary>
-    private static byte[] Conversation(Random random)
+    private static List<byte[]> Conversation(Random random)
     {
-        var wire = new MemoryStream();
+        var segments = new List<byte[]>();
+        void Add(string text) => segments.Add(Encoding.UTF8.GetBytes(text));
         var turns = random.Next(1, 12);
         for (var i = 0; i < turns; i++)
         {
-            wire.Write(Encoding.UTF8.GetBytes(random.Next(30) == 0 ? Pieces[random.Next(Pieces.Length)] : "READY\n"));
+            Add(random.Next(30) == 0 ? Pieces[random.Next(Pieces.Length)] : "READY\n");
             switch (random.Next(40))
             {
                 case 0: // a huge result, declared and sent
                     if (random.Next(25) != 0) goto default;
                     var size = random.Next(70_000, 300_000);
-                    wire.Write(Encoding.ASCII.GetBytes($"RESULT {size}\n"));
-                    wire.Write(new byte[size]);
+                    segments.Add([.. Encoding.ASCII.GetBytes($"RESULT {size}\n"), .. new byte[size]]);
                     break;
                 case 1: // a line that never ends
                     if (random.Next(25) != 0) goto default;
-                    wire.Write(Encoding.ASCII.GetBytes("RESULT " + new string('7', random.Next(10, 100_000))));
-                    return wire.ToArray();
+                    Add("RESULT " + new string('7', random.Next(10, 100_000)));
+                    return segments;
                 case 2: // random bytes
                     var junk = new byte[random.Next(1, 64)];
                     random.NextBytes(junk);
-                    wire.Write(junk);
+                    segments.Add(junk);
                     break;
                 case 3: case 4: case 5: // a protocol piece, in or out of place
-                    wire.Write(Encoding.UTF8.GetBytes(Pieces[random.Next(Pieces.Length)]));
+                    Add(Pieces[random.Next(Pieces.Length)]);
                     break;
                 case 6: // silence: the listener never answers
-                    return wire.ToArray();
+                    return segments;
                 default:
                     var body = random.Next(4) switch { 0 => "FAIL", 1 => "", 2 => "OK ", _ => "OK" };
                     if (random.Next(3) != 0) body = "OK";
-                    wire.Write(Encoding.UTF8.GetBytes($"RESULT {Encoding.UTF8.GetByteCount(body)}\n{body}"));
+                    Add($"RESULT {Encoding.UTF8.GetByteCount(body)}\n{body}");
                     break;
             }
         }
-        return wire.ToArray();
+        return segments;
     }
 }
