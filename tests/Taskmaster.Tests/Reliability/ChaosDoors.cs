@@ -47,7 +47,7 @@ internal static class ChaosDoors
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new TimeoutException($"XML-RPC call got no answer within 60 s:\n{call}");
+                    throw new TimeoutException($"XML-RPC call got no answer within 60 s ({await DiagnoseAsync(daemon)}):\n{call}");
                 }
                 if (response is null)
                 {
@@ -136,6 +136,31 @@ internal static class ChaosDoors
                 await Task.Delay(random.Next(0, 20));
             }
         }
+    }
+
+    /// <summary>
+    /// For a request that got no answer: whether the daemon still answers a fresh one (and how fast), what it says
+    /// of every process, and its whole output in a file, so a stuck operation can be told from a machine too loaded.
+    /// </summary>
+    public static async Task<string> DiagnoseAsync(DaemonUnderTest daemon)
+    {
+        var dump = Path.Combine(Path.GetTempPath(), $"taskmaster-chaos-daemon-{daemon.Pid}.log");
+        var started = Stopwatch.StartNew();
+        string fresh;
+        try
+        {
+            await using var connection = await RawHttpConnection.OpenUnixAsync(daemon.SocketPath);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var response = await connection.RoundTripAsync(RawHttpConnection.XmlRpcRequest(XmlRpcEndpointTests.Call("supervisor.getAllProcessInfo")), cts.Token);
+            fresh = $"a fresh getAllProcessInfo answered {response.Status} in {started.ElapsedMilliseconds} ms";
+            File.WriteAllText(dump + ".status.xml", response.Text);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException)
+        {
+            fresh = $"a fresh getAllProcessInfo failed after {started.ElapsedMilliseconds} ms: {e.Message}";
+        }
+        File.WriteAllText(dump, daemon.Output);
+        return $"{fresh}; daemon output in {dump}";
     }
 
     private static async Task<CtlResult> RunAsync(string fileName, IReadOnlyList<string> args)

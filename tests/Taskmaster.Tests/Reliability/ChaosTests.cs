@@ -216,9 +216,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 {
                     var states = (await observer.GetProcessesAsync()).Where(p => names.Contains(p.Name)).Select(p => $"{p.Name}={p.State}/{p.Pid}");
                     var log = daemon.Output;
-                    var dump = Path.Combine(Path.GetTempPath(), $"taskmaster-chaos-daemon-{daemon.Pid}.log");
-                    File.WriteAllText(dump, log);
-                    throw new TimeoutException($"{(action < 3 ? "stop" : action < 6 ? "start" : action < 9 ? "restart" : "update")} {string.Join(",", names)} wait={wait} got no answer (daemon output in {dump}); " +
+                    var dump = await ChaosDoors.DiagnoseAsync(daemon);
+                    throw new TimeoutException($"{(action < 3 ? "stop" : action < 6 ? "start" : action < 9 ? "restart" : "update")} {string.Join(",", names)} wait={wait} got no answer ({dump}); " +
                         $"now {string.Join(" ", states)}; daemon output tail:\n{string.Join("\n", log.Split('\n').Where(l => names.Any(n => l.Contains(n, StringComparison.Ordinal))).TakeLast(40))}", e);
                 }
                 Interlocked.Increment(ref counts.Commands);
