@@ -17,6 +17,11 @@ internal sealed class ChaosCounts
 
 internal static class ChaosDoors
 {
+    /// <summary>How long any one request may go unanswered. Generous: a SIGHUP storm's reloads and a machine shared with
+    /// builds (load averages near 100 were seen) stretch single answers to tens of seconds without anything being stuck;
+    /// a request that is really lost still fails the soak.</summary>
+    public static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(180);
+
     /// <summary>Calls supervisor.* methods on /RPC2 over one kept-alive connection, reopened when the server closes it.</summary>
     public static async Task XmlRpcClientAsync(DaemonUnderTest daemon, IReadOnlyList<string> names, DateTime end, ChaosCounts counts, int seed)
     {
@@ -37,7 +42,7 @@ internal static class ChaosDoors
                     4 => XmlRpcEndpointTests.Call("supervisor.tailProcessStdoutLog", name, "<int>0</int>", "<int>200</int>"),
                     _ => XmlRpcEndpointTests.Call("supervisor.getState"),
                 };
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                using var cts = new CancellationTokenSource(RequestDeadline);
                 connection ??= await RawHttpConnection.OpenUnixAsync(daemon.SocketPath);
                 RawHttpResponse? response;
                 try
@@ -47,7 +52,7 @@ internal static class ChaosDoors
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new TimeoutException($"XML-RPC call got no answer within 60 s ({await DiagnoseAsync(daemon)}):\n{call}");
+                    throw new TimeoutException($"XML-RPC call got no answer within {RequestDeadline.TotalSeconds} s ({await DiagnoseAsync(daemon)}):\n{call}");
                 }
                 if (response is null)
                 {
@@ -113,7 +118,7 @@ internal static class ChaosDoors
                 _ => ["status"],
             };
             string[] args = ["-s", "unix://" + daemon.SocketPath, .. command];
-            var result = string.IsNullOrEmpty(ctl) ? await ControlHost.RunAsync(args, timeout: TimeSpan.FromSeconds(120)) : await RunAsync(ctl, args);
+            var result = string.IsNullOrEmpty(ctl) ? await ControlHost.RunAsync(args, timeout: RequestDeadline) : await RunAsync(ctl, args);
             // 0 ok, 1 a refusal, 3 a listed process not running, 7 not running / spawn error; 2 (bad arguments) and 4
             // (cannot reach the daemon) are failures of the daemon or of this driver.
             Assert.True(result.ExitCode is 0 or 1 or 3 or 7, $"taskmasterctl {string.Join(' ', command)}: {result}");
@@ -175,9 +180,9 @@ internal static class ChaosDoors
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            using var cts = new CancellationTokenSource(RequestDeadline);
             try { await process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not end within 120 s"); }
+            catch (OperationCanceledException) { throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not end within {RequestDeadline.TotalSeconds} s"); }
             return new CtlResult(process.ExitCode, await stdout, await stderr);
         }
         finally

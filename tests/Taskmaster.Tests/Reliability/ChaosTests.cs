@@ -115,9 +115,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             await daemon.StartAsync();
         }
         var address = new ServerAddress("unix://" + daemon.SocketPath, daemon.SocketPath, new Uri("http://localhost/"));
-        using var observer = new ControlClient(address, timeout: TimeSpan.FromSeconds(60));
+        using var observer = new ControlClient(address, timeout: ChaosDoors.RequestDeadline);
 
-        await ReliabilityTools.WaitUntilAsync(() => Running(observer).Result.Count >= LinePrograms + GrandchildPrograms + ComingAndGoingPrograms, "all long-running programs up", TimeSpan.FromSeconds(60));
+        await ReliabilityTools.WaitUntilAsync(() => Running(observer).Result.Count >= LinePrograms + GrandchildPrograms + ComingAndGoingPrograms, "all long-running programs up", ChaosDoors.RequestDeadline);
 
         // Warm-up: a first, shorter round of chaos (the runtime grows its heap and pools to the load), then the
         // same quiet state as at the end, where the baseline resources are measured.
@@ -196,7 +196,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var clients = Enumerable.Range(0, jsonClients).Select(i => Task.Run(async () =>
         {
             var random = new Random(seed + i);
-            using var client = new ControlClient(address, timeout: TimeSpan.FromSeconds(60));
+            using var client = new ControlClient(address, timeout: ChaosDoors.RequestDeadline);
             while (DateTime.UtcNow < end)
             {
                 var names = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Names[random.Next(Names.Length)]).Distinct().ToArray();
