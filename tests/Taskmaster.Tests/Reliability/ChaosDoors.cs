@@ -31,8 +31,10 @@ internal static class ChaosDoors
         {
             while (DateTime.UtcNow < end)
             {
-                var name = $"<string>{names[random.Next(names.Count)]}</string>";
-                var wait = random.Next(2) == 0 ? "<boolean>1</boolean>" : "<boolean>0</boolean>";
+                var picked = names[random.Next(names.Count)];
+                var name = $"<string>{picked}</string>";
+                // A dependent's start waits as long as its dependency is not up, which the chaos may make forever.
+                var wait = random.Next(2) == 0 && !ChaosTests.IsDependent(picked) ? "<boolean>1</boolean>" : "<boolean>0</boolean>";
                 var call = random.Next(6) switch
                 {
                     0 => XmlRpcEndpointTests.Call("supervisor.startProcess", name, wait),
@@ -76,10 +78,12 @@ internal static class ChaosDoors
     }
 
     /// <summary>Debian's supervisorctl (Python, through the XML-RPC door), one process per command.</summary>
-    public static async Task SupervisorctlAsync(DaemonUnderTest daemon, IReadOnlyList<string> names, DateTime end, ChaosCounts counts, int seed)
+    public static async Task SupervisorctlAsync(DaemonUnderTest daemon, IReadOnlyList<string> allNames, DateTime end, ChaosCounts counts, int seed)
     {
         if (!File.Exists("/usr/bin/supervisorctl")) return;
         var random = new Random(seed);
+        // Its start and restart always wait: not for dependents (see XmlRpcClientAsync).
+        var names = allNames.Where(n => !ChaosTests.IsDependent(n)).ToList();
         while (DateTime.UtcNow < end)
         {
             string[] command = random.Next(6) switch
@@ -101,9 +105,10 @@ internal static class ChaosDoors
     }
 
     /// <summary>taskmasterctl as users run it (the NativeAOT binary given by TASKMASTER_SOAK_CTL, else the test build).</summary>
-    public static async Task TaskmasterctlAsync(DaemonUnderTest daemon, IReadOnlyList<string> names, DateTime end, ChaosCounts counts, int seed)
+    public static async Task TaskmasterctlAsync(DaemonUnderTest daemon, IReadOnlyList<string> allNames, DateTime end, ChaosCounts counts, int seed)
     {
         var random = new Random(seed);
+        var names = allNames.Where(n => !ChaosTests.IsDependent(n)).ToList(); // as supervisorctl's, its start waits
         var ctl = Environment.GetEnvironmentVariable("TASKMASTER_SOAK_CTL");
         while (DateTime.UtcNow < end)
         {

@@ -44,6 +44,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
     private static bool IsExtra(string name) => name.StartsWith("extra_", StringComparison.Ordinal);
 
+    internal static bool IsDependent(string name) => name.StartsWith("dep_", StringComparison.Ordinal);
+
     private static string Config(bool withExtras = true)
     {
         var sb = new StringBuilder();
@@ -58,7 +60,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             {
                 "probe" => index % 2 == 0
                     ? "readiness_check_script = log:^probe_\nliveness_check_script = log:probe_\nliveness_check_initial_delay = 2\nliveness_check_period = 2\n"
-                    : "readiness_check_script = /bin/true\nreadiness_check_period = 200ms\nliveness_check_script = /bin/true\nliveness_check_initial_delay = 1\nliveness_check_period = 1\n",
+                    : "readiness_check_script = /bin/true\nreadiness_check_period = 200ms\nreadiness_check_timeout = 20\nliveness_check_script = /bin/true\nliveness_check_initial_delay = 1\nliveness_check_period = 1\nliveness_check_timeout = 20\n",
                 "dep" => index % 2 == 0 ? $"depends_on = lines_{index:00}\n" : $"depends_on = probe_{index:00}:healthy\n",
                 _ => "",
             };
@@ -200,7 +202,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             while (DateTime.UtcNow < end)
             {
                 var names = Enumerable.Range(0, random.Next(1, 4)).Select(_ => Names[random.Next(Names.Length)]).Distinct().ToArray();
-                var (action, wait) = (random.Next(10), random.Next(2) == 0);
+                // A dependent's start waits, by design, as long as its dependency is not up (or not healthy), and the
+                // chaos may keep it down: dependents are started without waiting.
+                var (action, wait) = (random.Next(10), random.Next(2) == 0 && !names.Any(IsDependent));
                 int refusals;
                 try
                 {
