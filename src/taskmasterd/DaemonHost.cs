@@ -87,9 +87,13 @@ internal sealed class DaemonHost
         // hears the last process of a group end instead of polling for it (no other child exists here: Process is banned).
         using var exitWatcher = new ExitWatcher(adoptOrphans: true);
         using var childLogs = new ChildLogs(log);
+        // Each child carries this daemon's identity, so a successor finds it even if the children file had not yet.
+        var marker = ChildMarker.OfThisProcess();
+        var environment = new Dictionary<string, string>(DaemonEnvironment.Current(), StringComparer.Ordinal);
+        if (marker is not null) environment[ChildMarker.Variable] = marker;
         await using var supervisor = new Supervisor(_config, spawner, new ProcessSignaller(), exitWatcher, childLogs,
-            TimeProvider.System, log, DaemonEnvironment.Current());
-        await using var registry = new ChildRegistry(supervisor, childrenFile, log);
+            TimeProvider.System, log, environment);
+        await using var registry = new ChildRegistry(supervisor, childrenFile, log, daemonMarker: marker);
         registry.Start();
         var configuration = new ConfigurationController(supervisor, _source.Load);
         var logs = new FileProcessLogs(supervisor, daemon.Logfile, new LogWriteRouter(daemon.Logfile, activity, childLogs));

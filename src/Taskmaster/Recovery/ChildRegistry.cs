@@ -5,7 +5,8 @@
 // changes the loop publishes (a change is only a hint: the watcher channel may drop entries when it is
 // full), waits a few milliseconds so that a burst of changes costs one write, then asks the loop for a
 // snapshot (authoritative) and rewrites the file off the loop thread. A daemon killed within that short
-// window after a spawn may leave that one child unrecorded; every other child is always in the file.
+// window after a spawn (or while a spawn batch keeps the loop busy) may leave children unrecorded; they carry the
+// daemon's identity in their environment, which the file names from the start (ChildMarker), so they are found too.
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Taskmaster.Posix;
@@ -35,8 +36,12 @@ public sealed class ChildRegistry : IAsyncDisposable
     /// <summary>While the disk refuses writes, retry at this pace rather than at every change.</summary>
     private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(1);
 
-    public ChildRegistry(ISupervisor supervisor, ChildRecordFile file, ILogger logger, TimeSpan? coalesce = null)
+    private readonly string? _daemonMarker;
+
+    /// <param name="daemonMarker">This daemon's identity, the TASKMASTER_DAEMON its children carry (<see cref="ChildMarker"/>).</param>
+    public ChildRegistry(ISupervisor supervisor, ChildRecordFile file, ILogger logger, TimeSpan? coalesce = null, string? daemonMarker = null)
     {
+        _daemonMarker = daemonMarker;
         _supervisor = supervisor;
         _file = file;
         _logger = logger;
@@ -49,6 +54,9 @@ public sealed class ChildRegistry : IAsyncDisposable
     /// <summary>Subscribes to state changes (before returning, so no spawn after this call is missed) and starts writing.</summary>
     public void Start()
     {
+        // Before anything is spawned, the file names this daemon, so a crash at any later instant leaves a successor
+        // able to find every child by its environment, recorded or not.
+        if (_daemonMarker is not null) Write([]);
         var changes = _supervisor.WatchAsync(_stop.Token);
         _watching = Task.Run(() => WatchAsync(changes));
         _writing = Task.Run(WriteLoopAsync);
@@ -106,7 +114,7 @@ public sealed class ChildRegistry : IAsyncDisposable
 
         try
         {
-            _file.Write(records);
+            _file.Write(records, _daemonMarker);
             Writes++;
             if (_failing)
             {

@@ -13,6 +13,9 @@
 // signalled only when a live member of it runs as the daemon's user or a configured `user=` AND carries the
 // name of the recorded program in its environment (SUPERVISOR_PROCESS_NAME, which every child gets): a
 // forged or stale line can never point a root daemon at somebody else's processes.
+//
+// Beside the recorded groups, every process that carries the dead daemon's identity in its environment is stopped
+// too (ChildMarker): the children spawned in the moments before the crash that the file had not caught up with.
 using Microsoft.Extensions.Logging;
 using Taskmaster.Posix;
 using Taskmaster.Signalling;
@@ -34,9 +37,19 @@ public sealed class LeftoverCleaner(IProcessSignaller signaller, ILogger logger,
     /// <summary>Stops every live leftover listed in <paramref name="file"/>; returns how many groups were stopped.</summary>
     public async Task<int> StopLeftoversAsync(ChildRecordFile file, CancellationToken ct = default)
     {
-        var records = file.Read(out var refusal);
+        var recorded = file.Read(out var refusal, out var daemonMarker);
         if (refusal is not null)
             RecoveryLog.FileNotTrusted(logger, refusal);
+        var records = recorded.ToList();
+        if (daemonMarker is not null)
+        {
+            var recordedGroups = records.Select(r => r.ProcessGroup).ToHashSet();
+            foreach (var carrier in ChildMarker.FindCarriers(daemonMarker, ChildUids))
+            {
+                if (!recordedGroups.Contains(carrier.ProcessGroup))
+                    records.Add(carrier);
+            }
+        }
         if (records.Count == 0) return 0;
 
         var targets = new List<ChildRecord>();

@@ -29,14 +29,31 @@ internal static class ProcOwner
     /// <summary>Whether <paramref name="pid"/>'s environment holds exactly <paramref name="entry"/> (<c>NAME=value</c>).</summary>
     public static bool HasEnvironmentEntry(int pid, string entry)
     {
-        byte[] environ;
-        try { environ = File.ReadAllBytes($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ"); }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
+        if (Environment(pid) is not { } environ) return false;
         var wanted = Encoding.UTF8.GetBytes(entry);
         foreach (var range in environ.AsSpan().Split((byte)0))
             if (environ.AsSpan(range).SequenceEqual(wanted))
                 return true;
         return false;
+    }
+
+    /// <summary>The NUL-separated start-up environment of <paramref name="pid"/>, or null when it cannot be read.</summary>
+    public static byte[]? Environment(int pid)
+    {
+        try { return File.ReadAllBytes($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The value of <paramref name="name"/> in an environment read by <see cref="Environment"/>, or null.</summary>
+    public static string? EnvironmentValue(byte[] environ, string name)
+    {
+        var prefix = Encoding.UTF8.GetBytes(name + "=");
+        foreach (var range in environ.AsSpan().Split((byte)0))
+        {
+            var entry = environ.AsSpan(range);
+            if (entry.StartsWith(prefix)) return Encoding.UTF8.GetString(entry[prefix.Length..]);
+        }
+        return null;
     }
 }

@@ -56,6 +56,45 @@ public class ListenerProtocolTests
     }
 
     [Fact]
+    public void ResultOfLengthZero_RejectsAtOnce_WithoutWaitingForMoreBytes()
+    {
+        var channel = new ListenerChannel();
+        Feed(channel, "READY\n");
+        channel.Sent(Event(), 3);
+        Assert.Equal([ListenerResult.Rejected], Feed(channel, "RESULT 0\n"));
+        Assert.Equal(ListenerState.Acknowledged, channel.State);
+        Assert.Null(channel.InFlight);
+    }
+
+    [Fact]
+    public void HugeResult_IsCountedNotKept_AndAnOkBodyOfThatSizeIsStillARejection()
+    {
+        var channel = new ListenerChannel();
+        Feed(channel, "READY\n");
+        channel.Sent(Event(), 0);
+        var steps = new List<ListenerResult>();
+        channel.Feed("RESULT 10000002\nOK"u8, (r, _, _) => steps.Add(r));
+        var chunk = new byte[64 * 1024];
+        for (var left = 10_000_000; left > 0; left -= chunk.Length)
+        {
+            channel.Feed(chunk.AsSpan(0, Math.Min(left, chunk.Length)), (r, _, _) => steps.Add(r));
+            Assert.True(channel.Buffered <= chunk.Length, $"{channel.Buffered} bytes held");
+        }
+        Assert.Equal([ListenerResult.Rejected], steps);
+    }
+
+    [Fact]
+    public void ResultLineWithoutItsEnd_IsAProtocolErrorOnceLongerThanAnyRealOne()
+    {
+        var channel = new ListenerChannel();
+        Feed(channel, "READY\n");
+        channel.Sent(Event(), 5);
+        Assert.Empty(Feed(channel, "RESULT "));
+        Assert.Equal([ListenerResult.ProtocolError], Feed(channel, new string('9', ListenerChannel.MaxResultLine)));
+        Assert.Equal(0, channel.Buffered);
+    }
+
+    [Fact]
     public void BadResultLine_GivesTheEventBack()
     {
         var channel = new ListenerChannel();

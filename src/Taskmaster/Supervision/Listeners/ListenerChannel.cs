@@ -2,6 +2,8 @@
 // BUSY a line whose eighth character on is the result's length (supervisor skips "RESULT " without reading it),
 // then that many bytes. supervisor's default handler takes exactly "OK"; any other body rejects the event, which
 // is then sent again. Bytes are judged as they come, so a result may arrive in any number of pieces.
+// Memory stays bounded whatever a listener writes (supervisord buffers it all): a result line longer than
+// MaxResultLine is a protocol error, and a body is never kept, only counted (only a 2-byte body can be "OK").
 using System.Globalization;
 using System.Text;
 using Taskmaster.Events;
@@ -14,8 +16,17 @@ internal sealed class ListenerChannel
     private const string ReadyToken = "READY\n";
     private const int ResultTokenLength = 7; // "RESULT "
 
+    /// <summary>"RESULT " and a number fit in a few dozen bytes; a longer line without its newline is garbage, and
+    /// waiting for its end would buffer whatever the listener writes.</summary>
+    internal const int MaxResultLine = 4096;
+
     private readonly List<byte> _pending = [];
-    private int? _resultLength;
+    private int? _resultLength;      // the body's declared length, once the result line is read
+    private int _bodyRemaining;      // bytes of the body not read yet
+    private bool _bodyIsOk;          // a 2-byte body that has matched "OK" so far
+
+    /// <summary>Bytes held while waiting for the rest of a token or a line (for the tests: it stays bounded).</summary>
+    internal int Buffered => _pending.Count;
 
     public ListenerState State { get; private set; } = ListenerState.Acknowledged;
 
@@ -59,10 +70,8 @@ internal sealed class ListenerChannel
     {
         if (State == ListenerState.Unknown) return;
         foreach (var b in data) _pending.Add(b);
-        while (_pending.Count > 0 && State != ListenerState.Unknown)
-        {
-            if (!Step(step)) return;
-        }
+        // Step until one needs more bytes: an empty buffer can still complete a step (a body of length 0).
+        while (State != ListenerState.Unknown && Step(step)) { }
         if (State == ListenerState.Unknown) _pending.Clear();
     }
 
@@ -83,13 +92,18 @@ internal sealed class ListenerChannel
                 Fail(step, "sent something else than READY");
                 return false;
             case ListenerState.Ready:
+                if (_pending.Count == 0) return false;
                 Fail(step, "wrote output while READY, before it was sent an event");
                 return false;
             case ListenerState.Busy:
                 if (_resultLength is null)
                 {
                     var newline = _pending.IndexOf((byte)'\n');
-                    if (newline < 0) return false;
+                    if (newline < 0)
+                    {
+                        if (_pending.Count > MaxResultLine) Fail(step, $"result line longer than {MaxResultLine} bytes");
+                        return false;
+                    }
                     var line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
                     _pending.RemoveRange(0, newline + 1);
                     var lengthText = line.Length > ResultTokenLength ? line[ResultTokenLength..] : "";
@@ -99,16 +113,21 @@ internal sealed class ListenerChannel
                         return false;
                     }
                     _resultLength = length;
+                    _bodyRemaining = length;
+                    _bodyIsOk = length == 2;
                     return true;
                 }
-                if (_pending.Count < _resultLength.Value) return false;
-                var body = _pending.GetRange(0, _resultLength.Value);
-                _pending.RemoveRange(0, _resultLength.Value);
+                var take = Math.Min(_bodyRemaining, _pending.Count);
+                for (var i = 0; i < take && _bodyIsOk; i++)
+                    _bodyIsOk = _pending[i] == "OK"[_resultLength.Value - _bodyRemaining + i];
+                _pending.RemoveRange(0, take);
+                _bodyRemaining -= take;
+                if (_bodyRemaining > 0) return false;
                 _resultLength = null;
                 var answered = InFlight;
                 InFlight = null;
                 State = ListenerState.Acknowledged;
-                step(body is [(byte)'O', (byte)'K'] ? ListenerResult.Accepted : ListenerResult.Rejected, null, answered);
+                step(_bodyIsOk ? ListenerResult.Accepted : ListenerResult.Rejected, null, answered);
                 return true;
             default:
                 return false;
