@@ -85,6 +85,8 @@ public sealed record ProcessConfig
     public EnvFileSet EnvFiles { get; init; } = EnvFileSet.None;
     /// <summary>Stamp for both streams' lines (<c>log_timestamps</c>); null: none.</summary>
     public LogStampFormat? LogTimestamps { get; init; }
+    /// <summary>PM2's <c>log_date_format</c>: both streams' stamp, winning over <see cref="LogTimestamps"/>; null: none.</summary>
+    public LogStampFormat? LogDateFormat { get; init; }
     /// <summary>stdout's own stamp (<c>stdout_log_timestamps</c>); null: as <see cref="LogTimestamps"/>.</summary>
     public LogStampFormat? StdoutLogTimestamps { get; init; }
     /// <summary>stderr's own stamp (<c>stderr_log_timestamps</c>); null: as <see cref="LogTimestamps"/>.</summary>
@@ -100,9 +102,9 @@ public sealed record ProcessConfig
     public ResourceLimit? RlimitData { get; init; }
 
     /// <summary>The stamp stdout's lines get, or null for none.</summary>
-    public LogStampFormat? StdoutStamp => Effective(StdoutLogTimestamps ?? LogTimestamps);
+    public LogStampFormat? StdoutStamp => Effective(StdoutLogTimestamps ?? LogDateFormat ?? LogTimestamps);
     /// <summary>The stamp stderr's lines get, or null for none.</summary>
-    public LogStampFormat? StderrStamp => Effective(StderrLogTimestamps ?? LogTimestamps);
+    public LogStampFormat? StderrStamp => Effective(StderrLogTimestamps ?? LogDateFormat ?? LogTimestamps);
 
     /// <summary>Every <c>rlimit_*</c> set, in table order.</summary>
     public IReadOnlyList<ResourceLimit> ResourceLimits =>

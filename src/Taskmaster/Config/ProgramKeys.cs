@@ -392,10 +392,20 @@ internal static class ProgramKeys
 
     public static readonly ProgramKey<LogStampFormat?> LogTimestamps = new()
     {
-        Name = "log_timestamps", Aliases = ["time", "log_date_format"], Default = "false", Example = "true",
+        Name = "log_timestamps", Aliases = ["time"], Default = "false", Example = "true",
         Parse = LogStampFormat.TryParse, ShowWith = c => c.LogTimestamps?.ToString() ?? "false",
         Get = c => c.LogTimestamps, With = (c, v) => c with { LogTimestamps = v }, Reload = OnReload.Restart,
-        Meaning = "Stamp each line of both streams' logs, then a space: `true` (local ISO 8601 with milliseconds and offset, `2026-12-06T05:35:18.123+01:00`), `utc` (`…18.123Z`), or a strftime format (`%Y %m %d %H %M %S %L`=ms `%f`=µs `%z %:z %j %b %a %T %F %s`; a leading `!` writes UTC) or PM2's day.js one (`YYYY-MM-DD HH:mm:ss.SSS Z`). PM2's `time` and `log_date_format` are read as this key. Lines are stamped as they are read, each chunk's lines with the time it arrived; `tail --since` picks lines by it.",
+        Meaning = "Stamp each line of both streams' logs, then a space: `true` (local ISO 8601 with milliseconds and offset, `2026-12-06T05:35:18.123+01:00`), `utc` (`…18.123Z`), PM2's day.js tokens (`YYYY-MM-DD HH:mm:ss.SSS Z`), or a strftime format with each `%` doubled, as supervisord wants in any value (`%%F %%T.%%L`; fields `%%Y %%m %%d %%H %%M %%S %%L`=ms `%%f`=µs `%%z %%:z %%j %%b %%a %%T %%F %%s`; a leading `!` writes UTC). PM2's `time` is read as this key. Each chunk read is stamped with the time it arrived, at line starts only; `tail --since` picks lines by the stamps.",
+    };
+
+    // PM2 writes `time = true` and `log_date_format = …` together; as one key's two spellings they would be refused as a
+    // repeat, so the format is a key of its own, which also turns stamps on (as in PM2).
+    public static readonly ProgramKey<LogStampFormat?> LogDateFormat = new()
+    {
+        Name = "log_date_format", Default = KeyDefault.Unset("none"), Example = "YYYY-MM-DD HH:mm:ss.SSS Z",
+        Parse = LogStampFormat.TryParse, ShowWith = c => c.LogDateFormat?.ToString(), // a line only when set
+        Get = c => c.LogDateFormat, With = (c, v) => c with { LogDateFormat = v }, Reload = OnReload.Restart,
+        Meaning = "PM2's name: the format of both streams' stamps (as `log_timestamps` reads one), which turns them on; it wins over `log_timestamps`'s format.",
     };
 
     public static readonly ProgramKey<LogStampFormat?> StdoutLogTimestamps = new()
@@ -438,7 +448,7 @@ internal static class ProgramKeys
     /// <summary>The keys of issue 20's items 1-3, in table order.</summary>
     private static ImmutableArray<ProgramKey> EnvStampLimitKeys =>
     [
-        EnvFile, LogTimestamps, StdoutLogTimestamps, StderrLogTimestamps,
+        EnvFile, LogTimestamps, LogDateFormat, StdoutLogTimestamps, StderrLogTimestamps,
         RlimitNofile, RlimitNproc, RlimitCore, RlimitMemlock, RlimitAs, RlimitFsize, RlimitStack, RlimitCpu, RlimitData,
     ];
 
