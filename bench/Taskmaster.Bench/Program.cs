@@ -42,6 +42,7 @@ try
     if (options.Wants("restart")) RestartLatencyScenario.Run(ctx);
     if (options.Wants("probes")) ProbeScenario.Run(ctx);
     if (options.Wants("log")) LogThroughputScenario.Run(ctx);
+    if (options.Wants("logstamp")) StampedLogThroughputScenario.Run(ctx);
     if (options.Wants("churn")) ChurnScenario.Run(ctx);
     if (options.Wants("clients")) HostileClientsScenario.Run(ctx);
     if (options.Wants("xmlrpc")) XmlRpcScenario.Run(ctx);

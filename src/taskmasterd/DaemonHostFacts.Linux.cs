@@ -27,6 +27,17 @@ internal sealed class DaemonHostFacts : IHostFacts
         }
     }
 
+    /// <summary>
+    /// Not root: the daemon's own hard limit (a child cannot be given more). Root: none, except that open files cannot
+    /// go past the kernel's <c>nr_open</c>.
+    /// </summary>
+    public ulong? ResourceCeiling(int resource)
+    {
+        if (Environment.IsPrivilegedProcess)
+            return resource == ResourceLimits.RLIMIT_NOFILE ? ReadNumber("/proc/sys/fs/nr_open") : null;
+        return ResourceLimits.GetRlimit(resource, out var own) == 0 && own.Max != ResourceLimits.Infinity ? own.Max : null;
+    }
+
     /// <summary>The hard column of "Max open files" in /proc/self/limits; null when unlimited or unreadable.</summary>
     private static ulong? HardOpenFilesLimit()
     {

@@ -11,7 +11,7 @@ namespace Taskmaster.Bench.Scenarios;
 internal static class LogThroughputScenario
 {
     public const string Section = "Log throughput";
-    private const string Line = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde";
+    internal const string Line = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde";
 
     public static void Run(BenchContext ctx)
     {
@@ -23,11 +23,33 @@ internal static class LogThroughputScenario
         ctx.Book.RunNotes.Add($"Log floors over {window.TotalSeconds:0} s: `yes | cat > file` {catFloor / 1e6:F1} MB/s (one growing file: bound by disk write-back); `yes | split -b 50MB`, newest 3 pieces kept {floor / 1e6:F1} MB/s (the rotated pattern, used for the 90% bar). The copier's own cost, in C: `cat` {catPerCpu:F0} and `split` {splitPerCpu:F0} MB per CPU-second (read(2) + write(2), the work a supervisor's log pump does).");
         Console.WriteLine($"  floors: cat {catFloor / 1e6:F1} MB/s ({catPerCpu:F0} MB per CPU-s), rotated {floor / 1e6:F1} MB/s ({splitPerCpu:F0} MB per CPU-s)");
 
-        ctx.ForBoth(Section, sup => ctx.WithSession(sup, "flood", dir =>
+        ctx.ForBoth(Section, sup =>
+        {
+            var r = Flood(ctx, sup, window, extraLines: null);
+            var side = sup.Side;
+            ctx.Book.Record(side, Section, "bytes landed", "1", "MB/s", r.Rate / 1e6, 1, Bar.RatioAtLeast(1.0));
+            ctx.Book.Record(side, Section, "share of the `cat` floor (rotated)", "1", "%", floor > 0 ? 100 * r.Rate / floor : 0, 1, Bar.AtLeast(90, "%"));
+            ctx.Book.Record(side, Section, "daemon CPU over the window", "1", "s", r.Cpu, 2);
+            ctx.Book.Record(side, Section, "log MB per daemon CPU-second", "1", "MB/s", r.Cpu > 0 ? r.Rate * r.Seconds / 1e6 / r.Cpu : 0, 1, Bar.RatioAtLeast(3.0));
+            ctx.Book.Record(side, Section, "`status` p99 during the flood (a call every 200 ms)", "1", "ms", r.StatusP99, 1, Bar.Below(100, "ms"));
+            ctx.Book.Record(side, Section, "rotations in the window", "1", "", r.Rotations, 0);
+        });
+    }
+
+    /// <summary>What one flood window measured: bytes per second landed in the log files, the daemon's CPU seconds,
+    /// the window's length, <c>status</c>'s p99 in ms and the rotations seen.</summary>
+    internal readonly record struct FloodResult(double Rate, double Cpu, double Seconds, double StatusP99, int Rotations);
+
+    /// <summary>One flood window under <paramref name="sup"/>: <c>start flood</c>, measure, <c>stop flood</c>.
+    /// <paramref name="extraLines"/> go into the program's section (keys only one supervisor knows).</summary>
+    internal static FloodResult Flood(BenchContext ctx, SupervisorUnderTest sup, TimeSpan window, string? extraLines)
+    {
+        FloodResult result = default;
+        ctx.WithSession(sup, "flood", dir =>
         [
             new ProgramSpec("flood", $"/usr/bin/yes {Line}")
             {
-                Autostart = false, StdoutLogfile = Path.Combine(dir, "logs", "flood.log"), StdoutBackups = 2,
+                Autostart = false, StdoutLogfile = Path.Combine(dir, "logs", "flood.log"), StdoutBackups = 2, ExtraLines = extraLines,
             },
         ], s =>
         {
@@ -61,16 +83,9 @@ internal static class LogThroughputScenario
             stopStatus.Cancel();
             statusLoop.Wait();
             s.Ctl("stop", "flood");
-
-            var rate = (bytes1 - bytes0) / seconds;
-            var side = sup.Side;
-            ctx.Book.Record(side, Section, "bytes landed", "1", "MB/s", rate / 1e6, 1, Bar.RatioAtLeast(1.0));
-            ctx.Book.Record(side, Section, "share of the `cat` floor (rotated)", "1", "%", floor > 0 ? 100 * rate / floor : 0, 1, Bar.AtLeast(90, "%"));
-            ctx.Book.Record(side, Section, "daemon CPU over the window", "1", "s", cpu, 2);
-            ctx.Book.Record(side, Section, "log MB per daemon CPU-second", "1", "MB/s", cpu > 0 ? rate * seconds / 1e6 / cpu : 0, 1, Bar.RatioAtLeast(3.0));
-            ctx.Book.Record(side, Section, "`status` p99 during the flood (a call every 200 ms)", "1", "ms", Stats.Percentile(statusTimes, 99), 1, Bar.Below(100, "ms"));
-            ctx.Book.Record(side, Section, "rotations in the window", "1", "", meter.Rotations, 0);
-        }));
+            result = new FloodResult((bytes1 - bytes0) / seconds, cpu, seconds, Stats.Percentile(statusTimes, 99), meter.Rotations);
+        });
+        return result;
     }
 
     /// <summary>

@@ -47,6 +47,10 @@ public sealed class HostChecks
             ParentDirectory(r, se, stderr);
         if (process.User is { } name && r.Entry(ProgramKeys.User.Name) is { } user && !host.UserExists(name))
             r.Error(user, $"no user named '{name}'");
+        foreach (var limit in process.ResourceLimits)
+            if (host.ResourceCeiling(limit.Resource) is { } ceiling && limit.Hard > ceiling && r.Entry($"rlimit_{limit.Name}") is { } entry)
+                r.Error(entry, $"the hard limit {ResourceLimit.Show(limit.Hard)} is above what taskmasterd may give ({ceiling}: "
+                    + "its own hard limit, which only root may raise); lower it or raise the daemon's (ulimit -H, LimitNOFILE=...)");
     }
 
     /// <summary>The daemon refuses to listen beyond this machine without credentials (DESIGN §4): say so now.</summary>

@@ -15,4 +15,9 @@ public interface IHostFacts
 
     /// <summary>The most descriptors the daemon could raise its limit to, or null when unlimited.</summary>
     ulong? OpenFilesCeiling { get; }
+
+    /// <summary>The highest hard limit a child may be given for the <c>RLIMIT_*</c> <paramref name="resource"/>: the
+    /// daemon's own hard limit when it is not root (only root may raise one), null when there is no ceiling to
+    /// check. The default knows no ceiling.</summary>
+    ulong? ResourceCeiling(int resource) => null;
 }

@@ -64,6 +64,10 @@ internal sealed class InstanceScope(SectionReader reader, int numprocs, int proc
         if (Entry is { } entry) reader.Warning(entry, message);
     }
 
+    /// <summary>An error in another file the current key names (an env file), at its own line and column.</summary>
+    public void ErrorAt(SourceLocation location, string lineText, string message) =>
+        reader.ErrorIn(location, Entry?.Key, message, lineText);
+
     /// <summary>An error at the current key's entry, or at the section's header for a default.</summary>
     public void Error(string message)
     {

@@ -80,6 +80,38 @@ public sealed record ProcessConfig
     /// <summary>The liveness check (<c>liveness_check_*</c>): none unless its script is set.</summary>
     public ProbeConfig Liveness { get; init; } = ProbeKeys.LivenessDefaults;
     public ProbeFailureAction LivenessFailureAction { get; init; } = ProbeFailureAction.Restart;
+    // Issue 20 (env files, log stamps, resource limits): one block, so other additions merge beside it.
+    /// <summary>What <c>env_file</c> read: its files and the variables that <c>environment</c> does not override.</summary>
+    public EnvFileSet EnvFiles { get; init; } = EnvFileSet.None;
+    /// <summary>Stamp for both streams' lines (<c>log_timestamps</c>); null: none.</summary>
+    public LogStampFormat? LogTimestamps { get; init; }
+    /// <summary>PM2's <c>log_date_format</c>: both streams' stamp, winning over <see cref="LogTimestamps"/>; null: none.</summary>
+    public LogStampFormat? LogDateFormat { get; init; }
+    /// <summary>stdout's own stamp (<c>stdout_log_timestamps</c>); null: as <see cref="LogTimestamps"/>.</summary>
+    public LogStampFormat? StdoutLogTimestamps { get; init; }
+    /// <summary>stderr's own stamp (<c>stderr_log_timestamps</c>); null: as <see cref="LogTimestamps"/>.</summary>
+    public LogStampFormat? StderrLogTimestamps { get; init; }
+    public ResourceLimit? RlimitNofile { get; init; }
+    public ResourceLimit? RlimitNproc { get; init; }
+    public ResourceLimit? RlimitCore { get; init; }
+    public ResourceLimit? RlimitMemlock { get; init; }
+    public ResourceLimit? RlimitAs { get; init; }
+    public ResourceLimit? RlimitFsize { get; init; }
+    public ResourceLimit? RlimitStack { get; init; }
+    public ResourceLimit? RlimitCpu { get; init; }
+    public ResourceLimit? RlimitData { get; init; }
+
+    /// <summary>The stamp stdout's lines get, or null for none.</summary>
+    public LogStampFormat? StdoutStamp => Effective(StdoutLogTimestamps ?? LogDateFormat ?? LogTimestamps);
+    /// <summary>The stamp stderr's lines get, or null for none.</summary>
+    public LogStampFormat? StderrStamp => Effective(StderrLogTimestamps ?? LogDateFormat ?? LogTimestamps);
+
+    /// <summary>Every <c>rlimit_*</c> set, in table order.</summary>
+    public IReadOnlyList<ResourceLimit> ResourceLimits =>
+        [.. new[] { RlimitNofile, RlimitNproc, RlimitCore, RlimitMemlock, RlimitAs, RlimitFsize, RlimitStack, RlimitCpu, RlimitData }.OfType<ResourceLimit>()];
+
+    private static LogStampFormat? Effective(LogStampFormat? f) => f is { IsOff: false } ? f : null;
+
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

@@ -376,6 +376,97 @@ internal static class ProgramKeys
         Meaning = "`[eventlistener:x]` only: how a result is judged; supervisor's default (`OK` accepts, anything else re-sends) is the only one.",
     };
 
+    // ---- Issue 20, items 1-3 (env files, log stamps, resource limits): one block, listed together in All. ----
+    // Aliases are written in lower case because the reader lowers every key (as supervisord's ConfigParser does): the
+    // Go port's `envFiles` and systemd's `LimitNOFILE` match `envfiles` and `limitnofile` as written.
+
+    public static readonly ProgramKey<EnvFileSet> EnvFile = new()
+    {
+        Name = "env_file", Aliases = ["envfiles", "environment_file"], Default = KeyDefault.Parsed("", shown: "none"),
+        Example = "/etc/os-release",
+        ParseIn = EnvFileReader.TryRead, Same = EnvFileSet.SameVariables,
+        ShowWith = c => c.EnvFiles.IsEmpty ? "(none)" : ValueFormat.EnvFiles(c.EnvFiles),
+        Get = c => c.EnvFiles, With = (c, v) => c with { EnvFiles = v }, Reload = OnReload.Restart,
+        Meaning = "Dotenv files read into the environment (systemd's `EnvironmentFile=`), comma list, relative to the config file's directory; `-path` may be missing. `NAME=value` lines, `export` allowed, `#` comments, single quotes literal, double quotes with backslash escapes; nothing is expanded. Later files win, `environment` wins over all; errors point at `file:line:col`. Read again at each reread: `update` restarts only a program whose resulting variables changed.",
+    };
+
+    public static readonly ProgramKey<LogStampFormat?> LogTimestamps = new()
+    {
+        Name = "log_timestamps", Aliases = ["time"], Default = "false", Example = "true",
+        Parse = LogStampFormat.TryParse, ShowWith = c => c.LogTimestamps?.ToString() ?? "false",
+        Get = c => c.LogTimestamps, With = (c, v) => c with { LogTimestamps = v }, Reload = OnReload.Restart,
+        Meaning = "Stamp each line of both streams' logs, then a space: `true` (local ISO 8601 with milliseconds and offset, `2026-12-06T05:35:18.123+01:00`), `utc` (`…18.123Z`), PM2's day.js tokens (`YYYY-MM-DD HH:mm:ss.SSS Z`), or a strftime format with each `%` doubled, as supervisord wants in any value (`%%F %%T.%%L`; fields `%%Y %%m %%d %%H %%M %%S %%L`=ms `%%f`=µs `%%z %%:z %%j %%b %%a %%T %%F %%s`; a leading `!` writes UTC). PM2's `time` is read as this key. Each chunk read is stamped with the time it arrived, at line starts only; `tail --since` picks lines by the stamps.",
+    };
+
+    // PM2 writes `time = true` and `log_date_format = …` together; as one key's two spellings they would be refused as a
+    // repeat, so the format is a key of its own, which also turns stamps on (as in PM2).
+    public static readonly ProgramKey<LogStampFormat?> LogDateFormat = new()
+    {
+        Name = "log_date_format", Default = KeyDefault.Unset("none"), Example = "YYYY-MM-DD HH:mm:ss.SSS Z",
+        Parse = LogStampFormat.TryParse, ShowWith = c => c.LogDateFormat?.ToString(), // a line only when set
+        Get = c => c.LogDateFormat, With = (c, v) => c with { LogDateFormat = v }, Reload = OnReload.Restart,
+        Meaning = "PM2's name: the format of both streams' stamps (as `log_timestamps` reads one), which turns them on; it wins over `log_timestamps`'s format.",
+    };
+
+    public static readonly ProgramKey<LogStampFormat?> StdoutLogTimestamps = new()
+    {
+        Name = "stdout_log_timestamps", Default = KeyDefault.Unset("as `log_timestamps`"), Example = "utc",
+        Parse = LogStampFormat.TryParseStream, Format = v => v!.ToString(),
+        ShowWith = c => c.StdoutLogTimestamps?.ToString(), // a line only where the stream has its own
+        Get = c => c.StdoutLogTimestamps, With = (c, v) => c with { StdoutLogTimestamps = v }, Reload = OnReload.Restart,
+        Meaning = "stdout's own stamp, as `log_timestamps` (`false` turns it off for this stream).",
+    };
+
+    public static readonly ProgramKey<LogStampFormat?> StderrLogTimestamps = new()
+    {
+        Name = "stderr_log_timestamps", Default = KeyDefault.Unset("as `log_timestamps`"), Example = "utc",
+        Parse = LogStampFormat.TryParseStream, Format = v => v!.ToString(),
+        ShowWith = c => c.StderrLogTimestamps?.ToString(), // a line only where the stream has its own
+        Get = c => c.StderrLogTimestamps, With = (c, v) => c with { StderrLogTimestamps = v }, Reload = OnReload.Restart,
+        Meaning = "stderr's own stamp, as `log_timestamps` (`false` turns it off for this stream).",
+    };
+
+    public static readonly ProgramKey<ResourceLimit?> RlimitNofile = Rlimit("nofile", ResourceLimits.RLIMIT_NOFILE, false,
+        c => c.RlimitNofile, (c, v) => c with { RlimitNofile = v }, "Open files (`LimitNOFILE=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitNproc = Rlimit("nproc", ResourceLimits.RLIMIT_NPROC, false,
+        c => c.RlimitNproc, (c, v) => c with { RlimitNproc = v }, "Processes of the child's user (`LimitNPROC=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitCore = Rlimit("core", ResourceLimits.RLIMIT_CORE, true,
+        c => c.RlimitCore, (c, v) => c with { RlimitCore = v }, "Core dump size in bytes (`LimitCORE=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitMemlock = Rlimit("memlock", ResourceLimits.RLIMIT_MEMLOCK, true,
+        c => c.RlimitMemlock, (c, v) => c with { RlimitMemlock = v }, "Locked memory in bytes (`LimitMEMLOCK=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitAs = Rlimit("as", ResourceLimits.RLIMIT_AS, true,
+        c => c.RlimitAs, (c, v) => c with { RlimitAs = v }, "Address space in bytes (`LimitAS=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitFsize = Rlimit("fsize", ResourceLimits.RLIMIT_FSIZE, true,
+        c => c.RlimitFsize, (c, v) => c with { RlimitFsize = v }, "Largest file the child may write, bytes (`LimitFSIZE=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitStack = Rlimit("stack", ResourceLimits.RLIMIT_STACK, true,
+        c => c.RlimitStack, (c, v) => c with { RlimitStack = v }, "Stack size in bytes (`LimitSTACK=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitCpu = Rlimit("cpu", ResourceLimits.RLIMIT_CPU, false,
+        c => c.RlimitCpu, (c, v) => c with { RlimitCpu = v }, "CPU seconds (`LimitCPU=`).");
+    public static readonly ProgramKey<ResourceLimit?> RlimitData = Rlimit("data", ResourceLimits.RLIMIT_DATA, true,
+        c => c.RlimitData, (c, v) => c with { RlimitData = v }, "Data segment in bytes (`LimitDATA=`).");
+
+    /// <summary>The keys of issue 20's items 1-3, in table order.</summary>
+    private static ImmutableArray<ProgramKey> EnvStampLimitKeys =>
+    [
+        EnvFile, LogTimestamps, LogDateFormat, StdoutLogTimestamps, StderrLogTimestamps,
+        RlimitNofile, RlimitNproc, RlimitCore, RlimitMemlock, RlimitAs, RlimitFsize, RlimitStack, RlimitCpu, RlimitData,
+    ];
+
+    /// <summary>An <c>rlimit_NAME</c> key; systemd's <c>LimitNAME</c> is its alias. Applied by prlimit(1) before the
+    /// command runs (see <see cref="PosixSpawner"/>).</summary>
+    private static ProgramKey<ResourceLimit?> Rlimit(string name, int resource, bool bytes,
+        Func<ProcessConfig, ResourceLimit?> get, Func<ProcessConfig, ResourceLimit?, ProcessConfig> with, string what) => new()
+    {
+        Name = $"rlimit_{name}", Aliases = [$"limit{name}"], Default = KeyDefault.Unset("inherit"),
+        Example = bytes ? "64MB:infinity" : "512:1024",
+        Parse = ResourceLimitParser.For(resource, name, bytes), Format = v => v!.ToString(),
+        ShowWith = c => get(c)?.ToString(), // --check shows the limits a program sets, not nine lines of "inherit"
+        Get = get, With = with, Reload = OnReload.Restart,
+        Meaning = $"{what} `soft[:hard]`, each a {(bytes ? "size (`64MB`)" : "number")} or `infinity`; one value sets both. Set in the child before its command runs; above taskmasterd's own hard limit only when it runs as root.",
+    };
+
+    // ---- end of issue 20, items 1-3 ----
+
     /// <summary>Every key in reference-table order: <c>--check</c>'s lines and reload's field lists follow it too.</summary>
     public static ImmutableArray<ProgramKey> All { get; } = Validated(
     [
@@ -383,6 +474,7 @@ internal static class ProgramKeys
         Priority, Autostart, DependsOn, DependentStartup, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, ExitOn, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
         .. ProbeKeys.Readiness, .. ProbeKeys.Liveness,
         NotImplemented("liveness_check_success_action", KeyDefault.Unset("none"), "The Go port's script run after a successful liveness check."),
+        .. EnvStampLimitKeys,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),

@@ -80,6 +80,10 @@ internal sealed class SectionReader
         _diagnostics.Error(entry.LocationAt(offset), DisplayName, entry.Key, error.Message, entry.LineTextAt(offset));
     }
 
+    /// <summary>An error in a file a key names (an env file): its own place, this section and key.</summary>
+    public void ErrorIn(SourceLocation at, string? key, string message, string lineText) =>
+        _diagnostics.Error(at, DisplayName, key, message, lineText);
+
     public void ErrorAtHeader(string message) =>
         _diagnostics.Error(Section.Location, DisplayName, null, message, Section.HeaderLine);
 

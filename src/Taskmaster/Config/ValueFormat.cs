@@ -18,6 +18,10 @@ internal static class ValueFormat
     public static string Octal(int n) => "0" + Convert.ToString(n, 8);
 
     /// <summary><c>K=V,K2="v, 2"</c>, as <c>environment=</c> reads it back.</summary>
+    /// <summary><c>env_file</c>: the files, then how many variables they gave.</summary>
+    public static string EnvFiles(EnvFileSet files) =>
+        $"{string.Join(", ", files.Paths)}  ({files.Variables.Length} variable{(files.Variables.Length == 1 ? "" : "s")})";
+
     public static string Env(IEnumerable<KeyValuePair<string, string>> env) =>
         string.Join(",", env.Select(kv => $"{kv.Key}={Quote(kv.Value)}"));
 

@@ -19,8 +19,9 @@ namespace Taskmaster.Logging;
 
 /// <summary>The capture state of one child pipe, read by the reactor or by a thread of its own.</summary>
 /// <param name="counters">Where the bytes read are counted, and <paramref name="isStderr"/> under which stream; null: not counted.</param>
+/// <param name="stamper">Stamps the stream's lines on their way into <paramref name="file"/>; null: written as read.</param>
 internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null,
-    OutputCounters? counters = null, bool isStderr = false)
+    OutputCounters? counters = null, bool isStderr = false, LineStamper? stamper = null)
 {
     /// <summary>A flood thread's buffer: large, so that one read moves up to a megabyte.</summary>
     internal const int LargeBuffer = 1024 * 1024;
@@ -190,10 +191,13 @@ internal sealed class CapturedPipe(int fd, RotatingLogFile? file, string process
         return full;
     }
 
-    /// <summary>Into the log file, and to the tap when the stream has one.</summary>
+    /// <summary>Into the log file (stamped when the stream has stamps), and to the tap, as read, when it has one.</summary>
     private void Emit(ReadOnlySpan<byte> data)
     {
-        file?.Write(data);
+        if (stamper is null)
+            file?.Write(data);
+        else if (file is not null)
+            stamper.Write(file, data);
         if (tap is not null && !data.IsEmpty)
             tap.Observe(data);
     }

@@ -30,6 +30,9 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     /// <summary>How long a failing file waits before it is tried again.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The clock of log line stamps (<c>log_timestamps</c>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Bytes dropped so far because a log file could not be written.</summary>
     public long DroppedBytes
     {
@@ -141,6 +144,8 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
     private void StartPump(ProcessConfig process, SafeFileHandle pipe, LogTarget target, IOutputTap? tap, OutputCounters? counters, bool isStderr)
     {
         var file = target.Path is null ? null : Acquire(target);
+        var stamp = isStderr ? process.StderrStamp : process.StdoutStamp;
+        var stamper = file is not null && stamp is not null ? new LineStamper(stamp, Time) : null;
         var pump = Pump();
         _pumps.TryAdd(pump, true);
         pump.ContinueWith(t => _pumps.TryRemove(t, out _), TaskScheduler.Default);
@@ -150,7 +155,7 @@ public sealed class ChildLogs : IChildLogs, ILogWriteNotifier
         {
             try
             {
-                await OutputPump.RunAsync(pipe, file, process.FullName, _logger, tap, counters, isStderr).ConfigureAwait(false);
+                await OutputPump.RunAsync(pipe, file, process.FullName, _logger, tap, counters, isStderr, stamper).ConfigureAwait(false);
             }
             finally
             {

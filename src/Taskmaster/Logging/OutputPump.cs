@@ -19,17 +19,17 @@ internal static class OutputPump
     /// <summary>Takes ownership of <paramref name="pipe"/> and reads it to EOF; the task completes when all of
     /// it is written and the pipe is closed. Returns at once: the reading happens elsewhere.</summary>
     public static Task RunAsync(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null,
-        OutputCounters? counters = null, bool isStderr = false) =>
-        Start(pipe, file, processName, logger, tap, counters, isStderr).Completion;
+        OutputCounters? counters = null, bool isStderr = false, LineStamper? stamper = null) =>
+        Start(pipe, file, processName, logger, tap, counters, isStderr, stamper).Completion;
 
     /// <summary><see cref="RunAsync"/>, returning the capture itself (tests look at where it is being read).</summary>
     internal static CapturedPipe Start(SafeFileHandle pipe, RotatingLogFile? file, string processName, ILogger logger, IOutputTap? tap = null,
-        OutputCounters? counters = null, bool isStderr = false)
+        OutputCounters? counters = null, bool isStderr = false, LineStamper? stamper = null)
     {
         // The capture owns the descriptor from here on and closes it at EOF; the handle must forget it.
         int fd = (int)pipe.DangerousGetHandle();
         pipe.SetHandleAsInvalid();
-        var captured = new CapturedPipe(fd, file, processName, logger, tap, counters, isStderr);
+        var captured = new CapturedPipe(fd, file, processName, logger, tap, counters, isStderr, stamper);
         try
         {
             PipeReads.MakeNonBlocking(fd);

@@ -7,7 +7,11 @@ public static partial class ResourceLimits
 {
     private const string Lib = "libc";
 
-    public const int RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7;
+    public const int RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
+        RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9;
+
+    /// <summary>RLIM_INFINITY: no limit.</summary>
+    public const ulong Infinity = ulong.MaxValue;
 
     /// <summary>struct rlimit.</summary>
     [StructLayout(LayoutKind.Sequential)]

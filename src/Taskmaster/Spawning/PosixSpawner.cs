@@ -22,6 +22,15 @@
 // mode costs a whole NativeAOT start-up per spawn, several times the spawn itself, and a separate C
 // helper would need its own build and install. setpriv execs in place, so the supervised pid is still the
 // program itself.
+//
+// Resource limits (rlimit_*): util-linux prlimit is the same kind of exec prefix
+// (prlimit --nofile=S:H ... -- /abs/cmd args): it calls setrlimit on itself and execs the command, so the limits are in
+// place before the program's first instruction and the supervised pid is still the program. The alternatives are
+// wrong: posix_spawn has no rlimit attribute; prlimit(2) on the new pid after posix_spawn returns races the child,
+// which has already exec'd and may have read or hit its limits; and setrlimit on the daemon around the spawn would
+// apply the limits to the whole daemon meanwhile (rlimits belong to the process, not the spawner thread), so a low
+// nofile or fsize would fail the daemon's own opens and writes, and a lowered hard limit could never be raised again.
+// prlimit comes first and setpriv second: raising a hard limit needs root, which setpriv gives up.
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -122,6 +131,17 @@ public sealed class PosixSpawner : ISpawner, IDisposable
                 workingDirectory ?? _inheritedCwd, out var executable, out var error))
             return Refused(error!);
 
+        if (request.Limits is { Count: > 0 } limits)
+        {
+            if (LimitFault(limits) is { } fault)
+                return Refused(fault);
+            if (Files.Access(_options.PrlimitPath, Files.X_OK) != 0)
+                return Refused($"cannot set resource limits: {_options.PrlimitPath} (util-linux) is missing");
+            argv.Add(_options.PrlimitPath);
+            argv.AddRange(limits.Select(l => l.PrlimitOption));
+            argv.Add("--");
+        }
+
         if (switchTo is { } u)
         {
             argv.AddRange([_options.SetprivPath, $"--reuid={u.Uid}", $"--regid={u.Gid}", "--init-groups", "--", executable]);
@@ -131,12 +151,32 @@ public sealed class PosixSpawner : ISpawner, IDisposable
             environment.AddRange([new("HOME", u.Home), new("USER", u.Name), new("LOGNAME", u.Name)]);
             executable = _options.SetprivPath;
         }
+        else if (argv.Count > 0)
+        {
+            argv.Add(executable); // after prlimit's "--": the resolved path, as prlimit would search another PATH
+            argv.AddRange(request.Argv.Skip(1));
+        }
         else
         {
             argv.AddRange(request.Argv);
         }
+        if (request.Limits is { Count: > 0 })
+            executable = _options.PrlimitPath;
 
         return BeginResolved(request, executable, argv, environment, workingDirectory);
+    }
+
+    /// <summary>
+    /// Why the limits cannot be given (a hard limit above the daemon's own, which only root may raise), or null. Said as
+    /// a spawn error before anything runs, rather than as a prlimit failure in the child's stderr log.
+    /// </summary>
+    private string? LimitFault(IReadOnlyList<Config.ResourceLimit> limits)
+    {
+        if ((_options.EffectiveUidOverride ?? Identity.GetEuid()) == 0) return null;
+        foreach (var limit in limits)
+            if (ResourceLimits.GetRlimit(limit.Resource, out var own) == 0 && limit.Hard > own.Max)
+                return $"rlimit_{limit.Name}={limit} is above taskmasterd's own hard limit ({Config.ResourceLimit.Show(own.Max)}); only root may raise it";
+        return null;
     }
 
     private static PendingSpawn.Done Refused(string reason) => new(new SpawnResult.Failed(reason));

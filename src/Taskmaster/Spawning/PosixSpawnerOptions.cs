@@ -10,6 +10,9 @@ public sealed record PosixSpawnerOptions
     /// <summary>util-linux setpriv, used as an exec prefix to run a child as another user.</summary>
     public string SetprivPath { get; init; } = "/usr/bin/setpriv";
 
+    /// <summary>util-linux prlimit, used as an exec prefix to give a child its resource limits (<c>rlimit_*</c>).</summary>
+    public string PrlimitPath { get; init; } = "/usr/bin/prlimit";
+
     /// <summary>umask for requests without one. Null: the daemon's umask when the spawner was created.</summary>
     public int? DefaultUmask { get; init; }
 

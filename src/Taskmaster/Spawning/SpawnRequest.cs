@@ -12,6 +12,7 @@ namespace Taskmaster.Spawning;
 /// <param name="Stderr">What the child's fd 2 is.</param>
 /// <param name="StdinPipe">True (supervised programs): fd 0 is a pipe whose write end comes back in the result.
 /// False (the detached daemon copy): fd 0 is /dev/null.</param>
+/// <param name="Limits">Resource limits the child gets before its command runs (<c>rlimit_*</c>); null or empty: the daemon's.</param>
 public sealed record SpawnRequest(
     ImmutableArray<string> Argv,
     ImmutableArray<KeyValuePair<string, string>> Environment,
@@ -20,7 +21,8 @@ public sealed record SpawnRequest(
     string? User,
     OutputRouting Stdout,
     OutputRouting Stderr,
-    bool StdinPipe = true);
+    bool StdinPipe = true,
+    IReadOnlyList<Taskmaster.Config.ResourceLimit>? Limits = null);
 
 /// <summary>Where a child's output descriptor points.</summary>
 public enum OutputRouting

@@ -6,8 +6,9 @@ namespace Taskmaster.Supervision;
 /// <summary>
 /// A child's complete environment, layered as supervisord does: the daemon's own environment, then
 /// <c>[supervisord] environment</c>, then <c>SUPERVISOR_ENABLED</c>, <c>SUPERVISOR_PROCESS_NAME</c> and
-/// <c>SUPERVISOR_GROUP_NAME</c>, then the program's <c>environment</c> (which therefore may override them,
-/// as in supervisord's <c>_spawn_as_child</c>). Later layers replace earlier values of the same key.
+/// <c>SUPERVISOR_GROUP_NAME</c>, then what the program's <c>env_file</c>s set, then its <c>environment</c> (which
+/// therefore may override them all, as in supervisord's <c>_spawn_as_child</c>). Later layers replace earlier values
+/// of the same key.
 /// </summary>
 /// <param name="baseEnvironment">The daemon's own environment.</param>
 /// <param name="daemonEnvironment"><c>[supervisord] environment</c>, fixed for the engine's lifetime.</param>
@@ -30,6 +31,7 @@ internal sealed class ChildEnvironment(
         if ((process.ServerUrl ?? serverUrl) is { } url) Set("SUPERVISOR_SERVER_URL", url);
         Set("SUPERVISOR_PROCESS_NAME", process.Name);
         Set("SUPERVISOR_GROUP_NAME", process.GroupName);
+        foreach (var (key, value) in process.EnvFiles.Variables) Set(key, value);
         foreach (var (key, value) in process.Environment) Set(key, value);
         return [.. order.Select(k => KeyValuePair.Create(k, values[k]))];
 

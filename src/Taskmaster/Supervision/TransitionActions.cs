@@ -209,7 +209,8 @@ internal sealed partial class TransitionActions(
         c.User,
         c.Stdout.Discards && !OutputEvents.TapsStdout(c) ? OutputRouting.Discard : OutputRouting.Pipe,
         c.RedirectStderr ? OutputRouting.SameAsStdout
-            : c.Stderr.Discards && !OutputEvents.TapsStderr(c) ? OutputRouting.Discard : OutputRouting.Pipe);
+            : c.Stderr.Discards && !OutputEvents.TapsStderr(c) ? OutputRouting.Discard : OutputRouting.Pipe,
+        Limits: c.ResourceLimits);
 
     /// <summary>A program with a <c>notify</c> check finds its socket in <c>NOTIFY_SOCKET</c>, as under systemd.</summary>
     private System.Collections.Immutable.ImmutableArray<KeyValuePair<string, string>> WithNotifySocket(ProcessConfig c,

@@ -69,6 +69,11 @@ public class EffectiveConfigGoldenTests
 
         [bare]
         cmd = sleep 1
+        env_file = -/nonexistent/a.env, /dev/null
+        log_timestamps = utc
+        stderr_log_timestamps = false
+        rlimit_nofile = 1024:4096
+        rlimit_core = 0
         """;
 
     private const string Expected = """
@@ -119,6 +124,8 @@ public class EffectiveConfigGoldenTests
             killasgroup             = false  (/etc/tm/test.conf:36)
             readiness_check_script  = (none)  (default)
             liveness_check_script   = (none)  (default)
+            env_file                = (none)  (default)
+            log_timestamps          = false  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/api.log.1, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
             stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
@@ -154,6 +161,8 @@ public class EffectiveConfigGoldenTests
             killasgroup             = false  (/etc/tm/test.conf:36)
             readiness_check_script  = (none)  (default)
             liveness_check_script   = (none)  (default)
+            env_file                = (none)  (default)
+            log_timestamps          = false  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/api.log.2, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
             stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
@@ -189,6 +198,8 @@ public class EffectiveConfigGoldenTests
             killasgroup             = true  (default)
             readiness_check_script  = (none)  (default)
             liveness_check_script   = (none)  (default)
+            env_file                = (none)  (default)
+            log_timestamps          = false  (default)
             redirect_stderr         = true  (/etc/tm/test.conf:44)
             stdout_logfile          = /var/log/tm/worker-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = (redirected to stdout)  (default)
@@ -226,6 +237,11 @@ public class EffectiveConfigGoldenTests
             killasgroup             = true  (default)
             readiness_check_script  = (none)  (default)
             liveness_check_script   = (none)  (default)
+            env_file                = -/nonexistent/a.env, /dev/null  (0 variables)  (/etc/tm/test.conf:60)
+            log_timestamps          = utc  (/etc/tm/test.conf:61)
+            stderr_log_timestamps   = false  (/etc/tm/test.conf:62)
+            rlimit_nofile           = 1024:4096  (/etc/tm/test.conf:63)
+            rlimit_core             = 0  (/etc/tm/test.conf:64)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/tm/bare-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = /var/log/tm/bare-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
@@ -263,6 +279,8 @@ public class EffectiveConfigGoldenTests
             killasgroup             = true  (default)
             readiness_check_script  = (none)  (default)
             liveness_check_script   = (none)  (default)
+            env_file                = (none)  (default)
+            log_timestamps          = false  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/tm/web-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
             stderr_logfile          = /etc/tm/web.err, maxbytes 52428800, backups 10  (/etc/tm/test.conf:53)

@@ -16,6 +16,8 @@ public sealed class HostChecksTests
         public ulong? OpenFilesCeiling { get; init; } = 4096;
         public bool DirectoryExists(string path) => Directories.Contains(path);
         public bool UserExists(string name) => Users.Contains(name);
+        /// <summary>A daemon that is not root, with hard limits of 4096 open files and 1 GB of core.</summary>
+        public ulong? ResourceCeiling(int resource) => resource switch { 7 => 4096, 4 => 1UL << 30, _ => null };
     }
 
     private static ConfigDiagnostic FailsOnce(string text) =>
@@ -89,4 +91,24 @@ public sealed class HostChecksTests
     [Fact]
     public void AutoLogs_AndDevices_AreNotCheckedAsPaths() =>
         Assert.Single(Loads("[supervisord]\nlogfile=/dev/stdout\n[program:a]\ncommand=/bin/true\nstdout_logfile=AUTO\nstderr_logfile=NONE\n").AllProcesses);
+
+    [Theory]
+    [InlineData("rlimit_nofile=1024:8192", "rlimit_nofile", "the hard limit 8192 is above what taskmasterd may give (4096")]
+    [InlineData("rlimit_nofile=infinity", "rlimit_nofile", "the hard limit infinity is above")]
+    [InlineData("limitcore=2GB", "rlimit_core", "the hard limit 2147483648 is above what taskmasterd may give (1073741824")]
+    public void ResourceLimit_AboveTheDaemonsOwnHardLimit_IsAnErrorAtTheKey(string line, string key, string message)
+    {
+        var e = FailsOnce($"[program:a]\ncommand=/bin/true\n{line}\n");
+        Assert.Equal(3, e.Location.Line);
+        Assert.Equal(line[..line.IndexOf('=')], e.Key);
+        Assert.Contains(message, e.Message);
+        Assert.StartsWith("rlimit_", key);
+    }
+
+    [Fact]
+    public void ResourceLimit_WithinTheDaemonsHardLimit_OrWithoutACeiling_Loads()
+    {
+        var p = Assert.Single(Loads("[program:a]\ncommand=/bin/true\nrlimit_nofile=1024:4096\nrlimit_core=0\nrlimit_nproc=infinity\n").AllProcesses);
+        Assert.Equal(3, p.ResourceLimits.Count);
+    }
 }

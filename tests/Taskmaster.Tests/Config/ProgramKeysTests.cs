@@ -21,7 +21,8 @@ public class ProgramKeysTests
         [nameof(ProcessConfig.GroupName), nameof(ProcessConfig.ProgramName), nameof(ProcessConfig.ProcessNum), nameof(ProcessConfig.IsListener)];
 
     /// <summary>Whether a log path came from AUTO: the same file either way, so not part of the setting.</summary>
-    private static readonly string[] NotASetting = ["Stdout.IsAuto", "Stderr.IsAuto"];
+    /// <summary>Which files env_file named: only the variables they give are the child's (a rename restarts nothing).</summary>
+    private static readonly string[] NotASetting = ["Stdout.IsAuto", "Stderr.IsAuto", "EnvFiles.Paths"];
 
     private static readonly ProcessConfig Baseline = Cfg.One("[program:p]\ncommand = /bin/base\n");
 
@@ -158,13 +159,15 @@ public class ProgramKeysTests
             case ImmutableArray<KeyValuePair<string, string>> a: yield return (what, a.Add(new("X", "1"))); break;
             case ImmutableArray<Dependency> a: yield return (what, a.Add(new Dependency("x", DependencyCondition.Running))); break;
             case ValueTuple<int, int> t: yield return (what, (t.Item1, t.Item2 + 1)); break;
+            case null when type == typeof(LogStampFormat): yield return (what, LogStampFormat.UtcDefault); break;
+            case null when type == typeof(ResourceLimit): yield return (what, new ResourceLimit(7, "nofile", 1, 2)); break;
             case null when type == typeof(ProbeTarget): yield return (what, new ProbeTarget.Tcp("h", 1) { Raw = "tcp://h:1" }); break;
             case Enum e:
                 yield return (what, Enum.GetValues(type).Cast<object>().First(v => !v.Equals(e)));
                 break;
             case null when type == typeof(string): yield return (what, "x"); break;
             case null when Nullable.GetUnderlyingType(type) == typeof(int): yield return (what, 1); break;
-            case LogTarget or CommandLine or ProbeConfig:
+            case LogTarget or CommandLine or ProbeConfig or EnvFileSet:
                 foreach (var member in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null))
                     foreach (var (inner, changed) in Variants($"{what}.{member.Name}", member.PropertyType, member.GetValue(value)))
                     {
@@ -188,7 +191,7 @@ public class ProgramKeysTests
         ImmutableArray<KeyValuePair<string, string>> a => ImmutableArray.Create(a.AsSpan()),
         ImmutableArray<Dependency> a => ImmutableArray.CreateRange(a.Select(d => new Dependency(d.Target, d.Condition))),
         string s => new string(s.AsSpan()),
-        LogTarget or CommandLine or ProbeConfig => CopyMembers(value),
+        LogTarget or CommandLine or ProbeConfig or EnvFileSet => CopyMembers(value),
         _ => value,
     };
 

@@ -84,6 +84,8 @@ public class DaemonCommandLineTests
                 killasgroup             = true  (default)
                 readiness_check_script  = (none)  (default)
                 liveness_check_script   = (none)  (default)
+                env_file                = (none)  (default)
+                log_timestamps          = false  (default)
                 redirect_stderr         = false  (default)
                 stdout_logfile          = {dir}/sleeper-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
                 stderr_logfile          = {dir}/sleeper-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
