@@ -80,6 +80,16 @@ public sealed record ProcessConfig
     /// <summary>The liveness check (<c>liveness_check_*</c>): none unless its script is set.</summary>
     public ProbeConfig Liveness { get; init; } = ProbeKeys.LivenessDefaults;
     public ProbeFailureAction LivenessFailureAction { get; init; } = ProbeFailureAction.Restart;
+    // ---- Hooks (issue #20): see HookKeys. ----
+    /// <summary>Run before each spawn; a failure is a failed start (<c>pre_start_hook</c>).</summary>
+    public CommandLine? PreStartHook { get; init; }
+    /// <summary>Run before the stop signal of a live child (<c>pre_stop_hook</c>).</summary>
+    public CommandLine? PreStopHook { get; init; }
+    /// <summary>Run after each child's end (<c>post_stop_hook</c>).</summary>
+    public CommandLine? PostStopHook { get; init; }
+    /// <summary>How long a hook may run before it is killed and counts as failed (<c>hook_timeout</c>).</summary>
+    public TimeSpan HookTimeout { get; init; } = HookKeys.HookTimeout.DefaultValue;
+
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

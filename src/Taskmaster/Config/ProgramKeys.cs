@@ -383,6 +383,8 @@ internal static class ProgramKeys
         Priority, Autostart, DependsOn, DependentStartup, AutoRestart, ExitCodes, StartSecs, StartRetries, RestartDelay, ExpBackoffRestartDelay, MaxRestarts, MinUptime, ExitOn, StopSignal, StopWaitSecs, StopAsGroup, KillAsGroup,
         .. ProbeKeys.Readiness, .. ProbeKeys.Liveness,
         NotImplemented("liveness_check_success_action", KeyDefault.Unset("none"), "The Go port's script run after a successful liveness check."),
+        // Issue #20, points 4-6: hooks, schedules, restart triggers (each block in its own file).
+        .. HookKeys.All,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),

@@ -37,6 +37,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly TickClock _ticks = new();
     private readonly DependencyGate _dependencies;
     private readonly ProbeScheduler _probes;
+    private readonly Hooks.HookRunner _hooks;
     private readonly NotifySockets _notify;
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
@@ -81,6 +82,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         })));
         _probes = new ProbeScheduler(this, time, spawner, signaller, c => _actions.BuildRequest(c),
             (what, work) => Post(new LoopMessage.Command(what, work)), p => _dependencies.Changed(p), Unhealthy);
+        _hooks = new Hooks.HookRunner(this, time, spawner, signaller, c => _actions.BuildRequest(c),
+            (what, work) => Post(new LoopMessage.Command(what, work)));
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
 
@@ -235,6 +238,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     void ISupervisionLoop.ChildSpawned(ManagedProcess p) => _probes.Spawned(p);
 
+    void ISupervisionLoop.RunHook(ManagedProcess p, Hooks.HookKind kind) => _hooks.Run(p, kind);
+
     /// <summary>A liveness check failed failure_threshold times in a row: its failure action, once.</summary>
     private void Unhealthy(ManagedProcess p, ProbeRun run, string why)
     {
@@ -337,7 +342,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case LoopMessage.ChildExited { Exit: var exit }:
                 if (_actions.ByPid.TryGetValue(exit.Pid, out var p))
                     Dispatch(p, new ProcessEvent(ProcessEventKind.Exited, exit.Status));
-                else if (_probes.ExecExited(exit.Pid, exit.Status))
+                else if (_probes.ExecExited(exit.Pid, exit.Status) || _hooks.Exited(exit.Pid, exit.Status))
                     break;
                 else if (_actions.ByGroup.TryGetValue(exit.ProcessGroup, out var waiting))
                     Dispatch(waiting, ProcessEventKind.GroupCheck); // an adopted member of a lingering group
@@ -385,6 +390,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             var due = p.NextDeadline!.Value;
             ClearDeadline(p, due.Kind);
             if (due.Kind == ProcessEventKind.ProbeDue) _probes.Due(p);
+            else if (due.Kind == ProcessEventKind.HookTimeout) _hooks.TimedOut(p);
             else Dispatch(p, due.Kind);
             fired = true;
         }
@@ -408,6 +414,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case ProcessEventKind.StopTimeout: p.StopDeadline = null; break;
             case ProcessEventKind.RetryDue: p.RetryAt = null; break;
             case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
+            case ProcessEventKind.HookTimeout: p.HookAt = null; break;
         }
     }
 
@@ -461,6 +468,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow()));
         if (_bus.Wants(StateEvents.TypeOf(next))) _bus.Publish(StateEvents.For(p, from, next, cause, _time.GetUtcNow()));
         if (p.Config.IsListener) _pools.OnStateChanged(p, next);
+        // Nothing waits for a pre-start hook once the start is over (stopped, shut down).
+        if (from == ProcessState.Starting && next != ProcessState.Running && p.Hook is not null) _hooks.CancelPreStart(p);
         if (next == ProcessState.Running) _probes.EnteredRunning(p);
         else if (next != ProcessState.Starting) _probes.Ended(p);
         _dependencies.Changed(p);
@@ -588,7 +597,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
             p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
-            .Where(p => p.HasChild || p.State == ProcessState.Backoff)
+            .Where(p => p.HasChild || p.State == ProcessState.Backoff || p.Hook is not null)
             .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
         StartStopOperation(targets, StopOperation.Until.Reaped, reply);
     }

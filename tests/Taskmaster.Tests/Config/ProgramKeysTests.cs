@@ -158,6 +158,7 @@ public class ProgramKeysTests
             case ImmutableArray<KeyValuePair<string, string>> a: yield return (what, a.Add(new("X", "1"))); break;
             case ImmutableArray<Dependency> a: yield return (what, a.Add(new Dependency("x", DependencyCondition.Running))); break;
             case ValueTuple<int, int> t: yield return (what, (t.Item1, t.Item2 + 1)); break;
+            case null when type == typeof(CommandLine): yield return (what, new CommandLine("x", ["x"])); break;
             case null when type == typeof(ProbeTarget): yield return (what, new ProbeTarget.Tcp("h", 1) { Raw = "tcp://h:1" }); break;
             case Enum e:
                 yield return (what, Enum.GetValues(type).Cast<object>().First(v => !v.Equals(e)));
