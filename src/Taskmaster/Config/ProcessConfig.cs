@@ -90,6 +90,14 @@ public sealed record ProcessConfig
     /// <summary>How long a hook may run before it is killed and counts as failed (<c>hook_timeout</c>).</summary>
     public TimeSpan HookTimeout { get; init; } = HookKeys.HookTimeout.DefaultValue;
 
+    // ---- Schedules (issue #20): see ScheduleKeys. ----
+    /// <summary>Restart on this pattern (<c>cron_restart</c>).</summary>
+    public CronSchedule? CronRestart { get; init; }
+    /// <summary>Start on this pattern if not running (<c>cron</c>).</summary>
+    public CronSchedule? Cron { get; init; }
+    /// <summary>The IANA zone the patterns are read in; null: the daemon's local time (<c>schedule_timezone</c>).</summary>
+    public string? ScheduleTimezone { get; init; }
+
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

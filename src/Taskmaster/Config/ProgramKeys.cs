@@ -385,6 +385,7 @@ internal static class ProgramKeys
         NotImplemented("liveness_check_success_action", KeyDefault.Unset("none"), "The Go port's script run after a successful liveness check."),
         // Issue #20, points 4-6: hooks, schedules, restart triggers (each block in its own file).
         .. HookKeys.All,
+        .. ScheduleKeys.All,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),

@@ -117,6 +117,16 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         set { field = value; Rescheduled(); }
     }
 
+    /// <summary>The next occurrence of the process's <c>cron_restart</c> or <c>cron</c> pattern; null without one.</summary>
+    public DateTimeOffset? ScheduleAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>The pattern and zone <see cref="ScheduleAt"/> was computed for (a reload that changes them re-arms it).</summary>
+    public (CronSchedule? Schedule, string? Zone)? ScheduledFor { get; set; }
+
     /// <summary>The hook running now (<c>pre_start_hook</c>, <c>pre_stop_hook</c>, <c>post_stop_hook</c>), or null.</summary>
     public Hooks.HookRun? Hook { get; set; }
 
@@ -167,6 +177,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
             Consider(RetryAt, ProcessEventKind.RetryDue);
             Consider(GroupCheckAt, ProcessEventKind.GroupCheck);
             Consider(HookAt, ProcessEventKind.HookTimeout);
+            Consider(ScheduleAt, ProcessEventKind.ScheduleDue);
             return best;
 
             void Consider(DateTimeOffset? at, ProcessEventKind e)
@@ -201,6 +212,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         DependencyFailure = DependencyFailure,
         Ready = ReadinessRun?.Passing,
         Live = LivenessRun?.Passing,
+        NextRun = ScheduleAt,
         HealthFailure = LivenessRun is { Failures: > 0 } l ? l.LastFailure : ReadinessRun is { Failures: > 0 } r ? r.LastFailure : null,
     };
 }

@@ -45,4 +45,7 @@ internal enum ProcessEventKind
     HookDone,
     /// <summary>The running hook's <c>hook_timeout</c> passed (HookAt; handled by the hook runner, never by the table).</summary>
     HookTimeout,
+    /// <summary>The next occurrence of <c>cron_restart</c> or <c>cron</c> came (ScheduleAt; handled by the schedule
+    /// runner, which starts or restarts through the ordinary commands, never by the table).</summary>
+    ScheduleDue,
 }

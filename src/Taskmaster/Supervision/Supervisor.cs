@@ -38,6 +38,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly DependencyGate _dependencies;
     private readonly ProbeScheduler _probes;
     private readonly Hooks.HookRunner _hooks;
+    private readonly Schedules.ScheduleRunner _schedules;
     private readonly NotifySockets _notify;
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
@@ -84,6 +85,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             (what, work) => Post(new LoopMessage.Command(what, work)), p => _dependencies.Changed(p), Unhealthy);
         _hooks = new Hooks.HookRunner(this, time, spawner, signaller, c => _actions.BuildRequest(c),
             (what, work) => Post(new LoopMessage.Command(what, work)));
+        _schedules = new Schedules.ScheduleRunner(this, time, p => StartEach([p]), p => _ = RestartAsync([p.FullName], wait: false));
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
 
@@ -365,6 +367,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         bool moved;
         do
         {
+            _schedules.Follow(_directory); // one int comparison unless the directory changed
             moved = FireDueDeadlines();
             for (var i = _operations.Count - 1; i >= 0; i--)
             {
@@ -391,6 +394,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             ClearDeadline(p, due.Kind);
             if (due.Kind == ProcessEventKind.ProbeDue) _probes.Due(p);
             else if (due.Kind == ProcessEventKind.HookTimeout) _hooks.TimedOut(p);
+            else if (due.Kind == ProcessEventKind.ScheduleDue) _schedules.Due(p);
             else Dispatch(p, due.Kind);
             fired = true;
         }
@@ -415,8 +419,11 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case ProcessEventKind.RetryDue: p.RetryAt = null; break;
             case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
             case ProcessEventKind.HookTimeout: p.HookAt = null; break;
+            case ProcessEventKind.ScheduleDue: p.ScheduleAt = null; break;
         }
     }
+
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(40);
 
     private void ArmTimer()
     {
@@ -431,6 +438,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             return;
         }
         var delay = at - _time.GetUtcNow();
+        // A timer takes at most ~49 days; a deadline beyond (a yearly cron) wakes the loop once then, which re-arms.
+        if (delay > MaxTimerDelay) delay = MaxTimerDelay;
         _timer!.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
         TimerArmings++;
     }

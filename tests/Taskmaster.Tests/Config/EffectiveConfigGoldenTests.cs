@@ -77,6 +77,8 @@ public class EffectiveConfigGoldenTests
         pre_stop_hook = /usr/bin/job drain
         post_stop_hook = /usr/bin/job cleanup
         hook_timeout = 2m
+        cron_restart = 0 3 * * *
+        schedule_timezone = Europe/Paris
         """;
 
     private const string Expected = """
@@ -131,6 +133,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = (none)  (default)
             post_stop_hook          = (none)  (default)
             hook_timeout            = 30s  (default)
+            cron_restart            = (none)  (default)
+            cron                    = (none)  (default)
+            schedule_timezone       = (the daemon's local time)  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/api.log.1, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
             stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
@@ -170,6 +175,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = (none)  (default)
             post_stop_hook          = (none)  (default)
             hook_timeout            = 30s  (default)
+            cron_restart            = (none)  (default)
+            cron                    = (none)  (default)
+            schedule_timezone       = (the daemon's local time)  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/api.log.2, maxbytes 1048576, backups 3  (/etc/tm/test.conf:37)
             stderr_logfile          = NONE (discarded)  (/etc/tm/test.conf:40)
@@ -209,6 +217,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = (none)  (default)
             post_stop_hook          = (none)  (default)
             hook_timeout            = 30s  (default)
+            cron_restart            = (none)  (default)
+            cron                    = (none)  (default)
+            schedule_timezone       = (the daemon's local time)  (default)
             redirect_stderr         = true  (/etc/tm/test.conf:44)
             stdout_logfile          = /var/log/tm/worker-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = (redirected to stdout)  (default)
@@ -250,6 +261,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = (none)  (default)
             post_stop_hook          = (none)  (default)
             hook_timeout            = 30s  (default)
+            cron_restart            = (none)  (default)
+            cron                    = (none)  (default)
+            schedule_timezone       = (the daemon's local time)  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/tm/bare-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = /var/log/tm/bare-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
@@ -291,6 +305,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = /usr/bin/job drain  (/etc/tm/test.conf:65)
             post_stop_hook          = /usr/bin/job cleanup  (/etc/tm/test.conf:66)
             hook_timeout            = 120s  (/etc/tm/test.conf:67)
+            cron_restart            = 0 3 * * *  (/etc/tm/test.conf:68)
+            cron                    = (none)  (default)
+            schedule_timezone       = Europe/Paris  (/etc/tm/test.conf:69)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/tm/lifecycle-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
             stderr_logfile          = /var/log/tm/lifecycle-stderr---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (default)
@@ -332,6 +349,9 @@ public class EffectiveConfigGoldenTests
             pre_stop_hook           = (none)  (default)
             post_stop_hook          = (none)  (default)
             hook_timeout            = 30s  (default)
+            cron_restart            = (none)  (default)
+            cron                    = (none)  (default)
+            schedule_timezone       = (the daemon's local time)  (default)
             redirect_stderr         = false  (default)
             stdout_logfile          = /var/log/tm/web-stdout---taskmaster-*.log (AUTO), maxbytes 52428800, backups 10  (/etc/tm/test.conf:52)
             stderr_logfile          = /etc/tm/web.err, maxbytes 52428800, backups 10  (/etc/tm/test.conf:53)
