@@ -111,6 +111,23 @@ public sealed record ProcessConfig
         [.. new[] { RlimitNofile, RlimitNproc, RlimitCore, RlimitMemlock, RlimitAs, RlimitFsize, RlimitStack, RlimitCpu, RlimitData }.OfType<ResourceLimit>()];
 
     private static LogStampFormat? Effective(LogStampFormat? f) => f is { IsOff: false } ? f : null;
+    // ---- Hooks (issue #20): see HookKeys. ----
+    /// <summary>Run before each spawn; a failure is a failed start (<c>pre_start_hook</c>).</summary>
+    public CommandLine? PreStartHook { get; init; }
+    /// <summary>Run before the stop signal of a live child (<c>pre_stop_hook</c>).</summary>
+    public CommandLine? PreStopHook { get; init; }
+    /// <summary>Run after each child's end (<c>post_stop_hook</c>).</summary>
+    public CommandLine? PostStopHook { get; init; }
+    /// <summary>How long a hook may run before it is killed and counts as failed (<c>hook_timeout</c>).</summary>
+    public TimeSpan HookTimeout { get; init; } = HookKeys.HookTimeout.DefaultValue;
+
+    // ---- Schedules (issue #20): see ScheduleKeys. ----
+    /// <summary>Restart on this pattern (<c>cron_restart</c>).</summary>
+    public CronSchedule? CronRestart { get; init; }
+    /// <summary>Start on this pattern if not running (<c>cron</c>).</summary>
+    public CronSchedule? Cron { get; init; }
+    /// <summary>The IANA zone the patterns are read in; null: the daemon's local time (<c>schedule_timezone</c>).</summary>
+    public string? ScheduleTimezone { get; init; }
 
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }

@@ -475,6 +475,9 @@ internal static class ProgramKeys
         .. ProbeKeys.Readiness, .. ProbeKeys.Liveness,
         NotImplemented("liveness_check_success_action", KeyDefault.Unset("none"), "The Go port's script run after a successful liveness check."),
         .. EnvStampLimitKeys,
+        // Issue #20, points 4-6: hooks, schedules, restart triggers (each block in its own file).
+        .. HookKeys.All,
+        .. ScheduleKeys.All,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),

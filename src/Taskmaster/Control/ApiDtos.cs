@@ -41,6 +41,9 @@ public sealed record ProcessInfo(
 
     /// <summary>Why the last readiness or liveness check failed, while it does.</summary>
     public string? HealthFailure { get; init; }
+
+    /// <summary>The next run of the program's <c>cron_restart</c> or <c>cron</c> (null without one).</summary>
+    public DateTimeOffset? NextRun { get; init; }
 }
 
 /// <summary>The body of start/stop/restart/clear (<c>wait</c> ignored by clear) and signal (<c>signal</c>).</summary>

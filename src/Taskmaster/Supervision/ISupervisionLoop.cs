@@ -25,6 +25,10 @@ internal interface ISupervisionLoop
     /// <summary>The notify socket of a program with a <c>notify</c> check (made on first need), or null.</summary>
     string? NotifySocketFor(ProcessConfig c);
 
+    /// <summary>Runs <paramref name="p"/>'s hook of that kind if it has one (see <see cref="Hooks.HookRunner"/>): at once,
+    /// or after the hook running now.</summary>
+    void RunHook(ManagedProcess p, Hooks.HookKind kind);
+
     /// <summary>A child of <paramref name="p"/> was spawned: its readiness check begins.</summary>
     void ChildSpawned(ManagedProcess p);
 

@@ -110,6 +110,35 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         set { field = value; Rescheduled(); }
     }
 
+    /// <summary>When the running hook's <c>hook_timeout</c> passes (or, once it was killed, when it is given up on).</summary>
+    public DateTimeOffset? HookAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>The next occurrence of the process's <c>cron_restart</c> or <c>cron</c> pattern; null without one.</summary>
+    public DateTimeOffset? ScheduleAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>The pattern and zone <see cref="ScheduleAt"/> was computed for (a reload that changes them re-arms it).</summary>
+    public (CronSchedule? Schedule, string? Zone)? ScheduledFor { get; set; }
+
+    /// <summary>The hook running now (<c>pre_start_hook</c>, <c>pre_stop_hook</c>, <c>post_stop_hook</c>), or null.</summary>
+    public Hooks.HookRun? Hook { get; set; }
+
+    /// <summary>A post-stop hook waits for the running hook to end.</summary>
+    public bool PostStopQueued { get; set; }
+
+    /// <summary>The pre-start hook of the current start attempt exited 0: the spawn may go ahead.</summary>
+    public bool PreStartPassed { get; set; }
+
+    /// <summary>The pre-stop hook has run for the current child (its stop signal no longer waits for it).</summary>
+    public bool PreStopRan { get; set; }
+
     /// <summary>The readiness check of the current child, from its spawn; null without one.</summary>
     public ProbeRun? ReadinessRun { get; set; }
 
@@ -147,6 +176,8 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
             Consider(StopDeadline, ProcessEventKind.StopTimeout);
             Consider(RetryAt, ProcessEventKind.RetryDue);
             Consider(GroupCheckAt, ProcessEventKind.GroupCheck);
+            Consider(HookAt, ProcessEventKind.HookTimeout);
+            Consider(ScheduleAt, ProcessEventKind.ScheduleDue);
             return best;
 
             void Consider(DateTimeOffset? at, ProcessEventKind e)
@@ -181,6 +212,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
         DependencyFailure = DependencyFailure,
         Ready = ReadinessRun?.Passing,
         Live = LivenessRun?.Passing,
+        NextRun = ScheduleAt,
         HealthFailure = HealthFailure,
     };
 

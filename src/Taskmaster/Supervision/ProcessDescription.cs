@@ -1,4 +1,5 @@
 using System.Globalization;
+using Taskmaster.Supervision.Hooks;
 
 namespace Taskmaster.Supervision;
 
@@ -13,6 +14,8 @@ internal static class ProcessDescription
     {
         _ when p.WaitingFor is { } dependency => $"waiting for {dependency}",
         ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal when p.DependencyFailure is { } why => $"not started: dependency {why}",
+        ProcessState.Starting or ProcessState.Stopping when p.Hook is { Kind: not Hooks.HookKind.PostStop } hook =>
+            $"running {hook.Kind.KeyName()} (pid {hook.Pid})",
         ProcessState.Running => $"pid {p.Pid}, uptime {Uptime(p.StartedAt, time.GetUtcNow())}{Health(p)}",
         ProcessState.Starting when p.ReadinessRun is { } ready => ready.LastFailure is { } why ? $"not ready yet: {why}" : "waiting for readiness",
         ProcessState.Backoff or ProcessState.Fatal =>

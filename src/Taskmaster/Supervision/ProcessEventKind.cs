@@ -40,4 +40,12 @@ internal enum ProcessEventKind
     /// <summary>A readiness or liveness check is due, or the one in flight timed out (handled by the probe scheduler,
     /// never by the table: it does not change the state).</summary>
     ProbeDue,
+    /// <summary>A hook of the process ended (see <c>HookRunner</c>): a spawn waiting for it goes ahead (STARTING), a
+    /// stop holding its signal for the pre-stop hook sends it (STOPPING).</summary>
+    HookDone,
+    /// <summary>The running hook's <c>hook_timeout</c> passed (HookAt; handled by the hook runner, never by the table).</summary>
+    HookTimeout,
+    /// <summary>The next occurrence of <c>cron_restart</c> or <c>cron</c> came (ScheduleAt; handled by the schedule
+    /// runner, which starts or restarts through the ordinary commands, never by the table).</summary>
+    ScheduleDue,
 }

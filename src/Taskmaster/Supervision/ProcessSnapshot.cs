@@ -48,6 +48,9 @@ public sealed record ProcessSnapshot(
     /// <summary>The liveness check's verdict on the current child: null without a check or before RUNNING.</summary>
     public bool? Live { get; init; }
 
+    /// <summary>The next run of the program's <c>cron_restart</c> or <c>cron</c>, or null without one.</summary>
+    public DateTimeOffset? NextRun { get; init; }
+
     /// <summary>The last failure of a check, if the last check failed.</summary>
     public string? HealthFailure { get; init; }
 

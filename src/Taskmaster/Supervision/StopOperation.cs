@@ -54,7 +54,7 @@ internal sealed class StopOperation(
             {
                 results[index] = new OperationResult(p.FullName, t.Error);
                 // Not running, but what its last child left is still being stopped: a shutdown or a reload waits for it.
-                if (until == Until.Reaped && p.HasChild) _current.Add((index, p));
+                if (until == Until.Reaped && (p.HasChild || p.Hook is not null)) _current.Add((index, p));
                 continue;
             }
             results[index] = p.State == ProcessState.Unknown
@@ -71,6 +71,7 @@ internal sealed class StopOperation(
     {
         Until.Signalled => true,
         Until.Stopped => p.State is ProcessState.Stopped or ProcessState.Exited or ProcessState.Fatal or ProcessState.Unknown,
-        _ => !p.HasChild || p.State == ProcessState.Unknown,
+        // A shutdown also waits for hooks (a post-stop hook of the child it stopped): each is bounded by hook_timeout.
+        _ => (!p.HasChild || p.State == ProcessState.Unknown) && p.Hook is null,
     };
 }

@@ -37,6 +37,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly TickClock _ticks = new();
     private readonly DependencyGate _dependencies;
     private readonly ProbeScheduler _probes;
+    private readonly Hooks.HookRunner _hooks;
+    private readonly Schedules.ScheduleRunner _schedules;
     private readonly NotifySockets _notify;
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
@@ -85,6 +87,9 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
                 _dependencies.Changed(p);
                 StandingChanged(p);
             }, Unhealthy);
+        _hooks = new Hooks.HookRunner(this, time, spawner, signaller, c => _actions.BuildRequest(c),
+            (what, work) => Post(new LoopMessage.Command(what, work)));
+        _schedules = new Schedules.ScheduleRunner(this, time, p => StartEach([p]), p => _ = RestartAsync([p.FullName], wait: false));
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
 
@@ -247,6 +252,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             _watchers.Publish(new ProcessHealthChange(p.Name, p.Group, p.State, p.Pid, _time.GetUtcNow(), health));
     }
 
+    void ISupervisionLoop.RunHook(ManagedProcess p, Hooks.HookKind kind) => _hooks.Run(p, kind);
+
     /// <summary>A liveness check failed failure_threshold times in a row: its failure action, once.</summary>
     private void Unhealthy(ManagedProcess p, ProbeRun run, string why)
     {
@@ -349,7 +356,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case LoopMessage.ChildExited { Exit: var exit }:
                 if (_actions.ByPid.TryGetValue(exit.Pid, out var p))
                     Dispatch(p, new ProcessEvent(ProcessEventKind.Exited, exit.Status));
-                else if (_probes.ExecExited(exit.Pid, exit.Status))
+                else if (_probes.ExecExited(exit.Pid, exit.Status) || _hooks.Exited(exit.Pid, exit.Status))
                     break;
                 else if (_actions.ByGroup.TryGetValue(exit.ProcessGroup, out var waiting))
                     Dispatch(waiting, ProcessEventKind.GroupCheck); // an adopted member of a lingering group
@@ -372,6 +379,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         bool moved;
         do
         {
+            _schedules.Follow(_directory); // one int comparison unless the directory changed
             moved = FireDueDeadlines();
             for (var i = _operations.Count - 1; i >= 0; i--)
             {
@@ -397,6 +405,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             var due = p.NextDeadline!.Value;
             ClearDeadline(p, due.Kind);
             if (due.Kind == ProcessEventKind.ProbeDue) _probes.Due(p);
+            else if (due.Kind == ProcessEventKind.HookTimeout) _hooks.TimedOut(p);
+            else if (due.Kind == ProcessEventKind.ScheduleDue) _schedules.Due(p);
             else Dispatch(p, due.Kind);
             fired = true;
         }
@@ -420,8 +430,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case ProcessEventKind.StopTimeout: p.StopDeadline = null; break;
             case ProcessEventKind.RetryDue: p.RetryAt = null; break;
             case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
+            case ProcessEventKind.HookTimeout: p.HookAt = null; break;
+            case ProcessEventKind.ScheduleDue: p.ScheduleAt = null; break;
         }
     }
+
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(40);
 
     private void ArmTimer()
     {
@@ -436,6 +450,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             return;
         }
         var delay = at - _time.GetUtcNow();
+        // A timer takes at most ~49 days; a deadline beyond (a yearly cron) wakes the loop once then, which re-arms.
+        if (delay > MaxTimerDelay) delay = MaxTimerDelay;
         _timer!.Change(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
         TimerArmings++;
     }
@@ -473,6 +489,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         if (_watchers.Any) _watchers.Publish(new ProcessStateChange(p.Name, p.Group, from, next, p.Pid, _time.GetUtcNow(), p.Health));
         if (_bus.Wants(StateEvents.TypeOf(next))) _bus.Publish(StateEvents.For(p, from, next, cause, _time.GetUtcNow()));
         if (p.Config.IsListener) _pools.OnStateChanged(p, next);
+        // Nothing waits for a pre-start hook once the start is over (stopped, shut down).
+        if (from == ProcessState.Starting && next != ProcessState.Running && p.Hook is not null) _hooks.CancelPreStart(p);
         if (next == ProcessState.Running) _probes.EnteredRunning(p);
         else if (next != ProcessState.Starting) _probes.Ended(p);
         _dependencies.Changed(p);
@@ -605,7 +623,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         foreach (var p in _directory.All.Where(p => p.State == ProcessState.Exited))
             p.RetryAt = null; // no paced respawn while everything stops
         var targets = _directory.All
-            .Where(p => p.HasChild || p.State == ProcessState.Backoff)
+            .Where(p => p.HasChild || p.State == ProcessState.Backoff || p.Hook is not null)
             .Select(p => (p.FullName, (ManagedProcess?)p)).ToList();
         StartStopOperation(targets, StopOperation.Until.Reaped, reply);
     }

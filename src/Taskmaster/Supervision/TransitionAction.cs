@@ -51,4 +51,6 @@ internal enum TransitionAction
     /// <summary>startsecs passed without readiness: log it and SIGKILL the child (its group with killasgroup); its
     /// exit then counts as a failed start (BACKOFF) with the reason as spawn error.</summary>
     KillUnready,
+    /// <summary>The pre-stop hook ended: send the stop signal it held back (nothing if it was sent, or the child is gone).</summary>
+    StopAfterHook,
 }

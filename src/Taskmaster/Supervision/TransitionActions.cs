@@ -5,6 +5,7 @@ using Taskmaster.Reaping;
 using Taskmaster.Signalling;
 using Taskmaster.Spawning;
 using Taskmaster.Supervision.Eventing;
+using Taskmaster.Supervision.Hooks;
 
 namespace Taskmaster.Supervision;
 
@@ -102,6 +103,7 @@ internal sealed partial class TransitionActions(
         TransitionAction.RefuseStart => RefuseStart(p),
         TransitionAction.ConfirmReady => ConfirmReady(p),
         TransitionAction.KillUnready => KillUnready(p),
+        TransitionAction.StopAfterHook => StopAfterHook(p),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -121,7 +123,14 @@ internal sealed partial class TransitionActions(
                 // What the previous child left is still being stopped: STARTING waits, GroupReleased spawns.
                 SupervisorLog.SpawnWaitsForGroup(loop.Logger, p.Name, p.LingeringGroup!.Value);
                 return null;
+            case SpawnRefused.HookRunning:
+                return null; // its end (HookDone) spawns
+            case SpawnRefused.PreStartHookFirst:
+                loop.RunHook(p, HookKind.PreStart); // its success (HookDone) spawns, its failure is SpawnFailed
+                return null;
         }
+        p.PreStartPassed = false;
+        p.PreStopRan = false;
         p.ClearDeadlines();
         p.Killed = false;
         p.StartedAt = time.GetUtcNow();
@@ -160,13 +169,15 @@ internal sealed partial class TransitionActions(
         }
     }
 
-    private enum SpawnRefused { ChildExists, GroupLingers, ShuttingDown }
+    private enum SpawnRefused { ChildExists, GroupLingers, ShuttingDown, HookRunning, PreStartHookFirst }
 
     /// <summary>Why the Spawn action would not call the spawner now, or null if it would.</summary>
     private SpawnRefused? SpawnRefusal(ManagedProcess p) =>
         p.Pid is not null ? SpawnRefused.ChildExists // one child at a time, whatever event asked
         : p.LingeringGroup is not null ? SpawnRefused.GroupLingers
         : loop.ShuttingDown ? SpawnRefused.ShuttingDown // e.g. a spawn that waited for leftovers: too late now
+        : p.Hook is not null ? SpawnRefused.HookRunning // a post-stop hook of the last child, say
+        : p.Config.PreStartHook is not null && !p.PreStartPassed ? SpawnRefused.PreStartHookFirst
         : null;
 
     private PendingSpawn Begin(ManagedProcess p)
@@ -280,6 +291,7 @@ internal sealed partial class TransitionActions(
         p.SpawnError = p.UnreadyReason ?? ExitedTooQuickly;
         SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
+        loop.RunHook(p, HookKind.PostStop);
         return EnterBackoff(p);
     }
 
@@ -292,6 +304,7 @@ internal sealed partial class TransitionActions(
         if (expected) SupervisorLog.ExitedExpected(loop.Logger, p.Name, exit.ToString());
         else SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
+        loop.RunHook(p, HookKind.PostStop); // before any respawn, which then waits for it
         if (loop.EndsDaemon(p, fatal: false)) return null;
 
         var restart = p.Config.AutoRestart switch
@@ -322,6 +335,7 @@ internal sealed partial class TransitionActions(
     {
         var group = Reap(p, exit);
         p.ExitExpected = IsExpected(p.Config, exit);
+        loop.RunHook(p, HookKind.PostStop);
         var c = p.Config;
         if (group is not { } pgid || !(c.StopAsGroup || c.KillAsGroup) || !signaller.GroupHasMembers(pgid))
             return Release(p);
@@ -351,6 +365,7 @@ internal sealed partial class TransitionActions(
         if (p.ExitExpected) SupervisorLog.ExitedExpected(loop.Logger, p.Name, exit.ToString());
         else SupervisorLog.ExitedUnexpected(loop.Logger, p.Name, exit.ToString());
         StopLeftovers(p, group);
+        loop.RunHook(p, HookKind.PostStop);
         return null;
     }
 
@@ -371,12 +386,24 @@ internal sealed partial class TransitionActions(
         // STARTING whose spawn waits for the previous child's leftovers: they have had the stop signal and run on their
         // own deadline; the stop ends with them (at once if there is nothing at all).
         if (p.Pid is null) return p.LingeringGroup is null ? Release(p) : null;
+        if (p.Config.PreStopHook is not null && !p.PreStopRan)
+        {
+            // The signal waits for the hook (bounded by hook_timeout); HookDone sends it.
+            p.PreStopRan = true;
+            loop.RunHook(p, HookKind.PreStop);
+            if (p.Hook is { Kind: HookKind.PreStop }) return null;
+        }
         p.StopDeadline = time.GetUtcNow().AddSeconds(p.Config.StopWaitSecs);
         var c = p.Config;
         SupervisorLog.SendingStopSignal(loop.Logger, p.Name, p.Pid ?? 0, c.StopAsGroup ? "process group " : "",
             Signals.Name(c.StopSignal));
         return Deliver(p, c.StopSignal, c.StopAsGroup);
     }
+
+    private ProcessEvent? StopAfterHook(ManagedProcess p) =>
+        p.Pid is null || !p.PreStopRan || p.StopDeadline is not null || p.Killed || p.Hook is { Kind: HookKind.PreStop }
+            ? null
+            : SendStopSignal(p);
 
     private ProcessEvent? Kill(ManagedProcess p)
     {

@@ -25,6 +25,8 @@ namespace Taskmaster.Supervision;
 /// <item>A reaped child's process group may outlive it in any state but RUNNING (see TransitionActions): STOPPING
 /// ends only with GroupReleased; a spawn (STARTING) waits for it; in the other states StopTimeout escalates the
 /// leftovers to SIGKILL and GroupCheck notices their end, and the state does not change.</item>
+/// <item>Hooks (HookRunner): a spawn waits in STARTING for the hook running and for the pre-start hook, whose
+/// failure is a SpawnFailed; a stop waits in STOPPING for the pre-stop hook before its signal. HookDone resumes them.</item>
 /// </list>
 /// </remarks>
 internal static class TransitionTable
@@ -73,6 +75,8 @@ internal static class TransitionTable
                 [E.StopTimeout] = Go(S.Starting, KillLeftovers),
                 [E.GroupCheck] = Go(S.Starting, CheckGroup),
                 [E.GroupReleased] = Go(S.Starting, Spawn),
+                // A spawn waits for the hooks: the pre-start hook passed, or another hook's end gives it its turn.
+                [E.HookDone] = Go(S.Starting, Spawn),
             },
             [S.Running] = new()
             {
@@ -103,6 +107,7 @@ internal static class TransitionTable
                 [E.SignalFailed] = Go(S.Unknown, ClearDeadlines),
                 [E.GroupCheck] = Go(S.Stopping, CheckGroup),
                 [E.GroupReleased] = Go(S.Stopped, RecordStop),
+                [E.HookDone] = Go(S.Stopping, StopAfterHook),
             },
             [S.Exited] = new()
             {

@@ -244,6 +244,7 @@ internal sealed class ControlApi(
         Ready = p.Ready,
         Live = p.Live,
         HealthFailure = p.HealthFailure,
+        NextRun = p.NextRun,
     };
 
     private static string StateName(ProcessState s) => s.ToString().ToUpperInvariant();

@@ -161,6 +161,11 @@ public class ProgramKeysTests
             case ValueTuple<int, int> t: yield return (what, (t.Item1, t.Item2 + 1)); break;
             case null when type == typeof(LogStampFormat): yield return (what, LogStampFormat.UtcDefault); break;
             case null when type == typeof(ResourceLimit): yield return (what, new ResourceLimit(7, "nofile", 1, 2)); break;
+            case null when type == typeof(CommandLine): yield return (what, new CommandLine("x", ["x"])); break;
+            case null when type == typeof(CronSchedule):
+                CronSchedule.TryParse("0 3 * * *", out var schedule, out _, out _);
+                yield return (what, schedule);
+                break;
             case null when type == typeof(ProbeTarget): yield return (what, new ProbeTarget.Tcp("h", 1) { Raw = "tcp://h:1" }); break;
             case Enum e:
                 yield return (what, Enum.GetValues(type).Cast<object>().First(v => !v.Equals(e)));

@@ -140,5 +140,6 @@ public class SpawnPredictionTests
         public bool EndsDaemon(ManagedProcess p, bool fatal) => false;
         public string? NotifySocketFor(Taskmaster.Config.ProcessConfig c) => null;
         public void ChildSpawned(ManagedProcess p) { }
+        public void RunHook(ManagedProcess p, Taskmaster.Supervision.Hooks.HookKind kind) { }
     }
 }

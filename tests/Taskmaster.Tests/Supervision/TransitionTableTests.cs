@@ -38,6 +38,7 @@ public class TransitionTableTests
         [(S.Starting, E.GroupCheck)] = ("Starting", null),
         [(S.Starting, E.GroupReleased)] = ("Starting", null), // a child exists already: never a second
         [(S.Starting, E.Ready)] = ("Running", "success: p entered RUNNING state, readiness check passed"),
+        [(S.Starting, E.HookDone)] = ("Starting", null), // a child exists already: never a second
         [(S.Starting, E.NotReadyInTime)] = ("Starting", "not ready: p did not pass its readiness check within 1 seconds"),
 
         [(S.Running, E.Start)] = ("AlreadyStarted", null),
@@ -62,6 +63,7 @@ public class TransitionTableTests
         [(S.Stopping, E.SignalFailed)] = ("Unknown", null),
         [(S.Stopping, E.GroupCheck)] = ("Stopping", null),
         [(S.Stopping, E.GroupReleased)] = ("Stopped", "stopped: p ("),
+        [(S.Stopping, E.HookDone)] = ("Stopping", null), // no pre-stop hook held the signal: nothing to send
 
         [(S.Exited, E.Start)] = ("Starting", "spawned: 'p' with pid 1002"),
         [(S.Exited, E.RetryDue)] = ("Starting", "spawned: 'p' with pid 1002"),
@@ -96,7 +98,7 @@ public class TransitionTableTests
     [Fact]
     public void Table_HasOneCellPerStateAndEvent()
     {
-        Assert.Equal(8 * 16, AllCells().Count());
+        Assert.Equal(8 * 19, AllCells().Count());
         foreach (var s in Enum.GetValues<S>())
             foreach (var e in Enum.GetValues<E>())
                 _ = TransitionTable.Lookup(s, e); // throws if a cell is missing
