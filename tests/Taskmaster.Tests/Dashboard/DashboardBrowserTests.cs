@@ -173,6 +173,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await page.FillAsync("#log-search", "while paused");
         await Expect(page.Locator("#log div")).ToHaveCountAsync(1);
         await Expect(page.Locator("#log mark")).ToHaveTextAsync("while paused");
+        await page.ClickAsync("#detail [data-act=clear]");
+        await Expect(page.Locator("#results")).ToContainTextAsync("talker: cleared");
         Assert.True(errors.Count == 0, string.Join("\n", errors));
     }
 
@@ -328,5 +330,238 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var margin = MachineLoad.LateMargin(1);
         Assert.True(render <= 1 + margin * 4, $"1000 rows took {render:F2} s");
         Assert.True(filter <= 1 + margin * 4, $"filtering 1000 rows took {filter:F2} s");
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task StopAll_AsksFirst_AndRereadShowsTheDiffBeforeUpdating()
+    {
+        const string programs = """
+            [program:one]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+
+            [program:two]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            """;
+        var (daemon, url) = await StartDaemonAsync(programs);
+        await using var _ = daemon;
+        await daemon.WaitForStatusAsync(lines => lines.Count(l => l.Contains("RUNNING", StringComparison.Ordinal)) == 2);
+        await using var context = await DashboardBrowser.NewContextAsync(User, Password);
+        var errors = new List<string>();
+        var page = await OpenAsync(context, url, 2, errors);
+
+        await page.ClickAsync("#stop-all");
+        await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await Expect(page.Locator("#confirm-text")).ToContainTextAsync("2 processes will be stopped");
+        await page.ClickAsync("#confirm-cancel");
+        await Expect(page.Locator("#confirm")).ToBeHiddenAsync();
+        Assert.Equal(2, (await daemon.CtlAsync("status")).Lines.Count(l => l.Contains("RUNNING", StringComparison.Ordinal)));
+
+        // The file changes: one program goes, another comes. Reread shows it in taskmasterctl's words; only OK applies it.
+        var port = new Uri(url).Port;
+        daemon.WriteConfig(programs.Replace("[program:two]", "[program:three]", StringComparison.Ordinal) + $"""
+
+            [inet_http_server]
+            port = 127.0.0.1:{port}
+            username = {User}
+            password = {Password}
+            """);
+        await page.ClickAsync("#reread");
+        await Expect(page.Locator("#confirm-text")).ToHaveTextAsync("three: available\ntwo: disappeared");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(page.Locator("#results")).ToContainTextAsync("three: added process group", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#results")).ToContainTextAsync("two: removed process group");
+        await Expect(Row(page, "three")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(Row(page, "two")).ToHaveCountAsync(0);
+
+        await page.ClickAsync("#stop-all");
+        await page.ClickAsync("#confirm-ok");
+        await Expect(Row(page, "one").Locator(".badge")).ToHaveTextAsync("STOPPED", new() { Timeout = 15_000 });
+        await Expect(Row(page, "three").Locator(".badge")).ToHaveTextAsync("STOPPED", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#results")).ToContainTextAsync("one: stopped");
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task AfterADaemonRestart_ThePageReconnectsByItself()
+    {
+        var (daemon, url) = await StartDaemonAsync("""
+            [program:web]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            """);
+        await using var _ = daemon;
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING", StringComparison.Ordinal)));
+        await using var context = await DashboardBrowser.NewContextAsync(User, Password);
+        var page = await OpenAsync(context, url, 1, []);
+        var firstPid = await PidOfAsync(daemon, "web");
+        await Expect(Row(page, "web").Locator("td.pid")).ToHaveTextAsync(firstPid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        daemon.Signal(15);
+        await daemon.WaitForExitAsync();
+        await Expect(page.Locator("#connection")).ToContainTextAsync("reconnecting", new() { Timeout = 15_000 });
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING", StringComparison.Ordinal)));
+        var secondPid = await PidOfAsync(daemon, "web");
+
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
+        await Expect(Row(page, "web").Locator("td.pid")).ToHaveTextAsync(secondPid.ToString(System.Globalization.CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
+        await Expect(page.Locator("#daemon-pid")).ToHaveTextAsync(daemon.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Runs <c>taskmasterctl -c CONFIG dashboard</c> until disposed; its first line is the URL.</summary>
+    private sealed class CtlDashboard : IAsyncDisposable
+    {
+        private readonly Process _process;
+        public string Url { get; }
+
+        private CtlDashboard(Process process, string url) { _process = process; Url = url; }
+
+        public static async Task<CtlDashboard> StartAsync(DaemonUnderTest daemon)
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in (string[])[Taskmaster.Tests.Control.ControlHost.CtlDll, "-c", daemon.ConfigPath, "dashboard"]) psi.ArgumentList.Add(arg);
+            psi.Environment["NO_COLOR"] = "1";
+            var process = Process.Start(psi)!;
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var line = await process.StandardOutput.ReadLineAsync(cts.Token)
+                ?? throw new InvalidOperationException($"taskmasterctl dashboard printed nothing: {await process.StandardError.ReadToEndAsync()}");
+            Assert.StartsWith("dashboard: http://127.0.0.1:", line);
+            return new CtlDashboard(process, line["dashboard: ".Length..]);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) ProcFs.Kill(_process.Id, 2);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(); }
+            _process.Dispose();
+        }
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task CtlDashboard_ForwardsALoopbackPortToTheUnixSocket_WhileItRuns()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:web]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            """);
+        await daemon.StartAsync();
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.Contains("RUNNING", StringComparison.Ordinal)));
+        int port;
+        await using (var forwarder = await CtlDashboard.StartAsync(daemon))
+        {
+            port = new Uri(forwarder.Url).Port;
+            await using var context = await DashboardBrowser.NewContextAsync();
+            var errors = new List<string>();
+            var page = await OpenAsync(context, forwarder.Url, 1, errors);
+            await Row(page, "web").ClickAsync();
+            await page.ClickAsync("#detail [data-act=stop]");
+            await Expect(Row(page, "web").Locator(".badge")).ToHaveTextAsync("STOPPED", new() { Timeout = 15_000 });
+            await Expect(page.Locator("#results")).ToContainTextAsync("web: stopped");
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
+
+            // A page of another site whose name was rebound to 127.0.0.1 sends its own name: refused at the port.
+            using var http = new HttpClient();
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, forwarder.Url);
+            rebound.Headers.Host = $"rebound.example:{port}";
+            using var refused = await http.SendAsync(rebound);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        // Only for the length of the command.
+        using var probe = new System.Net.Sockets.TcpClient();
+        await Assert.ThrowsAnyAsync<System.Net.Sockets.SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+    }
+
+    [RequiresFact(Requirement.Root, Requirement.Setpriv, Requirement.Python3)]
+    public async Task CtlDashboard_RefusesAnotherLocalUser()
+    {
+        await using var daemon = DaemonUnderTest.Create("""
+            [program:web]
+            command = {fixtures}/sleep_forever.sh
+            autostart = false
+            """);
+        await daemon.StartAsync();
+        await using var forwarder = await CtlDashboard.StartAsync(daemon);
+        var script = $"import urllib.request\ntry:\n print(urllib.request.urlopen('{forwarder.Url}api/v1/version', timeout=20).status)\nexcept Exception as e:\n print('refused', type(e).__name__)";
+        Assert.StartsWith("refused", await RunAsync("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script));
+        Assert.Equal("200", await RunAsync("/usr/bin/python3", "-c", script));
+    }
+
+    private static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        using var process = Process.Start(psi)!;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = await process.StandardOutput.ReadToEndAsync(cts.Token);
+        await process.WaitForExitAsync(cts.Token);
+        return stdout.Trim();
+    }
+
+    /// <summary>
+    /// The README's picture: a few programs in the states people meet, one selected with its coloured output. The page
+    /// is checked like any other; the PNG is written only when TASKMASTER_DASHBOARD_SCREENSHOT names a file.
+    /// </summary>
+    [RequiresFact(Requirement.Chromium)]
+    public async Task Screenshot_OfATypicalPage()
+    {
+        var (daemon, url) = await StartDaemonAsync("""
+            [program:web]
+            command = {dir}/web.sh
+            numprocs = 3
+            process_name = %(program_name)s_%(process_num)d
+            startsecs = 0
+
+            [program:db]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+
+            [program:api]
+            command = {fixtures}/sleep_forever.sh
+            startsecs = 0
+            depends_on = db
+
+            [program:mailer]
+            command = {fixtures}/exit_with.sh 3
+            startsecs = 1
+            startretries = 1
+
+            [program:reports]
+            command = {fixtures}/sleep_forever.sh
+            autostart = false
+            """);
+        await using var _ = daemon;
+        await File.WriteAllTextAsync(Path.Combine(daemon.Dir, "web.sh"), """
+            #!/bin/sh
+            n=0
+            while :; do
+              n=$((n+1))
+              printf '\033[2m%s\033[0m \033[32mGET\033[0m /api/orders/%d \033[1m200\033[0m %dms\n' "$(date +%T)" "$n" "$((n % 37 + 3))"
+              [ $((n % 5)) -eq 0 ] && printf '\033[2m%s\033[0m \033[33mWARN\033[0m slow query on orders (%dms)\n' "$(date +%T)" "$((n * 7 % 400 + 200))"
+              sleep 0.2
+            done
+            """);
+        File.SetUnixFileMode(Path.Combine(daemon.Dir, "web.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await daemon.CtlAsync("start", "web:*");
+        await daemon.WaitForStatusAsync(lines => lines.Any(l => l.StartsWith("mailer ", StringComparison.Ordinal) && l.Contains("FATAL", StringComparison.Ordinal))
+            && lines.Count(l => l.Contains("RUNNING", StringComparison.Ordinal)) == 5);
+        await using var context = await DashboardBrowser.NewContextAsync(User, Password);
+        var errors = new List<string>();
+        var page = await OpenAsync(context, url, 7, errors);
+        await Row(page, "web:web_0").ClickAsync();
+        await Expect(page.Locator("#log span.f32").First).ToHaveTextAsync("GET", new() { Timeout = 15_000 });
+        await Expect(Row(page, "api").Locator("td.deps")).ToHaveTextAsync("db:running");
+        await Expect(Row(page, "mailer").Locator("td.desc")).ToContainTextAsync("Exited too quickly", new() { Timeout = 15_000 });
+        await Expect(page.Locator("#log div").Nth(12)).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        if (Environment.GetEnvironmentVariable("TASKMASTER_DASHBOARD_SCREENSHOT") is { Length: > 0 } path)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
+            output.WriteLine($"wrote {path}");
+        }
     }
 }

@@ -22,7 +22,7 @@ internal static class DashboardBrowser
         var browser = await BrowserAsync();
         var options = new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            ViewportSize = new ViewportSize { Width = 1500, Height = 860 },
             AcceptDownloads = true,
         };
         if (user is not null) options.HttpCredentials = new HttpCredentials { Username = user, Password = password! };
