@@ -33,7 +33,12 @@ function drawDaemonUptime() {
   $('daemon-uptime').textContent = format.uptime((Date.now() + daemon.skew - Date.parse(daemon.startedAt)) / 1000);
 }
 
+let connected = false;
+
 function setConnection(up) {
+  // Back after a disconnection (a daemon restart ended the log stream too): follow the selected log again.
+  if (up && !connected && daemon && table.selected) logView.follow(table.selected);
+  connected = up;
   const el = $('connection');
   el.textContent = up ? 'live' : 'disconnected: reconnecting…';
   el.className = `conn ${up ? 'conn-up' : 'conn-down'}`;

@@ -40,9 +40,9 @@ export class LiveFeed {
     source.addEventListener('state', message => {
       let event;
       try { event = JSON.parse(message.data); } catch { return; }
-      // An event about a process the page does not know yet (added by update) calls for the whole status.
-      if (!this.onEvent(event)) this.requestRefresh();
-      else this.requestRefresh();
+      // Shown from the event at once; the status (descriptions, counts, a process added by update) follows.
+      this.onEvent(event);
+      this.requestRefresh();
     });
     source.addEventListener('error', () => {
       this.onConnection(false);
