@@ -28,6 +28,7 @@ internal static class FleetScenario
         var scrapes = o.Quick ? 20 : 50;
         Describe(ctx.Book, idleWindow, statusRepeats, cycleRepeats);
         MetricsScrape.Describe(ctx.Book, scrapes);
+        DashboardRead.Describe(ctx.Book, scrapes);
 
         foreach (var startSecs in new[] { 0, 1 })
         {
@@ -67,6 +68,7 @@ internal static class FleetScenario
                             if (n >= 10) MeasureIdle(ctx, s, size, idleWindow);
                             MeasureControl(ctx, s, size, statusRepeats, cycleRepeats, n == 1 || n == o.BarSize);
                             MetricsScrape.Measure(ctx, s, size, scrapes, n == o.BarSize);
+                            DashboardRead.Measure(ctx, s, size, scrapes);
                             var exit = s.TerminateAndWait(TimeSpan.FromSeconds(120));
                             ctx.Book.Record(sup.Side, Sigterm, "SIGTERM → daemon exited", size, "s", exit.TotalSeconds, 3,
                                 n == o.BarSize ? Bar.RatioAtMost(0.1) : null);

@@ -7,7 +7,7 @@ internal static class CommandTable
 {
     private static readonly Dictionary<string, ICtlCommand> ByName = new ICtlCommand[]
     {
-        new AddCommand(), new AvailCommand(), new ClearCommand(), new EventsCommand(), new QuitCommand("exit"), new ForegroundCommand(),
+        new AddCommand(), new AvailCommand(), new ClearCommand(), new DashboardCommand(), new EventsCommand(), new QuitCommand("exit"), new ForegroundCommand(),
         new HelpCommand(), new ListCommand(), new MaintailCommand(), new OpenCommand(), new PidCommand(),
         new QuitCommand("quit"), new ReloadCommand(), new RemoveCommand(), new RereadCommand(), new RestartCommand(),
         new ShutdownCommand(), new DepsCommand(), new SignalCommand(), new StartCommand(), new StatusCommand(), new StopCommand(),

@@ -234,7 +234,7 @@ internal sealed class ControlApi(
         return processes.FirstOrDefault(p => spec.Designates(p.Group, p.Name));
     }
 
-    private static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
+    internal static ProcessInfo ToInfo(ProcessSnapshot p, DateTimeOffset now) => new(
         p.Name, p.Group, p.FullName, StateName(p.State), (int)p.State, p.Pid, p.StartedAt, p.StoppedAt, now,
         p.LastExit?.Code, p.LastExit?.Signal, p.ExitExpected, p.SpawnError, p.Description, p.StdoutLogfile, p.StderrLogfile)
     {

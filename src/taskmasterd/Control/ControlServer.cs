@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Taskmaster.Control;
 using Taskmaster.Daemon.Control.XmlRpc;
 using Taskmaster.Daemon.Control.Metrics;
+using Taskmaster.Daemon.Control.Dashboard;
 using Taskmaster.Supervision;
 
 namespace Taskmaster.Daemon.Control;
@@ -97,6 +98,7 @@ public sealed class ControlServer : IAsyncDisposable
             XmlRpcEndpoint.Map(app, new SupervisorRpcInterface(supervisor, configuration, logs, options, logger), logger);
             LogTailEndpoint.Map(app, logs);
             MetricsEndpoint.Map(app, supervisor, options);
+            DashboardEndpoint.Map(app, supervisor, options);
 
             try
             {

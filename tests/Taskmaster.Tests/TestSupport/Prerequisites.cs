@@ -31,6 +31,7 @@ internal static class Prerequisites
         Requirement.PidNamespace => "pid namespace",
         Requirement.Supervisor => "supervisor",
         Requirement.Promtool => "promtool",
+        Requirement.Chromium => "chromium",
         Requirement.NoTaskmasterConfInEtc => "no /etc/taskmaster.conf",
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };
@@ -48,6 +49,7 @@ internal static class Prerequisites
             && Directory.Exists("/usr/lib/python3/dist-packages/supervisor")
             ? null : "/usr/bin/supervisord or /usr/bin/supervisorctl is missing (tests/run installs supervisor as root)",
         Requirement.Promtool => OnPath("promtool") ? null : "promtool is not on PATH (tests/run installs prometheus as root)",
+        Requirement.Chromium => File.Exists(DashboardBrowser.ChromiumPath) ? null : $"{DashboardBrowser.ChromiumPath} does not exist (tests/run installs chromium as root)",
         Requirement.NoTaskmasterConfInEtc => File.Exists("/etc/taskmaster.conf") ? "this machine has one, and the daemon finds it first" : null,
         _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
     };

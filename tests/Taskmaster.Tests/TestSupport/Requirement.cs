@@ -34,6 +34,9 @@ public enum Requirement
     /// <summary><c>promtool</c> on PATH: Prometheus's own parser checks what <c>/metrics</c> serves (Debian: prometheus).</summary>
     Promtool,
 
+    /// <summary><c>/usr/bin/chromium</c>: the real browser the dashboard tests drive through Playwright (Debian: chromium).</summary>
+    Chromium,
+
     /// <summary>
     /// No <c>/etc/taskmaster.conf</c>: a test of the real daemon's search for a file after that one. The search order
     /// itself is tested under a temporary root (ConfigLocatorTests); this is only the daemon's use of it.
