@@ -140,6 +140,9 @@ internal sealed class DaemonHost
                 }
                 else if (signal == DaemonSignal.Reload)
                 {
+                    // A storm of SIGHUPs is one reload: those queued behind this one would read the same file. One that
+                    // arrives during the reload still runs after it.
+                    while (_signals.Reader.TryPeek(out var next) && next == DaemonSignal.Reload) _signals.Reader.TryRead(out _);
                     await ReloadAsync(configuration, log);
                 }
             }
