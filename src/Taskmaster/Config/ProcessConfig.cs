@@ -129,6 +129,24 @@ public sealed record ProcessConfig
     /// <summary>The IANA zone the patterns are read in; null: the daemon's local time (<c>schedule_timezone</c>).</summary>
     public string? ScheduleTimezone { get; init; }
 
+    // ---- Restart triggers (issue #20): see RestartTriggerKeys. ----
+    /// <summary>Restart when the main process's RSS is above this many bytes (<c>max_memory_restart</c>); null: off.</summary>
+    public long? MaxMemoryRestart { get; init; }
+    /// <summary>Restart (or signal) when the executable changes (<c>restart_when_binary_changed</c>).</summary>
+    public bool RestartWhenBinaryChanged { get; init; }
+    /// <summary>The signal sent instead of a restart when the executable changes; null: restart.</summary>
+    public int? RestartSignalWhenBinaryChanged { get; init; }
+    /// <summary>Directories whose files trigger a restart (<c>restart_directory_monitor</c> / <c>watch</c>), absolute.</summary>
+    public ImmutableArray<string> RestartDirectoryMonitor { get; init; } = [];
+    /// <summary>File-name globs that count under those directories (<c>restart_file_pattern</c>).</summary>
+    public ImmutableArray<string> RestartFilePattern { get; init; } = ["*"];
+    /// <summary>File or directory names that never count (<c>ignore_watch</c>).</summary>
+    public ImmutableArray<string> IgnoreWatch { get; init; } = [];
+    /// <summary>Debounce of file-change triggers (<c>watch_delay</c>).</summary>
+    public TimeSpan WatchDelay { get; init; } = RestartTriggerKeys.WatchDelay.DefaultValue;
+    /// <summary>The signal sent instead of a restart when a watched file changes; null: restart.</summary>
+    public int? RestartSignalWhenFileChanged { get; init; }
+
     public required LogTarget Stdout { get; init; }
     public required LogTarget Stderr { get; init; }
 

@@ -478,6 +478,7 @@ internal static class ProgramKeys
         // Issue #20, points 4-6: hooks, schedules, restart triggers (each block in its own file).
         .. HookKeys.All,
         .. ScheduleKeys.All,
+        .. RestartTriggerKeys.All,
         RedirectStderr, StdoutLogfile, StdoutLogfileMaxbytes, StdoutLogfileBackups, StderrLogfile, StderrLogfileMaxbytes, StderrLogfileBackups,
         StdoutCaptureMaxBytes, StdoutEventsEnabled,
         NotImplemented("stdout_syslog", "false", "Copy stdout to syslog."),

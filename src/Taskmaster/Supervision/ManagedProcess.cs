@@ -127,6 +127,16 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
     /// <summary>The pattern and zone <see cref="ScheduleAt"/> was computed for (a reload that changes them re-arms it).</summary>
     public (CronSchedule? Schedule, string? Zone)? ScheduledFor { get; set; }
 
+    /// <summary>When a watched file's change (debounced by <c>watch_delay</c>) restarts or signals the process.</summary>
+    public DateTimeOffset? WatchAt
+    {
+        get;
+        set { field = value; Rescheduled(); }
+    }
+
+    /// <summary>What changed for <see cref="WatchAt"/>, and the signal to send instead of a restart.</summary>
+    public Triggers.WatchReason? WatchReason { get; set; }
+
     /// <summary>The hook running now (<c>pre_start_hook</c>, <c>pre_stop_hook</c>, <c>post_stop_hook</c>), or null.</summary>
     public Hooks.HookRun? Hook { get; set; }
 
@@ -178,6 +188,7 @@ internal sealed class ManagedProcess(ProcessConfig config, DeadlineQueue? deadli
             Consider(GroupCheckAt, ProcessEventKind.GroupCheck);
             Consider(HookAt, ProcessEventKind.HookTimeout);
             Consider(ScheduleAt, ProcessEventKind.ScheduleDue);
+            Consider(WatchAt, ProcessEventKind.WatchDue);
             return best;
 
             void Consider(DateTimeOffset? at, ProcessEventKind e)

@@ -48,4 +48,7 @@ internal enum ProcessEventKind
     /// <summary>The next occurrence of <c>cron_restart</c> or <c>cron</c> came (ScheduleAt; handled by the schedule
     /// runner, which starts or restarts through the ordinary commands, never by the table).</summary>
     ScheduleDue,
+    /// <summary>A watched file or the executable changed and <c>watch_delay</c> passed since the last change (WatchAt;
+    /// handled by the file watch, which restarts or signals through the ordinary commands, never by the table).</summary>
+    WatchDue,
 }

@@ -39,6 +39,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     private readonly ProbeScheduler _probes;
     private readonly Hooks.HookRunner _hooks;
     private readonly Schedules.ScheduleRunner _schedules;
+    private readonly Triggers.MemoryWatch _memory;
+    private readonly Triggers.FileWatch _files;
     private readonly NotifySockets _notify;
     private readonly List<PendingOperation> _operations = [];
     private readonly Channel<LoopMessage> _inbox =
@@ -90,6 +92,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         _hooks = new Hooks.HookRunner(this, time, spawner, signaller, c => _actions.BuildRequest(c),
             (what, work) => Post(new LoopMessage.Command(what, work)));
         _schedules = new Schedules.ScheduleRunner(this, time, p => StartEach([p]), p => _ = RestartAsync([p.FullName], wait: false));
+        _memory = new Triggers.MemoryWatch(this, time, p => _ = RestartAsync([p.FullName], wait: false));
+        _files = new Triggers.FileWatch(this, time, (what, work) => Post(new LoopMessage.Command(what, work)), FileChanged);
         _thread = new Thread(LoopMain) { IsBackground = true, Name = "taskmaster-supervision" };
     }
 
@@ -243,7 +247,12 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
 
     string? ISupervisionLoop.NotifySocketFor(ProcessConfig c) => _notify.PathFor(c.FullName, c.User);
 
-    void ISupervisionLoop.ChildSpawned(ManagedProcess p) => _probes.Spawned(p);
+    void ISupervisionLoop.ChildSpawned(ManagedProcess p)
+    {
+        _probes.Spawned(p);
+        _memory.Spawned(p);
+    }
+
     void ISupervisionLoop.StandingChanged(ManagedProcess p) => StandingChanged(p);
 
     private void StandingChanged(ManagedProcess p)
@@ -253,6 +262,14 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     }
 
     void ISupervisionLoop.RunHook(ManagedProcess p, Hooks.HookKind kind) => _hooks.Run(p, kind);
+
+    /// <summary>A watched file or the executable changed (debounced): the configured signal, or a restart.</summary>
+    private void FileChanged(ManagedProcess p, int? signal, string what)
+    {
+        Triggers.TriggerLog.Changed(_logger, p.Name, what, signal is { } s ? $"sending {Signals.Name(s)}" : "restarting it");
+        if (signal is { } sig) Dispatch(p, new ProcessEvent(ProcessEventKind.Signal, Signal: sig));
+        else _ = RestartAsync([p.FullName], wait: false);
+    }
 
     /// <summary>A liveness check failed failure_threshold times in a row: its failure action, once.</summary>
     private void Unhealthy(ManagedProcess p, ProbeRun run, string why)
@@ -380,6 +397,8 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
         do
         {
             _schedules.Follow(_directory); // one int comparison unless the directory changed
+            _memory.Follow(_directory);
+            _files.Follow(_directory);
             moved = FireDueDeadlines();
             for (var i = _operations.Count - 1; i >= 0; i--)
             {
@@ -407,7 +426,13 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             if (due.Kind == ProcessEventKind.ProbeDue) _probes.Due(p);
             else if (due.Kind == ProcessEventKind.HookTimeout) _hooks.TimedOut(p);
             else if (due.Kind == ProcessEventKind.ScheduleDue) _schedules.Due(p);
+            else if (due.Kind == ProcessEventKind.WatchDue) _files.Due(p);
             else Dispatch(p, due.Kind);
+            fired = true;
+        }
+        if (_memory.Next is { } sweep && sweep <= now)
+        {
+            _memory.Sweep();
             fired = true;
         }
         if (_ticks.Next is { } tick && tick <= now)
@@ -432,6 +457,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
             case ProcessEventKind.GroupCheck: p.GroupCheckAt = null; break;
             case ProcessEventKind.HookTimeout: p.HookAt = null; break;
             case ProcessEventKind.ScheduleDue: p.ScheduleAt = null; break;
+            case ProcessEventKind.WatchDue: p.WatchAt = null; break;
         }
     }
 
@@ -441,6 +467,7 @@ public sealed partial class Supervisor : ISupervisor, IProcessStdin, IAsyncDispo
     {
         var earliest = _directory.Deadlines.Peek()?.At;
         if (_ticks.Next is { } tick && (earliest is null || tick < earliest)) earliest = tick;
+        if (_memory.Next is { } sweep && (earliest is null || sweep < earliest)) earliest = sweep;
 
         if (earliest == _timerArmedFor) return;
         _timerArmedFor = earliest;

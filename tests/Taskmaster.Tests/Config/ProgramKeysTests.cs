@@ -172,6 +172,7 @@ public class ProgramKeysTests
                 break;
             case null when type == typeof(string): yield return (what, "x"); break;
             case null when Nullable.GetUnderlyingType(type) == typeof(int): yield return (what, 1); break;
+            case null when Nullable.GetUnderlyingType(type) == typeof(long): yield return (what, 1L); break;
             case LogTarget or CommandLine or ProbeConfig or EnvFileSet:
                 foreach (var member in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is not null))
                     foreach (var (inner, changed) in Variants($"{what}.{member.Name}", member.PropertyType, member.GetValue(value)))

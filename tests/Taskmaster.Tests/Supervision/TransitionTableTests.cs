@@ -98,7 +98,7 @@ public class TransitionTableTests
     [Fact]
     public void Table_HasOneCellPerStateAndEvent()
     {
-        Assert.Equal(8 * 19, AllCells().Count());
+        Assert.Equal(8 * 20, AllCells().Count());
         foreach (var s in Enum.GetValues<S>())
             foreach (var e in Enum.GetValues<E>())
                 _ = TransitionTable.Lookup(s, e); // throws if a cell is missing
