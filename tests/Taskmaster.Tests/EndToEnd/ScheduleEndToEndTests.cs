@@ -25,6 +25,7 @@ public class ScheduleEndToEndTests
             cron = * * * * * *
             schedule_timezone = UTC
             """);
+        var before = DateTimeOffset.UtcNow;
         await daemon.StartAsync();
         await daemon.WaitUntilAsync(() => Trace(daemon).Length >= 2, "two scheduled runs", Long);
         Assert.Contains("schedule: starting 'batch' (cron * * * * * *)", daemon.Output);
@@ -33,7 +34,8 @@ public class ScheduleEndToEndTests
         using var doc = JsonDocument.Parse(json.Stdout);
         var info = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement[0] : doc.RootElement;
         Assert.True(info.TryGetProperty("nextRun", out var nextRun) && nextRun.ValueKind == JsonValueKind.String, json.Stdout);
-        Assert.True(nextRun.GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(-5));
+        // A time after the runs began (no bound on how late: the status may come long after on a loaded machine).
+        Assert.True(nextRun.GetDateTimeOffset() > before, json.Stdout);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Taskmaster.Supervision.Triggers;
 /// <remarks>
 /// Why a sweep and not cgroup v2's <c>memory.events</c>: those report a cgroup crossing <c>memory.high</c>, which needs
 /// a cgroup per program (a delegated subtree the daemon does not have when it runs as a plain user or under another
-/// supervisor). A sweep of N capped programs costs N small reads per interval, measured at about 10 µs each.
+/// supervisor). A sweep of N capped programs costs N small reads of /proc per interval (not measured yet).
 /// </remarks>
 internal sealed class MemoryWatch(ISupervisionLoop loop, TimeProvider time, Action<ManagedProcess> restart)
 {
