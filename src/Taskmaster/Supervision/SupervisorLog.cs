@@ -100,7 +100,7 @@ internal static partial class SupervisorLog
     [LoggerMessage(EventId = 120, Level = LogLevel.Debug, Message = "stdin of {Name} is closed (errno {Errno}): input is refused from now on")]
     public static partial void StdinClosed(ILogger logger, string name, int errno);
 
-    [LoggerMessage(EventId = 122, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 128, Level = LogLevel.Warning,
         Message = "{Name} is restarting more than 10 times a second; restart_delay, exp_backoff_restart_delay or max_restarts can pace it")]
     public static partial void RestartingTooFast(ILogger logger, string name);
 
