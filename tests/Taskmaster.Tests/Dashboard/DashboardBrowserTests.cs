@@ -420,8 +420,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
         public static async Task<CtlDashboard> StartAsync(DaemonUnderTest daemon)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in (string[])[Taskmaster.Tests.Control.ControlHost.CtlDll, "-c", daemon.ConfigPath, "dashboard"]) psi.ArgumentList.Add(arg);
+            // Through `env --default-signal`: a test runner started from a script may have inherited SIGINT as ignored,
+            // and the test ends the command with it, as Ctrl-C would.
+            var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in (string[])["--default-signal=INT", "dotnet", Taskmaster.Tests.Control.ControlHost.CtlDll, "-c", daemon.ConfigPath, "dashboard"])
+                psi.ArgumentList.Add(arg);
             psi.Environment["NO_COLOR"] = "1";
             var process = Process.Start(psi)!;
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -436,7 +439,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             if (!_process.HasExited) ProcFs.Kill(_process.Id, 2);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try { await _process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { _process.Kill(); }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync();
+            }
             _process.Dispose();
         }
     }

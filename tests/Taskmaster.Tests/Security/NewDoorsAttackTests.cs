@@ -43,7 +43,9 @@ public sealed class NewDoorsAttackTests
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 var response = await connection.RoundTripAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n"), cts.Token);
                 var body = response.Chunked ? Encoding.UTF8.GetString(await connection.ReadChunkAsync(cts.Token) ?? []) : response.Text;
-                Assert.True(response.Status is 400 or 404, $"{target}: {response.StatusLine}\n{body}");
+                // `/logtail/..` climbs out of /logtail altogether: it is `/`, the dashboard's page, which reads no file.
+                var dashboardPage = target == "/logtail/.." && response.Status == 200 && body.Contains("<title>taskmaster</title>");
+                Assert.True(response.Status is 400 or 404 || dashboardPage, $"{target}: {response.StatusLine}\n{body}");
                 Assert.DoesNotContain(Secret, body);
                 Assert.DoesNotContain("root:", body);
             }
